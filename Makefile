@@ -1,0 +1,111 @@
+# Naast: developer and CI entry points. `make` (or `make help`) lists targets.
+#
+# Needs Python 3.12-3.14. The interpreter is discovered automatically the first
+# time the virtualenv is created; pass PYTHON=/path/to/python3.x to choose one
+# (run `make clean` first if a .venv already exists).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+PYTEST_ARGS ?=
+# Internal (used by .ci/run): if set, `make test` writes pytest's exit status
+# to this file, because make itself reports every failure as exit status 2.
+PYTEST_STATUS_FILE ?=
+
+# Accepts an interpreter if it runs and is a version the project supports.
+PY_OK := import sys; sys.exit(not ((3, 12) <= sys.version_info[:2] < (3, 15)))
+
+.PHONY: help install run test lint format messages clean
+
+help: ## List the targets (default)
+	@echo "Naast make targets:"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "Variables: PYTHON=/path/to/python3.12+  PORT=$(PORT) (run)  PYTEST_ARGS='...' (test)"
+
+# --- virtualenv -------------------------------------------------------------
+
+# (Re)created only when missing, e.g. on a fresh clone or after `make clean`.
+$(PY):
+	@set -u; \
+	ok() { "$$1" -c '$(PY_OK)' >/dev/null 2>&1; }; \
+	hint="Install Python 3.12+ (e.g. 'apt-get install python3.13', or 'pyenv install 3.13') or pass PYTHON=/path/to/python3.12+, e.g. 'make install PYTHON=/usr/bin/python3.13'."; \
+	py=""; \
+	if [ -n "$(PYTHON)" ]; then \
+	  if ok "$(PYTHON)"; then py="$(PYTHON)"; else \
+	    echo "ERROR: PYTHON=$(PYTHON) is not a runnable Python 3.12, 3.13 or 3.14 interpreter." >&2; \
+	    echo "$$hint" >&2; exit 1; \
+	  fi; \
+	else \
+	  for c in python3.13 python3.12 python3.14 /usr/bin/python3.13 /usr/bin/python3.12 \
+	      $$(ls -d $$HOME/.pyenv/versions/3.13.*/bin/python3.13 2>/dev/null | sort -rV) \
+	      $$(ls -d $$HOME/.pyenv/versions/3.12.*/bin/python3.12 2>/dev/null | sort -rV) \
+	      python3; do \
+	    if ok "$$c"; then py="$$c"; break; fi; \
+	  done; \
+	  if [ -z "$$py" ]; then \
+	    echo "ERROR: no Python 3.12+ interpreter found (tried python3.13, python3.12, python3.14, /usr/bin/python3.1[23], ~/.pyenv/versions/3.1[23].*, python3)." >&2; \
+	    echo "$$hint" >&2; exit 1; \
+	  fi; \
+	fi; \
+	echo "Creating $(VENV) with $$py ($$("$$py" -c 'import sys; print(sys.version.split()[0])'))"; \
+	rm -rf "$(VENV)"; \
+	"$$py" -m venv "$(VENV)"
+
+# Dependencies are (re)installed when the venv is new or pyproject.toml changed.
+$(STAMP): pyproject.toml $(PY)
+	$(PY) -m pip install --disable-pip-version-check -e '.[test,dev]'
+	@touch $@
+
+install: $(STAMP) ## Create .venv and install dependencies (only when needed); compile translations
+	@if [ -d locale ] && [ -n "$$(find locale -name '*.po' -print -quit)" ]; then \
+	  if command -v msgfmt >/dev/null 2>&1; then \
+	    env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages -v 0 \
+	      --ignore=$(VENV) --ignore=var --ignore=node_modules; \
+	  else \
+	    echo "msgfmt not found (install gettext): skipping compilemessages."; \
+	  fi; \
+	fi
+
+# --- everyday targets -------------------------------------------------------
+
+run: export DEBUG := True
+run: install ## Local demo: migrate, load demo data, serve on http://127.0.0.1:8000 (PORT=...)
+	@mkdir -p var
+	$(PY) manage.py migrate
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Settings demand SECRET_KEY when DEBUG is off; tests run with DEBUG off.
+test: export DEBUG := False
+test: export SECRET_KEY ?= test-only-secret-key
+test: install ## Run the tests (SQLite unless DATABASE_URL is set; extra args: PYTEST_ARGS='...')
+	@mkdir -p var
+	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
+	if [ -n "$(PYTEST_STATUS_FILE)" ]; then echo "$$status" > "$(PYTEST_STATUS_FILE)"; fi; \
+	exit $$status
+
+lint: install ## Check code style: ruff check + ruff format --check
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/ruff format --check . || status=1; \
+	exit $$status
+
+format: install ## Reformat the code and apply ruff's safe fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# makemessages needs xgettext and compilemessages msgfmt (package: gettext).
+messages: export DEBUG := True
+messages: install ## Update locale/*.po (nl, en) and compile them to .mo
+	@mkdir -p locale
+	$(PY) manage.py makemessages -l nl -l en --ignore=$(VENV) --ignore=var --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules
+
+clean: ## Remove .venv, var/ (including the demo database) and caches
+	rm -rf $(VENV) var .pytest_cache .ruff_cache htmlcov .coverage *.egg-info build
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
