@@ -1,0 +1,124 @@
+"""Users, the organisations they work for, and municipalities.
+
+A user's *professional role* says what kind of work they do; what they may see
+of clients and cases follows from support assignments (see ``roles``), never
+from the role alone.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Municipality(models.Model):
+    """A Dutch municipality (gemeente), identified by its CBS code (``GM0363``)."""
+
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    cbs_code = models.CharField(
+        _("CBS-code"),
+        max_length=6,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^GM\d{4}$", _("Een CBS-code is GM gevolgd door 4 cijfers.")
+            )
+        ],
+        help_text=_("Bijvoorbeeld GM0363 voor Amsterdam."),
+    )
+
+    class Meta:
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """An organisation that users work for, or that gives care."""
+
+    class Kind(models.TextChoices):
+        AKJ = "akj", _("AKJ (vertrouwenspersonen)")
+        CLIENT_SUPPORT = "client_support", _("Cliëntondersteuning")
+        MUNICIPALITY = "municipality", _("Gemeente")
+        CARE_PROVIDER = "care_provider", _("Jeugdhulpaanbieder")
+
+    name = models.CharField(_("naam"), max_length=200)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("Voor een gemeentelijke organisatie: de gemeente zelf."),
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "kind"], name="organisation_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="municipality")
+                | models.Q(municipality__isnull=False),
+                name="organisation_municipality_has_gemeente",
+                violation_error_message=_(
+                    "Een gemeentelijke organisatie hoort bij een gemeente."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in to Naast: a caseworker, a team lead, a decision-maker
+    or an administrator. Informal supporters are never users (R11)."""
+
+    class Role(models.TextChoices):
+        AKJ_CONFIDANT = "akj_confidant", _("Vertrouwenspersoon (AKJ)")
+        CLIENT_SUPPORTER = "client_supporter", _("Cliëntondersteuner")
+        TEAM_LEAD = "team_lead", _("Teamleider")
+        DECISION_MAKER = "decision_maker", _("Beslisser (gemeente)")
+        FUNCTIONAL_ADMIN = "functional_admin", _("Functioneel beheerder")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    role = models.CharField(
+        _("functie"), max_length=20, choices=Role.choices, blank=True, default=""
+    )
+    expertise = models.TextField(
+        _("deskundigheid"),
+        blank=True,
+        help_text=_(
+            "Vastgelegd, niet vereist: er is geen diploma-eis voor "
+            "cliëntondersteuners buiten de gemeentelijke kwaliteitsregels (R10)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_caseworker(self) -> bool:
+        return self.role in (self.Role.AKJ_CONFIDANT, self.Role.CLIENT_SUPPORTER)

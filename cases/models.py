@@ -1,0 +1,610 @@
+"""Clients, families, their care and applications, and the support cases
+that confidants and client supporters work on.
+
+Rules are not enforced here but in ``cases.services`` and ``roles.services``;
+what the database itself can hold is in ``Meta.constraints``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Municipality, Organisation
+
+from .querysets import (
+    ApplicationQuerySet,
+    ClientQuerySet,
+    ContentQuerySet,
+    SupportCaseQuerySet,
+)
+
+
+class CareKind(models.TextChoices):
+    """What the care is (and so which complaint procedure applies)."""
+
+    YOUTH_CARE = "jeugdhulp", _("Jeugdhulp")
+    CHILD_PROTECTION = "jeugdbescherming", _("Jeugdbeschermingsmaatregel")
+    JUVENILE_PROBATION = "jeugdreclassering", _("Jeugdreclassering")
+
+
+class Family(models.Model):
+    """A household (gezin). Members can have different, even conflicting, interests."""
+
+    name = models.CharField(
+        _("naam"), max_length=200, help_text=_("Bijv. Gezin De Vries")
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("gezin")
+        verbose_name_plural = _("gezinnen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Client(models.Model):
+    """A youth or a (foster) parent or guardian who asks for support."""
+
+    class Kind(models.TextChoices):
+        YOUTH = "youth", _("Jeugdige")
+        PARENT = "parent", _("Ouder")
+        FOSTER_PARENT = "foster_parent", _("Pleegouder")
+        GUARDIAN = "guardian", _("Voogd")
+
+    first_name = models.CharField(_("voornaam"), max_length=100)
+    last_name = models.CharField(_("achternaam"), max_length=150)
+    date_of_birth = models.DateField(_("geboortedatum"))
+    kind = models.CharField(_("soort cliënt"), max_length=20, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        related_name="clients",
+        help_text=_("De gemeente van de cliënt; bepaalt de anonieme rapportage."),
+    )
+    lives_in_institution = models.BooleanField(
+        _("woont in een jeugdhulpinstelling"), default=False
+    )
+    institution = models.ForeignKey(
+        Organisation,
+        verbose_name=_("instelling"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resident_clients",
+        limit_choices_to={"kind": Organisation.Kind.CARE_PROVIDER},
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cliënt")
+        verbose_name_plural = _("cliënten")
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="client_name_idx"),
+            models.Index(fields=["date_of_birth"], name="client_dob_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lives_in_institution=True) | Q(institution__isnull=True),
+                name="client_institution_only_when_resident",
+                violation_error_message=_(
+                    "Een instelling kan alleen worden vastgelegd als de cliënt "
+                    "in een jeugdhulpinstelling woont."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("client_detail", args=[self.pk])
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class FamilyMembership(models.Model):
+    family = models.ForeignKey(
+        Family,
+        verbose_name=_("gezin"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("cliënt"),
+        on_delete=models.PROTECT,
+        related_name="family_memberships",
+    )
+    relation = models.CharField(
+        _("relatie"), max_length=100, help_text=_("Bijv. moeder, zoon, pleegvader")
+    )
+
+    class Meta:
+        verbose_name = _("gezinslid")
+        verbose_name_plural = _("gezinsleden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "client"], name="membership_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} ({self.relation}, {self.family})"
+
+
+class ConflictingInterest(models.Model):
+    """Two members of one family whose interests conflict (R4)."""
+
+    family = models.ForeignKey(
+        Family,
+        verbose_name=_("gezin"),
+        on_delete=models.PROTECT,
+        related_name="conflicts",
+    )
+    client_a = models.ForeignKey(
+        Client, verbose_name=_("cliënt A"), on_delete=models.PROTECT, related_name="+"
+    )
+    client_b = models.ForeignKey(
+        Client, verbose_name=_("cliënt B"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("toelichting"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vastgelegd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tegenstrijdig belang")
+        verbose_name_plural = _("tegenstrijdige belangen")
+        constraints = [
+            # One row per pair, stored in a canonical order.
+            models.CheckConstraint(
+                condition=Q(client_a__lt=models.F("client_b")),
+                name="conflict_ordered_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["client_a", "client_b"], name="conflict_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_a} ↔ {self.client_b}"
+
+
+class Care(models.Model):
+    """Care a client receives (or received) from a provider."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("cliënt"), on_delete=models.PROTECT, related_name="care"
+    )
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("jeugdhulpaanbieder"),
+        on_delete=models.PROTECT,
+        related_name="care_given",
+        limit_choices_to={"kind": Organisation.Kind.CARE_PROVIDER},
+    )
+    kind = models.CharField(_("soort hulp"), max_length=20, choices=CareKind.choices)
+    residential = models.BooleanField(_("met verblijf"), default=False)
+    contact_person = models.CharField(_("contactpersoon"), max_length=200, blank=True)
+    started_on = models.DateField(_("gestart op"))
+    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hulp")
+        verbose_name_plural = _("hulp")
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="care_ends_after_start",
+                violation_error_message=_("De einddatum ligt vóór de startdatum."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.provider}"
+
+
+class Application(models.Model):
+    """An application (aanvraag) for care that the municipality decides on (R9)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("In behandeling")
+        GRANTED = "granted", _("Toegekend")
+        PARTIALLY_GRANTED = "partially_granted", _("Deels toegekend")
+        REFUSED = "refused", _("Afgewezen")
+
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("cliënt"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    care_kind = models.CharField(
+        _("soort hulp"), max_length=20, choices=CareKind.choices
+    )
+    description = models.TextField(_("omschrijving"))
+    submitted_on = models.DateField(_("ingediend op"))
+    decider = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslisser"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications_to_decide",
+    )
+    decision = models.CharField(
+        _("beschikking"),
+        max_length=20,
+        choices=Decision.choices,
+        default=Decision.PENDING,
+    )
+    decided_on = models.DateField(_("besloten op"), null=True, blank=True)
+    decision_reason = models.TextField(_("motivering"), blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("aanvraag")
+        verbose_name_plural = _("aanvragen")
+        ordering = ["-submitted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(decision="pending", decided_on__isnull=True)
+                    | (
+                        ~Q(decision="pending")
+                        & Q(decided_on__isnull=False, decider__isnull=False)
+                    )
+                ),
+                name="application_decision_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Aanvraag %(kind)s van %(date)s") % {
+            "kind": self.get_care_kind_display(),
+            "date": self.submitted_on.isoformat(),
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("application_detail", args=[self.pk])
+
+
+class SupportCase(models.Model):
+    """A client's question, problem, complaint, mediation or care question."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Vraag")
+        PROBLEM = "problem", _("Probleem")
+        COMPLAINT = "complaint", _("Klacht")
+        MEDIATION = "mediation", _("Bemiddeling")
+        CARE_QUESTION = "care_question", _("Zorgvraag")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Aangemeld")
+        IN_PROGRESS = "in_progress", _("In behandeling")
+        ON_HOLD = "on_hold", _("Aangehouden")
+        CLOSED = "closed", _("Afgesloten")
+
+    # The only status changes there are; ``cases.services.case_set_status`` reads it.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.OPEN: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
+        Status.IN_PROGRESS: frozenset({Status.ON_HOLD, Status.CLOSED}),
+        Status.ON_HOLD: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
+        Status.CLOSED: frozenset(),
+    }
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", _("Opgelost")
+        PARTIALLY_RESOLVED = "partially_resolved", _("Deels opgelost")
+        NOT_RESOLVED = "not_resolved", _("Niet opgelost")
+        WITHDRAWN = "withdrawn", _("Ingetrokken door de cliënt")
+        REFERRED = "referred", _("Doorverwezen")
+
+    reference = models.CharField(
+        _("kenmerk"), max_length=20, unique=True, editable=False
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("cliënt"), on_delete=models.PROTECT, related_name="cases"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text=_("De organisatie van de ondersteuner die de zaak behandelt."),
+    )
+    kind = models.CharField(_("soort zaak"), max_length=20, choices=Kind.choices)
+    subject = models.CharField(
+        _("onderwerp"),
+        max_length=20,
+        choices=CareKind.choices,
+        blank=True,
+        help_text=_("Over welke soort hulp de zaak gaat, als er al hulp is."),
+    )
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("jeugdhulpaanbieder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_about",
+        limit_choices_to={"kind": Organisation.Kind.CARE_PROVIDER},
+    )
+    title = models.CharField(_("korte omschrijving"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    opened_at = models.DateTimeField(_("geopend op"), default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geopend door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    outcome = models.CharField(
+        _("uitkomst"), max_length=20, choices=Outcome.choices, blank=True
+    )
+
+    objects = SupportCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("zaak")
+        verbose_name_plural = _("zaken")
+        ordering = ["-opened_at", "-pk"]
+        permissions = [
+            (
+                "view_case_content",
+                _("Kan de inhoud van de zaak zien (notities, gesprekken)"),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="case_org_status_idx"),
+            models.Index(fields=["-opened_at", "-id"], name="case_newest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="closed", closed_at__isnull=False) & ~Q(outcome=""))
+                | (~Q(status="closed") & Q(closed_at__isnull=True, outcome="")),
+                name="case_closed_has_date_and_outcome",
+                violation_error_message=_(
+                    "Een afgesloten zaak heeft een sluitdatum en een uitkomst."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} – {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("case_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class CaseEvent(models.Model):
+    """One line in a case's history: who did what, when."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Zaak geopend")
+        STATUS = "status", _("Status gewijzigd")
+        CLOSED = "closed", _("Zaak afgesloten")
+        ASSIGNMENT_STARTED = "assignment_started", _("Ondersteuning gestart")
+        ASSIGNMENT_ENDED = "assignment_ended", _("Ondersteuning beëindigd")
+        MEETING_PLANNED = "meeting_planned", _("Gesprek gepland")
+        ATTENDANCE_ADDED = "attendance_added", _("Aanwezigheid vastgelegd")
+        ATTENDANCE_REFUSED = "attendance_refused", _("Aanwezigheid geweigerd")
+        NOTE_ADDED = "note_added", _("Notitie toegevoegd")
+        COMPLAINT_STAGE = "complaint_stage", _("Klachtfase gewijzigd")
+
+    case = models.ForeignKey(
+        SupportCase,
+        verbose_name=_("zaak"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
+    at = models.DateTimeField(_("tijdstip"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    from_value = models.CharField(_("van"), max_length=30, blank=True)
+    to_value = models.CharField(_("naar"), max_length=30, blank=True)
+    detail = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.get_kind_display()}"
+
+
+class Complaint(models.Model):
+    """The complaint of a case of kind complaint, with its own stages (R3)."""
+
+    class Stage(models.TextChoices):
+        FORMULATING = "formulating", _("Wordt geformuleerd")
+        SUBMITTED = "submitted", _("Ingediend")
+        HANDLING = "handling", _("In behandeling bij klachtencommissie")
+        DECIDED = "decided", _("Uitspraak gedaan")
+        WITHDRAWN = "withdrawn", _("Ingetrokken")
+
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Stage.FORMULATING: frozenset({Stage.SUBMITTED, Stage.WITHDRAWN}),
+        Stage.SUBMITTED: frozenset({Stage.HANDLING, Stage.WITHDRAWN}),
+        Stage.HANDLING: frozenset({Stage.DECIDED, Stage.WITHDRAWN}),
+        Stage.DECIDED: frozenset(),
+        Stage.WITHDRAWN: frozenset(),
+    }
+
+    case = models.OneToOneField(
+        SupportCase,
+        verbose_name=_("zaak"),
+        on_delete=models.PROTECT,
+        related_name="complaint",
+    )
+    stage = models.CharField(
+        _("fase"), max_length=20, choices=Stage.choices, default=Stage.FORMULATING
+    )
+    submitted_to = models.CharField(
+        _("ingediend bij"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bijv. de klachtencommissie van de jeugdhulpaanbieder."),
+    )
+    submitted_on = models.DateField(_("ingediend op"), null=True, blank=True)
+    handling_started_on = models.DateField(
+        _("behandeling gestart op"), null=True, blank=True
+    )
+    decided_on = models.DateField(_("uitspraak op"), null=True, blank=True)
+    decision_summary = models.TextField(_("uitspraak"), blank=True)
+    withdrawn_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("klacht")
+        verbose_name_plural = _("klachten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage="formulating")
+                | Q(stage="withdrawn")
+                | (Q(submitted_on__isnull=False) & ~Q(submitted_to="")),
+                name="complaint_submitted_has_where_and_when",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage="decided") | Q(decided_on__isnull=False),
+                name="complaint_decided_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.get_stage_display()}"
+
+
+class Meeting(models.Model):
+    """A conversation between a client and a care provider (gesprek)."""
+
+    class Kind(models.TextChoices):
+        QUESTION_COMPLAINT = "question_complaint", _("Vraag- of klachtgesprek")
+        MEDIATION = "mediation", _("Bemiddelingsgesprek")
+        CONTENT = "content", _("Inhoudelijk gesprek over de hulp")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Gepland")
+        HELD = "held", _("Gehouden")
+        CANCELLED = "cancelled", _("Geannuleerd")
+
+    case = models.ForeignKey(
+        SupportCase,
+        verbose_name=_("zaak"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    kind = models.CharField(_("soort gesprek"), max_length=20, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("datum en tijd"))
+    location = models.CharField(_("locatie"), max_length=200, blank=True)
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("jeugdhulpaanbieder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        limit_choices_to={"kind": Organisation.Kind.CARE_PROVIDER},
+    )
+    provider_participant = models.CharField(
+        _("deelnemer namens de aanbieder"), max_length=200, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gepland door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gesprek")
+        verbose_name_plural = _("gesprekken")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["case", "starts_at"], name="meeting_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({timezone.localtime(self.starts_at):%d-%m-%Y %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting_detail", args=[self.pk])
+
+
+class Note(models.Model):
+    """A case note. Under the confidant's duty of confidentiality (R2) it is
+    readable only by those who may see the case's content."""
+
+    case = models.ForeignKey(
+        SupportCase,
+        verbose_name=_("zaak"),
+        on_delete=models.PROTECT,
+        related_name="notes",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("geschreven op"), default=timezone.now)
+    text = models.TextField(_("tekst"))
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notitie")
+        verbose_name_plural = _("notities")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="note_case_idx")]
+
+    def __str__(self) -> str:
+        return _("Notitie bij %(case)s") % {"case": self.case.reference}

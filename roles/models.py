@@ -1,0 +1,325 @@
+"""Support assignments, informal supporters, meeting attendance, consent, and
+the object-permission tables that ``roles.permissions`` derives from assignments.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cases.models import Client, Meeting, SupportCase
+
+from .policy import RefusalGround, SupportRole
+
+_PROFESSIONAL = [SupportRole.AKJ_CONFIDANT, SupportRole.CLIENT_SUPPORTER]
+
+
+class InformalSupporter(models.Model):
+    """Someone from the client's own network. Not a user, no right to
+    information about the client (R11)."""
+
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("cliënt"),
+        on_delete=models.PROTECT,
+        related_name="informal_supporters",
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    relation = models.CharField(
+        _("relatie tot de cliënt"), max_length=100, help_text=_("Bijv. tante, buurman")
+    )
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("informele ondersteuner")
+        verbose_name_plural = _("informele ondersteuners")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"
+
+
+class Assignment(models.Model):
+    """Who supports a client in a case, in which role (R1), from when to when."""
+
+    class EndReason(models.TextChoices):
+        CASE_CLOSED = "case_closed", _("Zaak afgesloten")
+        ENDED = "ended", _("Ondersteuning beëindigd")
+        HANDED_OVER = "handed_over", _("Overgedragen aan een collega")
+
+    case = models.ForeignKey(
+        SupportCase,
+        verbose_name=_("zaak"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=SupportRole.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ondersteuner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    informal_supporter = models.ForeignKey(
+        InformalSupporter,
+        verbose_name=_("informele ondersteuner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    at_clients_request = models.BooleanField(
+        _("op verzoek van de cliënt"), default=False
+    )
+    started_at = models.DateTimeField(_("gestart op"), default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gestart door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("reden einde"), max_length=20, choices=EndReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("ondersteuningstoewijzing")
+        verbose_name_plural = _("ondersteuningstoewijzingen")
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["user", "case"],
+                name="assignment_active_user_idx",
+                condition=Q(ended_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            # R1/R11: professionals are users; informal supporters never are.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role__in=_PROFESSIONAL,
+                        user__isnull=False,
+                        informal_supporter__isnull=True,
+                    )
+                    | Q(
+                        role=SupportRole.INFORMAL_SUPPORTER,
+                        user__isnull=True,
+                        informal_supporter__isnull=False,
+                    )
+                ),
+                name="assignment_holder_matches_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True, end_reason="")
+                | (Q(ended_at__isnull=False) & ~Q(end_reason="")),
+                name="assignment_end_has_reason",
+            ),
+            # One active professional per role per case: a handover ends one first.
+            models.UniqueConstraint(
+                fields=["case", "role"],
+                condition=Q(ended_at__isnull=True, role__in=_PROFESSIONAL),
+                name="assignment_one_active_professional_per_role",
+                violation_error_message=_(
+                    "Deze zaak heeft al een actieve ondersteuner in deze rol."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["case", "informal_supporter"],
+                condition=Q(ended_at__isnull=True, informal_supporter__isnull=False),
+                name="assignment_one_active_per_informal_supporter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} – {self.get_role_display()} ({self.case.reference})"
+
+    @property
+    def holder(self) -> object:
+        return self.user or self.informal_supporter
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class Attendance(models.Model):
+    """A supporter's attendance at a meeting, and its refusal (R5, R12)."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Uitgenodigd")
+        REFUSED = "refused", _("Geweigerd")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("gesprek"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("ondersteuner"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    requested_by_client = models.BooleanField(
+        _("op verzoek van de cliënt"), default=False
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.INVITED
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vastgelegd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+    refusal_ground = models.CharField(
+        _("grond voor weigering"),
+        max_length=30,
+        choices=RefusalGround.choices,
+        blank=True,
+    )
+    refusal_explanation = models.TextField(_("toelichting op de weigering"), blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geweigerd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    refused_at = models.DateTimeField(_("geweigerd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("aanwezigheid")
+        verbose_name_plural = _("aanwezigheden")
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "assignment"], name="attendance_once_per_meeting"
+            ),
+            # R12: a refusal records ground, explanation, who and when.
+            models.CheckConstraint(
+                condition=Q(
+                    status="invited",
+                    refusal_ground="",
+                    refusal_explanation="",
+                    refused_by__isnull=True,
+                    refused_at__isnull=True,
+                )
+                | (
+                    Q(
+                        status="refused",
+                        refused_by__isnull=False,
+                        refused_at__isnull=False,
+                    )
+                    & ~Q(refusal_ground="")
+                    & ~Q(refusal_explanation="")
+                ),
+                name="attendance_refusal_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.holder} @ {self.meeting}"
+
+
+class Consent(models.Model):
+    """The client's consent to give one item to an informal supporter (R11)."""
+
+    class Item(models.TextChoices):
+        MEETING_INVITATION = "meeting_invitation", _("Uitnodiging voor een gesprek")
+        MEETING_SUMMARY = "meeting_summary", _("Verslag van een gesprek")
+        DOCUMENT = "document", _("Document")
+
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("cliënt"),
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    informal_supporter = models.ForeignKey(
+        InformalSupporter,
+        verbose_name=_("informele ondersteuner"),
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    item = models.CharField(_("wat"), max_length=30, choices=Item.choices)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("gesprek"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+    )
+    description = models.CharField(_("omschrijving"), max_length=300, blank=True)
+    given_on = models.DateField(_("gegeven op"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vastgelegd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        ordering = ["-given_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()} → {self.informal_supporter}"
+
+
+# Direct foreign-key object permission tables (django-guardian), written only by
+# ``roles.permissions``. A join on these is what ``visible_to`` costs.
+class ClientUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="user_perms"
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("objectrecht op cliënt")
+        verbose_name_plural = _("objectrechten op cliënten")
+
+
+class ClientGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="group_perms"
+    )
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("groepsrecht op cliënt")
+        verbose_name_plural = _("groepsrechten op cliënten")
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(
+        SupportCase, on_delete=models.CASCADE, related_name="user_perms"
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("objectrecht op zaak")
+        verbose_name_plural = _("objectrechten op zaken")
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(
+        SupportCase, on_delete=models.CASCADE, related_name="group_perms"
+    )
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("groepsrecht op zaak")
+        verbose_name_plural = _("groepsrechten op zaken")
