@@ -1,0 +1,500 @@
+"""Every write that matters to clients and cases.
+
+Services are keyword-only, run in one transaction, check the actor's permission
+first (``roles.permissions.require`` → 403), enforce the rules (``ValidationError``
+with a Dutch message → shown next to the form, nothing changed), and end by
+writing a ``CaseEvent``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Municipality, Organisation, User
+from roles import services as role_services
+from roles.permissions import Perm, has, require
+from roles.policy import support_role_for_user
+
+from .history import event_record
+from .models import (
+    Application,
+    CaseEvent,
+    Client,
+    Complaint,
+    ConflictingInterest,
+    Family,
+    FamilyMembership,
+    Meeting,
+    Note,
+    SupportCase,
+)
+
+_REFERENCE_PREFIX = {SupportCase.Kind.CARE_QUESTION: "CO"}  # others: "VP"
+
+
+def _ensure_open(case: SupportCase) -> None:
+    if case.is_closed:
+        raise ValidationError(
+            _("Deze zaak is afgesloten; er kan niets meer aan worden toegevoegd."),
+            code="case_closed",
+        )
+
+
+def _lock(case: SupportCase) -> SupportCase:
+    return SupportCase.objects.select_for_update().get(pk=case.pk)
+
+
+def case_reference(kind: str, year: int, pk: int) -> str:
+    return f"{_REFERENCE_PREFIX.get(kind, 'VP')}-{year}-{pk:06d}"
+
+
+# --- clients -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def client_register(
+    *,
+    actor: User,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date,
+    kind: str,
+    municipality: Municipality,
+    case_kind: str,
+    case_title: str,
+    lives_in_institution: bool = False,
+    institution: Organisation | None = None,
+    family: Family | None = None,
+    relation: str = "",
+    at_clients_request: bool = True,
+) -> SupportCase:
+    """Register a client together with the case they came with.
+
+    A client exists in Naast because they asked for support: the registering
+    caseworker opens the case and is assigned to it, which is what lets them see
+    the client at all (R2). One person is one client: when a client with the same
+    name and date of birth is already known (supported by someone else), the new
+    case is opened for that client. The client's identity, family and care are
+    shared by the client's supporters; each supporter's cases, notes and meetings
+    are not (R2).
+    """
+    if not actor.is_caseworker:
+        raise PermissionDenied("only caseworkers register clients")
+    client = Client.objects.filter(
+        first_name__iexact=first_name.strip(),
+        last_name__iexact=last_name.strip(),
+        date_of_birth=date_of_birth,
+    ).first()
+    if client is None:
+        client = Client(
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            date_of_birth=date_of_birth,
+            kind=kind,
+            municipality=municipality,
+            lives_in_institution=lives_in_institution,
+            institution=institution,
+        )
+        client.full_clean()
+        client.save()
+    if (
+        family is not None
+        and not FamilyMembership.objects.filter(family=family, client=client).exists()
+    ):
+        membership = FamilyMembership(family=family, client=client, relation=relation)
+        membership.full_clean()
+        membership.save()
+    return _case_open(
+        actor=actor,
+        client=client,
+        kind=case_kind,
+        title=case_title,
+        at_clients_request=at_clients_request,
+    )
+
+
+@transaction.atomic
+def conflict_record(
+    *, actor: User, client_a: Client, client_b: Client, description: str
+) -> ConflictingInterest:
+    """Record that two members of one family have conflicting interests (R4)."""
+    if not (
+        has(actor, Perm.CHANGE_CLIENT, client_a)
+        or has(actor, Perm.CHANGE_CLIENT, client_b)
+    ):
+        raise PermissionDenied(Perm.CHANGE_CLIENT.value)
+    if client_a.pk == client_b.pk:
+        raise ValidationError(
+            _("Een cliënt kan geen tegenstrijdig belang met zichzelf hebben."),
+            code="conflict_same_client",
+        )
+    families = set(
+        FamilyMembership.objects.filter(client=client_a).values_list(
+            "family_id", flat=True
+        )
+    ) & set(
+        FamilyMembership.objects.filter(client=client_b).values_list(
+            "family_id", flat=True
+        )
+    )
+    if not families:
+        raise ValidationError(
+            _(
+                "Tegenstrijdige belangen worden vastgelegd tussen leden van hetzelfde gezin."
+            ),
+            code="conflict_not_same_family",
+        )
+    low, high = sorted((client_a, client_b), key=lambda c: c.pk)
+    if ConflictingInterest.objects.filter(client_a=low, client_b=high).exists():
+        raise ValidationError(
+            _("Dit tegenstrijdig belang is al vastgelegd."), code="conflict_exists"
+        )
+    conflict = ConflictingInterest(
+        family_id=min(families),
+        client_a=low,
+        client_b=high,
+        description=description,
+        recorded_by=actor,
+    )
+    conflict.full_clean()
+    conflict.save()
+    return conflict
+
+
+# --- cases -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    client: Client,
+    kind: str,
+    title: str,
+    subject: str = "",
+    provider: Organisation | None = None,
+    at_clients_request: bool = True,
+) -> SupportCase:
+    """Open a new case for a client the caseworker already supports."""
+    require(actor, Perm.CHANGE_CLIENT, client)
+    return _case_open(
+        actor=actor,
+        client=client,
+        kind=kind,
+        title=title,
+        subject=subject,
+        provider=provider,
+        at_clients_request=at_clients_request,
+    )
+
+
+def _case_open(
+    *,
+    actor: User,
+    client: Client,
+    kind: str,
+    title: str,
+    subject: str = "",
+    provider: Organisation | None = None,
+    at_clients_request: bool = True,
+) -> SupportCase:
+    role = support_role_for_user(actor)
+    if role is None or actor.organisation_id is None:
+        raise PermissionDenied("only caseworkers of an organisation open cases")
+    now = timezone.now()
+    case = SupportCase(
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",
+        client=client,
+        organisation_id=actor.organisation_id,
+        kind=kind,
+        subject=subject,
+        provider=provider,
+        title=title,
+        opened_at=now,
+        opened_by=actor,
+    )
+    case.full_clean()
+    case.save()
+    case.reference = case_reference(kind, now.year, case.pk)
+    case.save(update_fields=["reference"])
+    if kind == SupportCase.Kind.COMPLAINT:
+        Complaint.objects.create(case=case)
+    event_record(
+        case=case, kind=CaseEvent.Kind.OPENED, actor=actor, to_value=case.status
+    )
+    role_services.assignment_start_for_opener(
+        actor=actor, case=case, role=role, at_clients_request=at_clients_request
+    )
+    return case
+
+
+@transaction.atomic
+def case_set_status(*, actor: User, case: SupportCase, status: str) -> SupportCase:
+    """Move a case along ``SupportCase.TRANSITIONS``; closing goes through
+    ``case_close`` because it also ends the support (R6)."""
+    require(actor, Perm.CHANGE_CASE, case)
+    case = _lock(case)
+    if status == SupportCase.Status.CLOSED:
+        raise ValidationError(
+            _("Sluit een zaak af met een uitkomst via 'Zaak afsluiten'."),
+            code="use_close",
+        )
+    if status not in SupportCase.TRANSITIONS[case.status]:
+        raise ValidationError(
+            _("Een zaak met status '%(from)s' kan niet naar '%(to)s'.")
+            % {
+                "from": SupportCase.Status(case.status).label,
+                "to": SupportCase.Status(status).label,
+            },
+            code="invalid_transition",
+        )
+    old = case.status
+    case.status = status
+    case.full_clean()
+    case.save(update_fields=["status"])
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.STATUS,
+        actor=actor,
+        from_value=old,
+        to_value=status,
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: SupportCase, outcome: str) -> SupportCase:
+    """Close a case with its outcome. Closing ends every assignment on it, and
+    with it the supporters' access to anything new about the client (R6)."""
+    require(actor, Perm.CHANGE_CASE, case)
+    case = _lock(case)
+    if case.is_closed:
+        raise ValidationError(_("Deze zaak is al afgesloten."), code="case_closed")
+    if outcome not in SupportCase.Outcome.values:
+        raise ValidationError(
+            {"outcome": _("Kies een uitkomst om de zaak af te sluiten.")},
+            code="outcome",
+        )
+    complaint = Complaint.objects.filter(case=case).first()
+    if complaint and complaint.stage not in (
+        Complaint.Stage.DECIDED,
+        Complaint.Stage.WITHDRAWN,
+    ):
+        raise ValidationError(
+            _(
+                "De klacht loopt nog (%(stage)s). Leg eerst de uitspraak of de "
+                "intrekking vast."
+            )
+            % {"stage": Complaint.Stage(complaint.stage).label},
+            code="complaint_open",
+        )
+    old = case.status
+    case.status = SupportCase.Status.CLOSED
+    case.closed_at = timezone.now()
+    case.outcome = outcome
+    case.full_clean()
+    case.save(update_fields=["status", "closed_at", "outcome"])
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.CLOSED,
+        actor=actor,
+        from_value=old,
+        to_value=case.status,
+        detail=SupportCase.Outcome(outcome).label,
+    )
+    role_services.assignments_end_for_closed_case(actor=actor, case=case)
+    return case
+
+
+@transaction.atomic
+def note_add(*, actor: User, case: SupportCase, text: str) -> Note:
+    """Add a note; it is readable only by those who see the case content (R2)."""
+    require(actor, Perm.CHANGE_CASE, case)
+    _ensure_open(case)
+    if not text.strip():
+        raise ValidationError(
+            {"text": _("Een notitie mag niet leeg zijn.")}, code="empty"
+        )
+    note = Note(case=case, author=actor, text=text.strip())
+    note.full_clean()
+    note.save()
+    event_record(case=case, kind=CaseEvent.Kind.NOTE_ADDED, actor=actor)
+    return note
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    actor: User,
+    case: SupportCase,
+    kind: str,
+    starts_at: datetime.datetime,
+    location: str = "",
+    provider: Organisation | None = None,
+    provider_participant: str = "",
+) -> Meeting:
+    """Plan a conversation between the client and a care provider."""
+    require(actor, Perm.CHANGE_CASE, case)
+    _ensure_open(case)
+    meeting = Meeting(
+        case=case,
+        kind=kind,
+        starts_at=starts_at,
+        location=location,
+        provider=provider or case.provider,
+        provider_participant=provider_participant,
+        planned_by=actor,
+    )
+    meeting.full_clean()
+    meeting.save()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.MEETING_PLANNED,
+        actor=actor,
+        to_value=kind,
+        detail=str(meeting),
+    )
+    return meeting
+
+
+# --- complaints (R3) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_advance(
+    *,
+    actor: User,
+    complaint: Complaint,
+    stage: str,
+    submitted_to: str = "",
+    on: datetime.date | None = None,
+    decision_summary: str = "",
+) -> Complaint:
+    """Move a complaint to its next stage (R3): formulated → submitted (to whom,
+    when) → being handled → decided, or withdrawn at any point before a decision."""
+    case = complaint.case
+    require(actor, Perm.CHANGE_CASE, case)
+    _lock(case)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    _ensure_open(case)
+    if stage not in Complaint.TRANSITIONS[complaint.stage]:
+        raise ValidationError(
+            _("Een klacht in de fase '%(from)s' kan niet naar '%(to)s'.")
+            % {
+                "from": Complaint.Stage(complaint.stage).label,
+                "to": Complaint.Stage(stage).label
+                if stage in Complaint.Stage.values
+                else stage,
+            },
+            code="invalid_transition",
+        )
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError(
+            {"on": _("Deze datum ligt in de toekomst.")}, code="future"
+        )
+    old = complaint.stage
+    if stage == Complaint.Stage.SUBMITTED:
+        if not submitted_to.strip():
+            raise ValidationError(
+                {"submitted_to": _("Vul in bij wie de klacht is ingediend.")},
+                code="required",
+            )
+        complaint.submitted_to = submitted_to.strip()
+        complaint.submitted_on = on
+    elif stage == Complaint.Stage.HANDLING:
+        complaint.handling_started_on = on
+    elif stage == Complaint.Stage.DECIDED:
+        if not decision_summary.strip():
+            raise ValidationError(
+                {"decision_summary": _("Vat de uitspraak samen.")}, code="required"
+            )
+        complaint.decided_on = on
+        complaint.decision_summary = decision_summary.strip()
+    elif stage == Complaint.Stage.WITHDRAWN:
+        complaint.withdrawn_on = on
+    for earlier in (complaint.submitted_on, complaint.handling_started_on):
+        if earlier and on < earlier:
+            raise ValidationError(
+                {"on": _("Deze datum ligt vóór een eerdere stap van de klacht.")},
+                code="before_previous",
+            )
+    complaint.stage = stage
+    complaint.full_clean()
+    complaint.save()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.COMPLAINT_STAGE,
+        actor=actor,
+        from_value=old,
+        to_value=stage,
+        detail=complaint.submitted_to if stage == Complaint.Stage.SUBMITTED else "",
+    )
+    return complaint
+
+
+# --- applications (R9) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    actor: User,
+    application: Application,
+    decision: str,
+    reason: str,
+    decided_on: datetime.date | None = None,
+) -> Application:
+    """Decide on an application. A person who supports (or supported) the
+    client cannot decide on the client's application (R9)."""
+    require(actor, Perm.DECIDE_APPLICATION, application)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.decision != Application.Decision.PENDING:
+        raise ValidationError(
+            _("Over deze aanvraag is al besloten."), code="already_decided"
+        )
+    if (
+        decision not in Application.Decision.values
+        or decision == Application.Decision.PENDING
+    ):
+        raise ValidationError({"decision": _("Kies een beschikking.")}, code="decision")
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Motiveer de beschikking.")}, code="required"
+        )
+    role_services.ensure_not_supporting(user=actor, client=application.client)
+    application.decider = actor
+    application.decision = decision
+    application.decision_reason = reason.strip()
+    application.decided_on = decided_on or timezone.localdate()
+    application.full_clean()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_assign_decider(
+    *, actor: User, application: Application, decider: User
+) -> Application:
+    """Give an application to a decision-maker, who must not support the client (R9)."""
+    require(actor, Perm.DECIDE_APPLICATION, application)
+    if not Application.objects.visible_to(decider).filter(pk=application.pk).exists():
+        raise ValidationError(
+            {
+                "decider": _(
+                    "Deze persoon beslist niet over aanvragen van deze gemeente."
+                )
+            },
+            code="decider_municipality",
+        )
+    role_services.ensure_not_supporting(user=decider, client=application.client)
+    application.decider = decider
+    application.full_clean()
+    application.save(update_fields=["decider"])
+    return application

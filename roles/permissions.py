@@ -1,0 +1,318 @@
+"""Object permissions, derived from support assignments in one place (R2).
+
+Two questions, two functions:
+
+* *Can this user see this object?* — the ``*_visibility(user)`` filters, applied
+  by ``visible_to(user)`` on the querysets. Not visible → 404.
+* *May this user do X to an object they see?* — ``require(user, Perm.X, obj)`` at
+  the top of a service. Not allowed → 403 (``PermissionDenied``).
+
+Permission rows live in guardian's direct foreign-key tables and are written
+only by ``sync_case_permissions``, which ``roles.services`` calls in the same
+transaction as the assignment change. They are never granted by hand: the rows
+are what the assignments say, and ``verify_permissions`` checks that.
+
+What an assignment gives:
+
+====================  =====================================  =================
+assignment            on the case                            on the client
+====================  =====================================  =================
+active                view, view content, change             view, change
+ended: case closed    view, view content (read only, R6)     view
+ended otherwise       nothing (handover, support ended, R2)  nothing
+====================  =====================================  =================
+
+A team lead sees the metadata of their organisation's cases (never content,
+never clients); a decision-maker sees the applications of their municipality.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q
+from guardian.core import ObjectPermissionChecker
+
+from accounts.models import User
+from cases.models import Application, Client, SupportCase
+
+from .models import Assignment, CaseUserObjectPermission, ClientUserObjectPermission
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+VIEW_CASE = "view_supportcase"
+VIEW_CASE_CONTENT = "view_case_content"
+CHANGE_CASE = "change_supportcase"
+VIEW_CLIENT = "view_client"
+CHANGE_CLIENT = "change_client"
+
+_CASE_ACTIVE = frozenset({VIEW_CASE, VIEW_CASE_CONTENT, CHANGE_CASE})
+_CASE_READ_ONLY = frozenset({VIEW_CASE, VIEW_CASE_CONTENT})
+_CLIENT_ACTIVE = frozenset({VIEW_CLIENT, CHANGE_CLIENT})
+_CLIENT_READ_ONLY = frozenset({VIEW_CLIENT})
+_CODENAMES = _CASE_ACTIVE | _CLIENT_ACTIVE
+
+
+class Perm(StrEnum):
+    """What a user may do to an object they can see."""
+
+    VIEW_CLIENT = "view_client"
+    CHANGE_CLIENT = "change_client"
+    VIEW_CASE = "view_case"
+    VIEW_CASE_CONTENT = "view_case_content"
+    CHANGE_CASE = "change_case"
+    ASSIGN_SUPPORT = "assign_support"
+    DECIDE_APPLICATION = "decide_application"
+
+
+# --- visibility (question 1) -----------------------------------------------------
+
+
+def _is_user(user: User | AnonymousUser) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def case_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
+    """The cases a user may know exist: their own (via permission rows), or,
+    for a team lead, those of their organisation."""
+    if not _is_user(user):
+        return Q(pk__in=[])
+    if user.role == User.Role.TEAM_LEAD and user.organisation_id:
+        return Q(**{f"{prefix}organisation_id": user.organisation_id})
+    if user.is_caseworker:
+        return Q(
+            **{
+                f"{prefix}user_perms__user": user,
+                f"{prefix}user_perms__permission__codename": VIEW_CASE,
+            }
+        )
+    return Q(pk__in=[])
+
+
+def case_content_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
+    """The cases whose notes and meetings a user may read: only the supporter's
+    own (R2). A team lead sees no content."""
+    if not _is_user(user) or not user.is_caseworker:
+        return Q(pk__in=[])
+    return Q(
+        **{
+            f"{prefix}user_perms__user": user,
+            f"{prefix}user_perms__permission__codename": VIEW_CASE_CONTENT,
+        }
+    )
+
+
+def client_visibility(user: User | AnonymousUser) -> Q:
+    """The clients a caseworker supports or supported (R2)."""
+    if not _is_user(user) or not user.is_caseworker:
+        return Q(pk__in=[])
+    return Q(user_perms__user=user, user_perms__permission__codename=VIEW_CLIENT)
+
+
+def application_visibility(user: User | AnonymousUser) -> Q:
+    """Decision-makers see their municipality's applications (R9)."""
+    if (
+        not _is_user(user)
+        or user.role != User.Role.DECISION_MAKER
+        or user.organisation is None
+        or user.organisation.municipality_id is None
+    ):
+        return Q(pk__in=[])
+    return Q(municipality_id=user.organisation.municipality_id)
+
+
+# --- actions (question 2) ---------------------------------------------------------
+
+_OBJECT_PERMS: dict[Perm, tuple[type[Model], str]] = {
+    Perm.VIEW_CLIENT: (Client, f"cases.{VIEW_CLIENT}"),
+    Perm.CHANGE_CLIENT: (Client, f"cases.{CHANGE_CLIENT}"),
+    Perm.VIEW_CASE_CONTENT: (SupportCase, f"cases.{VIEW_CASE_CONTENT}"),
+    Perm.CHANGE_CASE: (SupportCase, f"cases.{CHANGE_CASE}"),
+}
+
+
+def has(user: User | AnonymousUser, perm: Perm, obj: Model) -> bool:
+    """Whether ``user`` may do ``perm`` to ``obj`` (one object; not for loops)."""
+    if not _is_user(user):
+        return False
+    if perm in _OBJECT_PERMS:
+        model, codename = _OBJECT_PERMS[perm]
+        if not isinstance(obj, model):
+            raise TypeError(
+                f"{perm} applies to {model.__name__}, not {type(obj).__name__}"
+            )
+        return ObjectPermissionChecker(user).has_perm(codename, obj)
+    if perm is Perm.VIEW_CASE:
+        return SupportCase.objects.visible_to(user).filter(pk=obj.pk).exists()
+    if perm is Perm.ASSIGN_SUPPORT:
+        # Team leads hand out and move their own organisation's cases.
+        return (
+            isinstance(obj, SupportCase)
+            and user.role == User.Role.TEAM_LEAD
+            and user.organisation_id == obj.organisation_id
+        )
+    if perm is Perm.DECIDE_APPLICATION:
+        return (
+            isinstance(obj, Application)
+            and Application.objects.visible_to(user).filter(pk=obj.pk).exists()
+        )
+    raise ValueError(perm)  # pragma: no cover - every Perm is handled above
+
+
+def require(user: User | AnonymousUser, perm: Perm, obj: Model) -> None:
+    """Raise ``PermissionDenied`` (403) unless ``user`` may do ``perm`` to ``obj``."""
+    if not has(user, perm, obj):
+        raise PermissionDenied(perm.value)
+
+
+# --- deriving the rows from assignments ---------------------------------------------
+
+
+def _case_perms(assignment: Assignment) -> frozenset[str]:
+    if assignment.ended_at is None:
+        return _CASE_ACTIVE
+    if assignment.end_reason == Assignment.EndReason.CASE_CLOSED:
+        return _CASE_READ_ONLY
+    return frozenset()
+
+
+def _client_perms(assignment: Assignment) -> frozenset[str]:
+    if assignment.ended_at is None:
+        return _CLIENT_ACTIVE
+    if assignment.end_reason == Assignment.EndReason.CASE_CLOSED:
+        return _CLIENT_READ_ONLY
+    return frozenset()
+
+
+def _permission_ids() -> dict[str, int]:
+    rows = Permission.objects.filter(
+        content_type__app_label="cases", codename__in=_CODENAMES
+    ).values_list("codename", "id")
+    return dict(rows)
+
+
+def derive(
+    assignments: Iterable[Assignment],
+) -> tuple[set[tuple[int, int, str]], set[tuple[int, int, str]]]:
+    """The (user, case, codename) and (user, client, codename) rows that the
+    given professional assignments imply. Informal supporters get nothing (R11)."""
+    case_rows: set[tuple[int, int, str]] = set()
+    client_rows: set[tuple[int, int, str]] = set()
+    for assignment in assignments:
+        if assignment.user_id is None:
+            continue
+        for codename in _case_perms(assignment):
+            case_rows.add((assignment.user_id, assignment.case_id, codename))
+        for codename in _client_perms(assignment):
+            client_rows.add((assignment.user_id, assignment.case.client_id, codename))
+    return case_rows, client_rows
+
+
+def sync_case_permissions(*, user_id: int, case: SupportCase) -> None:
+    """Make one user's permission rows on a case and its client agree with
+    their assignments. Called by ``roles.services`` inside its transaction."""
+    assignments = list(
+        Assignment.objects.filter(user_id=user_id, case__client_id=case.client_id)
+        .select_related("case")
+        .order_by()
+    )
+    want_case, want_client = derive(assignments)
+    want_case = {row for row in want_case if row[1] == case.pk}
+    _apply(
+        CaseUserObjectPermission,
+        CaseUserObjectPermission.objects.filter(user_id=user_id, content_object=case),
+        want_case,
+    )
+    _apply(
+        ClientUserObjectPermission,
+        ClientUserObjectPermission.objects.filter(
+            user_id=user_id, content_object_id=case.client_id
+        ),
+        want_client,
+    )
+
+
+def _apply(model: type[Model], existing_qs, wanted: set[tuple[int, int, str]]) -> None:
+    ids = _permission_ids()
+    names = {v: k for k, v in ids.items()}
+    existing = {
+        (user_id, obj_id, names[perm_id]): pk
+        for pk, user_id, obj_id, perm_id in existing_qs.values_list(
+            "pk", "user_id", "content_object_id", "permission_id"
+        )
+    }
+    stale = [pk for row, pk in existing.items() if row not in wanted]
+    if stale:
+        model.objects.filter(pk__in=stale).delete()
+    missing = [row for row in wanted if row not in existing]
+    model.objects.bulk_create(
+        model(user_id=u, content_object_id=o, permission_id=ids[c])
+        for u, o, c in missing
+    )
+
+
+def bulk_grant(assignments: Iterable[Assignment], batch_size: int = 5000) -> int:
+    """Insert the rows for freshly created assignments (demo data at scale).
+
+    Only for assignments that have no rows yet; returns the number of rows written.
+    """
+    ids = _permission_ids()
+    case_rows, client_rows = derive(assignments)
+    CaseUserObjectPermission.objects.bulk_create(
+        (
+            CaseUserObjectPermission(
+                user_id=u, content_object_id=o, permission_id=ids[c]
+            )
+            for u, o, c in case_rows
+        ),
+        batch_size=batch_size,
+        ignore_conflicts=True,
+    )
+    ClientUserObjectPermission.objects.bulk_create(
+        (
+            ClientUserObjectPermission(
+                user_id=u, content_object_id=o, permission_id=ids[c]
+            )
+            for u, o, c in client_rows
+        ),
+        batch_size=batch_size,
+        ignore_conflicts=True,
+    )
+    return len(case_rows) + len(client_rows)
+
+
+def verify() -> list[str]:
+    """Compare every permission row with what the assignments imply.
+
+    Returns one human-readable line per difference; an empty list means they agree.
+    """
+    ids = _permission_ids()
+    names = {v: k for k, v in ids.items()}
+    want_case, want_client = derive(
+        Assignment.objects.filter(user__isnull=False).select_related("case").iterator()
+    )
+    problems: list[str] = []
+    for label, model, wanted in (
+        ("case", CaseUserObjectPermission, want_case),
+        ("client", ClientUserObjectPermission, want_client),
+    ):
+        have: dict[tuple[int, int, str], int] = defaultdict(int)
+        for user_id, obj_id, perm_id in model.objects.values_list(
+            "user_id", "content_object_id", "permission_id"
+        ).iterator():
+            have[(user_id, obj_id, names.get(perm_id, f"?{perm_id}"))] += 1
+        for row in sorted(set(have) - wanted):
+            problems.append(
+                f"extra {label} permission: user {row[0]} {label} {row[1]} {row[2]}"
+            )
+        for row in sorted(wanted - set(have)):
+            problems.append(
+                f"missing {label} permission: user {row[0]} {label} {row[1]} {row[2]}"
+            )
+    return problems

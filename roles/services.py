@@ -1,0 +1,520 @@
+"""Support assignments, attendance, refusals and consent: the rules R1, R4, R5,
+R6, R9, R11 and R12, and the only place where object permissions change.
+
+Each service checks the actor's permission (403), then the rule
+(``ValidationError`` with a Dutch message, nothing changed), writes, keeps the
+permission rows in step in the same transaction, and records a case event.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.history import event_record
+from cases.models import (
+    Application,
+    CaseEvent,
+    Client,
+    ConflictingInterest,
+    Meeting,
+    SupportCase,
+)
+
+from .models import Assignment, Attendance, Consent, InformalSupporter
+from .permissions import Perm, require, sync_case_permissions
+from .policy import RefusalGround, SupportRole, policy_for
+
+# --- rule checks, each raising a Dutch ValidationError ------------------------------------
+
+
+def _check_role_fits_case(role: str, case: SupportCase) -> None:
+    """R1: what a role supports is the policy table's, not the caller's, choice."""
+    policy = policy_for(role)
+    if case.kind not in policy.case_kinds:
+        raise ValidationError(
+            _("Een %(role)s ondersteunt geen zaak van de soort '%(kind)s'.")
+            % {
+                "role": SupportRole(role).label.lower(),
+                "kind": SupportCase.Kind(case.kind).label.lower(),
+            },
+            code="r1_role_case_kind",
+        )
+
+
+def _check_user_has_role(user: User, role: str) -> None:
+    policy = policy_for(role)
+    if not policy.is_user or user.role != policy.user_role or not user.is_active:
+        raise ValidationError(
+            _("%(user)s kan niet als %(role)s worden toegewezen.")
+            % {"user": user, "role": SupportRole(role).label.lower()},
+            code="r1_user_role",
+        )
+
+
+def _check_conflicting_interests(user: User, client: Client) -> None:
+    """R4: one confidant cannot support two family members with conflicting interests."""
+    conflicts = (
+        ConflictingInterest.objects.filter(client_a=client)
+        .values_list("client_b", flat=True)
+        .union(
+            ConflictingInterest.objects.filter(client_b=client).values_list(
+                "client_a", flat=True
+            )
+        )
+    )
+    other_ids = list(conflicts)
+    if not other_ids:
+        return
+    clash = (
+        Assignment.objects.filter(
+            user=user, ended_at__isnull=True, case__client_id__in=other_ids
+        )
+        .select_related("case__client")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            _(
+                "%(user)s ondersteunt al %(other)s, een gezinslid met een tegenstrijdig "
+                "belang. Eén vertrouwenspersoon kan niet beide gezinsleden ondersteunen; "
+                "wijs een andere vertrouwenspersoon toe."
+            )
+            % {"user": user, "other": clash.case.client},
+            code="r4_conflicting_interests",
+        )
+
+
+def ensure_not_supporting(*, user: User, client: Client) -> None:
+    """R9: a person who supports (or supported) a client cannot decide on that
+    client's application."""
+    independent = [r for r in SupportRole if policy_for(r).independent_of_decisions]
+    if Assignment.objects.filter(
+        user=user, case__client=client, role__in=independent
+    ).exists():
+        raise ValidationError(
+            _(
+                "%(user)s ondersteunt (of ondersteunde) deze cliënt en kan daarom niet "
+                "beslissen over een aanvraag van deze cliënt. Ondersteuning en beslissen "
+                "zijn nooit in één hand."
+            )
+            % {"user": user},
+            code="r9_supporter_decides",
+        )
+
+
+def _check_not_deciding(user: User, client: Client, role: str) -> None:
+    """R9, the other way round: a decider of the client's application cannot support."""
+    if not policy_for(role).independent_of_decisions:
+        return
+    if Application.objects.filter(client=client, decider=user).exists():
+        raise ValidationError(
+            _(
+                "%(user)s beslist (of besliste) over een aanvraag van deze cliënt en kan "
+                "daarom geen ondersteuner van deze cliënt zijn. Ondersteuning en beslissen "
+                "zijn nooit in één hand."
+            )
+            % {"user": user},
+            code="r9_decider_supports",
+        )
+
+
+def _ensure_case_open(case: SupportCase) -> None:
+    if case.is_closed:
+        raise ValidationError(
+            _("Deze zaak is afgesloten; er kan niets meer aan worden toegevoegd."),
+            code="case_closed",
+        )
+
+
+# --- assignments ------------------------------------------------------------------------
+
+
+def _start(
+    *,
+    actor: User,
+    case: SupportCase,
+    role: str,
+    user: User | None = None,
+    informal_supporter: InformalSupporter | None = None,
+    at_clients_request: bool = False,
+) -> Assignment:
+    _ensure_case_open(case)
+    policy = policy_for(role)
+    _check_role_fits_case(role, case)
+    if policy.is_user:
+        if user is None or informal_supporter is not None:
+            raise ValidationError(_("Kies een medewerker."), code="r1_holder")
+        _check_user_has_role(user, role)
+        if policy.checks_conflicting_interests:
+            _check_conflicting_interests(user, case.client)
+        _check_not_deciding(user, case.client, role)
+    else:
+        if informal_supporter is None or user is not None:
+            # R11: informal supporters are people in the client's network, not users.
+            raise ValidationError(
+                _("Een informele ondersteuner is geen gebruiker van Naast."),
+                code="r11_informal_not_user",
+            )
+        if informal_supporter.client_id != case.client_id:
+            raise ValidationError(
+                _("Deze informele ondersteuner hoort niet bij deze cliënt."),
+                code="r11_other_client",
+            )
+    if policy.assignment_needs_client_request and not at_clients_request:
+        raise ValidationError(
+            _("Een informele ondersteuner treedt alleen op verzoek van de cliënt op."),
+            code="r11_client_request",
+        )
+    assignment = Assignment(
+        case=case,
+        role=role,
+        user=user,
+        informal_supporter=informal_supporter,
+        at_clients_request=at_clients_request,
+        started_by=actor,
+    )
+    assignment.full_clean()
+    assignment.save()
+    if user is not None:
+        sync_case_permissions(user_id=user.pk, case=case)
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.ASSIGNMENT_STARTED,
+        actor=actor,
+        to_value=role,
+        detail=str(assignment.holder),
+    )
+    return assignment
+
+
+def assignment_start_for_opener(
+    *, actor: User, case: SupportCase, role: str, at_clients_request: bool
+) -> Assignment:
+    """The caseworker who opens a case supports it (called by ``case_open``)."""
+    return _start(
+        actor=actor,
+        case=case,
+        role=role,
+        user=actor,
+        at_clients_request=at_clients_request,
+    )
+
+
+@transaction.atomic
+def assignment_start(
+    *,
+    actor: User,
+    case: SupportCase,
+    role: str,
+    user: User | None = None,
+    informal_supporter: InformalSupporter | None = None,
+    at_clients_request: bool = False,
+) -> Assignment:
+    """Assign a supporter to a case.
+
+    A team lead assigns professionals of their organisation's cases; the case's
+    own supporter adds informal supporters from the client's network (R11).
+    Refused when the role does not fit (R1), for conflicting interests (R4), or
+    when the person decides on the client's application (R9).
+    """
+    if policy_for(role).is_user:
+        require(actor, Perm.ASSIGN_SUPPORT, case)
+    else:
+        require(actor, Perm.CHANGE_CASE, case)
+    case = SupportCase.objects.select_for_update().get(pk=case.pk)
+    return _start(
+        actor=actor,
+        case=case,
+        role=role,
+        user=user,
+        informal_supporter=informal_supporter,
+        at_clients_request=at_clients_request,
+    )
+
+
+def _end(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
+    assignment.ended_at = timezone.now()
+    assignment.end_reason = reason
+    assignment.full_clean()
+    assignment.save(update_fields=["ended_at", "end_reason"])
+    if assignment.user_id is not None:
+        sync_case_permissions(user_id=assignment.user_id, case=assignment.case)
+    event_record(
+        case=assignment.case,
+        kind=CaseEvent.Kind.ASSIGNMENT_ENDED,
+        actor=actor,
+        from_value=assignment.role,
+        to_value=reason,
+        detail=str(assignment.holder),
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, actor: User, assignment: Assignment) -> Assignment:
+    """End one assignment without closing the case. Its holder loses access (R2)."""
+    if policy_for(assignment.role).is_user:
+        require(actor, Perm.ASSIGN_SUPPORT, assignment.case)
+    else:
+        require(actor, Perm.CHANGE_CASE, assignment.case)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not assignment.is_active:
+        raise ValidationError(_("Deze ondersteuning is al beëindigd."), code="ended")
+    return _end(actor=actor, assignment=assignment, reason=Assignment.EndReason.ENDED)
+
+
+def assignments_end_for_closed_case(
+    *, actor: User, case: SupportCase
+) -> list[Assignment]:
+    """R6: closing a case ends all its assignments. The supporter keeps read access
+    to the closed case, not to anything new about the client. Called by
+    ``case_close`` inside its transaction, after its permission check."""
+    if not case.is_closed:
+        raise ValueError("the case must be closed first")
+    active = Assignment.objects.select_for_update().filter(
+        case=case, ended_at__isnull=True
+    )
+    return [
+        _end(actor=actor, assignment=a, reason=Assignment.EndReason.CASE_CLOSED)
+        for a in active.select_related("case")
+    ]
+
+
+# --- informal supporters and consent (R11) -------------------------------------------------
+
+
+@transaction.atomic
+def informal_supporter_add(
+    *,
+    actor: User,
+    client: Client,
+    name: str,
+    relation: str,
+    phone: str = "",
+    email: str = "",
+) -> InformalSupporter:
+    """Record someone from the client's network. They get no account (R11)."""
+    require(actor, Perm.CHANGE_CLIENT, client)
+    supporter = InformalSupporter(
+        client=client,
+        name=name.strip(),
+        relation=relation.strip(),
+        phone=phone,
+        email=email,
+    )
+    supporter.full_clean()
+    supporter.save()
+    return supporter
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    informal_supporter: InformalSupporter,
+    item: str,
+    given_on: datetime.date,
+    meeting: Meeting | None = None,
+    description: str = "",
+) -> Consent:
+    """Record the client's consent to give one item to their informal supporter (R11)."""
+    client = informal_supporter.client
+    require(actor, Perm.CHANGE_CLIENT, client)
+    if meeting is not None and meeting.case.client_id != client.pk:
+        raise ValidationError(
+            {"meeting": _("Dit gesprek hoort niet bij deze cliënt.")},
+            code="r11_other_client",
+        )
+    if given_on > timezone.localdate():
+        raise ValidationError(
+            {"given_on": _("Deze datum ligt in de toekomst.")}, code="future"
+        )
+    consent = Consent(
+        client=client,
+        informal_supporter=informal_supporter,
+        item=item,
+        meeting=meeting,
+        description=description,
+        given_on=given_on,
+        recorded_by=actor,
+    )
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
+    require(actor, Perm.CHANGE_CLIENT, consent.client)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is None:
+        consent.withdrawn_on = timezone.localdate()
+        consent.save(update_fields=["withdrawn_on"])
+    return consent
+
+
+def has_consent(
+    *, informal_supporter: InformalSupporter, item: str, meeting: Meeting | None = None
+) -> bool:
+    """Whether the client agreed to give this item to this informal supporter (R11)."""
+    return Consent.objects.filter(
+        informal_supporter=informal_supporter,
+        item=item,
+        meeting=meeting,
+        withdrawn_on__isnull=True,
+    ).exists()
+
+
+# --- attendance (R5, R11, R12) ------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_add(
+    *,
+    actor: User,
+    meeting: Meeting,
+    assignment: Assignment,
+    requested_by_client: bool,
+) -> Attendance:
+    """Plan a supporter into a meeting.
+
+    R5: an AKJ confidant attends only a question/complaint conversation or a
+    mediation, never a conversation about the content of the care, and only at
+    the client's request. R11: an informal supporter is invited only at the
+    client's request and with the client's consent for that invitation.
+    """
+    case = meeting.case
+    require(actor, Perm.CHANGE_CASE, case)
+    _ensure_case_open(case)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(
+            _("Dit gesprek is niet meer gepland; er kan niemand meer bij."),
+            code="meeting_not_planned",
+        )
+    if assignment.case_id != case.pk or not assignment.is_active:
+        raise ValidationError(
+            {"assignment": _("Deze persoon ondersteunt de cliënt niet in deze zaak.")},
+            code="not_assigned",
+        )
+    policy = policy_for(assignment.role)
+    if meeting.kind not in policy.meeting_kinds:
+        raise ValidationError(
+            _(
+                "Een %(role)s is niet aanwezig bij een %(kind)s. Een vertrouwenspersoon "
+                "komt alleen bij een vraag- of klachtgesprek of een bemiddeling, niet bij "
+                "een gesprek over de inhoud van de hulp."
+            )
+            % {
+                "role": SupportRole(assignment.role).label.lower(),
+                "kind": Meeting.Kind(meeting.kind).label.lower(),
+            },
+            code="r5_content_meeting",
+        )
+    if policy.attendance_needs_client_request and not requested_by_client:
+        raise ValidationError(
+            {
+                "requested_by_client": _(
+                    "Een %(role)s is alleen aanwezig op verzoek van de cliënt."
+                )
+                % {"role": SupportRole(assignment.role).label.lower()}
+            },
+            code="r5_client_request",
+        )
+    if policy.sharing_needs_consent and not has_consent(
+        informal_supporter=assignment.informal_supporter,
+        item=Consent.Item.MEETING_INVITATION,
+        meeting=meeting,
+    ):
+        raise ValidationError(
+            _(
+                "De cliënt heeft (nog) geen toestemming gegeven om %(name)s voor dit "
+                "gesprek uit te nodigen. Leg eerst de toestemming vast."
+            )
+            % {"name": assignment.informal_supporter.name},
+            code="r11_no_consent",
+        )
+    if Attendance.objects.filter(meeting=meeting, assignment=assignment).exists():
+        raise ValidationError(
+            _("Deze ondersteuner staat al op de lijst voor dit gesprek."),
+            code="duplicate",
+        )
+    attendance = Attendance(
+        meeting=meeting,
+        assignment=assignment,
+        requested_by_client=requested_by_client,
+        added_by=actor,
+    )
+    attendance.full_clean()
+    attendance.save()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.ATTENDANCE_ADDED,
+        actor=actor,
+        to_value=assignment.role,
+        detail=f"{assignment.holder} – {meeting}",
+    )
+    return attendance
+
+
+@transaction.atomic
+def attendance_refuse(
+    *, actor: User, attendance: Attendance, ground: str, explanation: str
+) -> Attendance:
+    """Refuse an informal supporter's attendance (R12).
+
+    Only informal supporters can be refused, only on the three grounds of
+    ``RefusalGround``, always with an explanation; the refusal records who and when.
+    Refusing an AKJ confidant or a client supporter is impossible.
+    """
+    require(actor, Perm.CHANGE_CASE, attendance.meeting.case)
+    attendance = (
+        Attendance.objects.select_for_update()
+        .select_related("assignment", "meeting__case")
+        .get(pk=attendance.pk)
+    )
+    _ensure_case_open(attendance.meeting.case)
+    role = attendance.assignment.role
+    if not policy_for(role).can_be_refused:
+        raise ValidationError(
+            _(
+                "Een %(role)s kan niet worden geweigerd bij een gesprek. Alleen een "
+                "informele ondersteuner kan worden geweigerd."
+            )
+            % {"role": SupportRole(role).label.lower()},
+            code="r12_professional",
+        )
+    if attendance.status == Attendance.Status.REFUSED:
+        raise ValidationError(
+            _("Deze ondersteuner is al geweigerd."), code="r12_refused"
+        )
+    errors = {}
+    if ground not in RefusalGround.values:
+        errors["ground"] = _(
+            "Kies een van de drie gronden: belemmeren van de voortgang van de begeleiding, "
+            "geen onafhankelijke opstelling, of belangenverstrengeling."
+        )
+    if not explanation.strip():
+        errors["explanation"] = _("Licht de weigering toe.")
+    if errors:
+        raise ValidationError(errors, code="r12_ground")
+    attendance.status = Attendance.Status.REFUSED
+    attendance.refusal_ground = ground
+    attendance.refusal_explanation = explanation.strip()
+    attendance.refused_by = actor
+    attendance.refused_at = timezone.now()
+    attendance.full_clean()
+    attendance.save()
+    event_record(
+        case=attendance.meeting.case,
+        kind=CaseEvent.Kind.ATTENDANCE_REFUSED,
+        actor=actor,
+        to_value=ground,
+        detail=str(attendance.assignment.holder),
+    )
+    return attendance
