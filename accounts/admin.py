@@ -1,0 +1,92 @@
+"""The admin for users, organisations and municipalities.
+
+This is the functional administrators' own work (staff in the group
+"Functioneel beheerder", see ``roles/migrations/0002_groups.py``): they add and
+change users, organisations and municipalities. What they may not do is make
+themselves or anyone else more than that: only a superuser grants superuser
+status or single permissions, and only a superuser changes a superuser.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Municipality, Organisation, User
+
+# Granting these is reserved to superusers: with either, a functional
+# administrator could give themselves access to client data (R2).
+_SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets[:2],
+        (
+            _("Organisatie en functie"),
+            {"fields": ("organisation", "role", "expertise")},
+        ),
+        *DjangoUserAdmin.fieldsets[2:],
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (
+            _("Organisatie en functie"),
+            {"fields": ("first_name", "last_name", "email", "organisation", "role")},
+        ),
+    )
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "organisation",
+        "is_active",
+        "is_staff",
+    )
+    list_filter = (
+        "role",
+        "organisation",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+    )
+    search_fields = ("username", "first_name", "last_name", "email")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: User | None = None
+    ) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += _SUPERUSER_ONLY_FIELDS
+        return readonly
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: User | None = None
+    ) -> bool:
+        """Only a superuser changes a superuser (or their password)."""
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "municipality", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name",)
+    list_select_related = ("municipality",)
+    autocomplete_fields = ("municipality",)
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ("name", "cbs_code")
+    search_fields = ("name", "cbs_code")
