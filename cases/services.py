@@ -21,6 +21,7 @@ from roles import services as role_services
 from roles.permissions import Perm, has, require
 from roles.policy import support_role_for_user
 
+from .errors import field_error
 from .history import event_record
 from .models import (
     Application,
@@ -221,7 +222,7 @@ def _case_open(
     )
     case.full_clean()
     case.save()
-    case.reference = case_reference(kind, now.year, case.pk)
+    case.reference = case_reference(kind, timezone.localdate(now).year, case.pk)
     case.save(update_fields=["reference"])
     if kind == SupportCase.Kind.COMPLAINT:
         Complaint.objects.create(case=case)
@@ -245,6 +246,8 @@ def case_set_status(*, actor: User, case: SupportCase, status: str) -> SupportCa
             _("Sluit een zaak af met een uitkomst via 'Zaak afsluiten'."),
             code="use_close",
         )
+    if status not in SupportCase.Status.values:
+        raise field_error("status", _("Kies een geldige status."), "invalid_status")
     if status not in SupportCase.TRANSITIONS[case.status]:
         raise ValidationError(
             _("Een zaak met status '%(from)s' kan niet naar '%(to)s'.")
@@ -277,9 +280,8 @@ def case_close(*, actor: User, case: SupportCase, outcome: str) -> SupportCase:
     if case.is_closed:
         raise ValidationError(_("Deze zaak is al afgesloten."), code="case_closed")
     if outcome not in SupportCase.Outcome.values:
-        raise ValidationError(
-            {"outcome": _("Kies een uitkomst om de zaak af te sluiten.")},
-            code="outcome",
+        raise field_error(
+            "outcome", _("Kies een uitkomst om de zaak af te sluiten."), "outcome"
         )
     complaint = Complaint.objects.filter(case=case).first()
     if complaint and complaint.stage not in (
@@ -318,9 +320,7 @@ def note_add(*, actor: User, case: SupportCase, text: str) -> Note:
     require(actor, Perm.CHANGE_CASE, case)
     _ensure_open(case)
     if not text.strip():
-        raise ValidationError(
-            {"text": _("Een notitie mag niet leeg zijn.")}, code="empty"
-        )
+        raise field_error("text", _("Een notitie mag niet leeg zijn."), "empty")
     note = Note(case=case, author=actor, text=text.strip())
     note.full_clean()
     note.save()
@@ -396,15 +396,12 @@ def complaint_advance(
         )
     on = on or timezone.localdate()
     if on > timezone.localdate():
-        raise ValidationError(
-            {"on": _("Deze datum ligt in de toekomst.")}, code="future"
-        )
+        raise field_error("on", _("Deze datum ligt in de toekomst."), "future")
     old = complaint.stage
     if stage == Complaint.Stage.SUBMITTED:
         if not submitted_to.strip():
-            raise ValidationError(
-                {"submitted_to": _("Vul in bij wie de klacht is ingediend.")},
-                code="required",
+            raise field_error(
+                "submitted_to", _("Vul in bij wie de klacht is ingediend."), "required"
             )
         complaint.submitted_to = submitted_to.strip()
         complaint.submitted_on = on
@@ -412,8 +409,8 @@ def complaint_advance(
         complaint.handling_started_on = on
     elif stage == Complaint.Stage.DECIDED:
         if not decision_summary.strip():
-            raise ValidationError(
-                {"decision_summary": _("Vat de uitspraak samen.")}, code="required"
+            raise field_error(
+                "decision_summary", _("Vat de uitspraak samen."), "required"
             )
         complaint.decided_on = on
         complaint.decision_summary = decision_summary.strip()
@@ -421,9 +418,10 @@ def complaint_advance(
         complaint.withdrawn_on = on
     for earlier in (complaint.submitted_on, complaint.handling_started_on):
         if earlier and on < earlier:
-            raise ValidationError(
-                {"on": _("Deze datum ligt vóór een eerdere stap van de klacht.")},
-                code="before_previous",
+            raise field_error(
+                "on",
+                _("Deze datum ligt vóór een eerdere stap van de klacht."),
+                "before_previous",
             )
     complaint.stage = stage
     complaint.full_clean()
@@ -463,16 +461,23 @@ def application_decide(
         decision not in Application.Decision.values
         or decision == Application.Decision.PENDING
     ):
-        raise ValidationError({"decision": _("Kies een beschikking.")}, code="decision")
+        raise field_error("decision", _("Kies een beschikking."), "decision")
     if not reason.strip():
-        raise ValidationError(
-            {"reason": _("Motiveer de beschikking.")}, code="required"
+        raise field_error("reason", _("Motiveer de beschikking."), "required")
+    decided_on = decided_on or timezone.localdate()
+    if decided_on > timezone.localdate():
+        raise field_error("decided_on", _("Deze datum ligt in de toekomst."), "future")
+    if decided_on < application.submitted_on:
+        raise field_error(
+            "decided_on",
+            _("Er kan niet worden besloten vóór de aanvraag is ingediend."),
+            "before_submission",
         )
     role_services.ensure_not_supporting(user=actor, client=application.client)
     application.decider = actor
     application.decision = decision
     application.decision_reason = reason.strip()
-    application.decided_on = decided_on or timezone.localdate()
+    application.decided_on = decided_on
     application.full_clean()
     application.save()
     return application

@@ -35,6 +35,8 @@ class RefusalGround(models.TextChoices):
 @dataclass(frozen=True)
 class RolePolicy:
     role: SupportRole
+    #: The role as a noun inside a sentence ("een %(role)s").
+    noun: str
     #: The role is held by a user of Naast (professionals) or by a person
     #: recorded with the client who never logs in (R11).
     is_user: bool
@@ -67,6 +69,7 @@ _ALL_MEETINGS = frozenset(Meeting.Kind.values)
 POLICY: dict[SupportRole, RolePolicy] = {
     SupportRole.AKJ_CONFIDANT: RolePolicy(
         role=SupportRole.AKJ_CONFIDANT,
+        noun=_("vertrouwenspersoon"),
         is_user=True,
         user_role=User.Role.AKJ_CONFIDANT,
         case_kinds=frozenset(
@@ -91,6 +94,7 @@ POLICY: dict[SupportRole, RolePolicy] = {
     ),
     SupportRole.CLIENT_SUPPORTER: RolePolicy(
         role=SupportRole.CLIENT_SUPPORTER,
+        noun=_("cliëntondersteuner"),
         is_user=True,
         user_role=User.Role.CLIENT_SUPPORTER,
         case_kinds=frozenset({SupportCase.Kind.CARE_QUESTION}),
@@ -106,6 +110,7 @@ POLICY: dict[SupportRole, RolePolicy] = {
     ),
     SupportRole.INFORMAL_SUPPORTER: RolePolicy(
         role=SupportRole.INFORMAL_SUPPORTER,
+        noun=_("informele ondersteuner"),
         is_user=False,
         user_role=None,
         case_kinds=frozenset(SupportCase.Kind.values),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases.errors import field_error
 from cases.history import event_record
 from cases.models import (
     Application,
@@ -40,7 +41,7 @@ def _check_role_fits_case(role: str, case: SupportCase) -> None:
         raise ValidationError(
             _("Een %(role)s ondersteunt geen zaak van de soort '%(kind)s'.")
             % {
-                "role": SupportRole(role).label.lower(),
+                "role": policy_for(role).noun,
                 "kind": SupportCase.Kind(case.kind).label.lower(),
             },
             code="r1_role_case_kind",
@@ -52,7 +53,7 @@ def _check_user_has_role(user: User, role: str) -> None:
     if not policy.is_user or user.role != policy.user_role or not user.is_active:
         raise ValidationError(
             _("%(user)s kan niet als %(role)s worden toegewezen.")
-            % {"user": user, "role": SupportRole(role).label.lower()},
+            % {"user": user, "role": policy_for(role).noun},
             code="r1_user_role",
         )
 
@@ -223,6 +224,8 @@ def assignment_start(
     Refused when the role does not fit (R1), for conflicting interests (R4), or
     when the person decides on the client's application (R9).
     """
+    if role not in SupportRole.values:
+        raise field_error("role", _("Kies een rol."), "r1_unknown_role")
     if policy_for(role).is_user:
         require(actor, Perm.ASSIGN_SUPPORT, case)
     else:
@@ -327,14 +330,11 @@ def consent_record(
     client = informal_supporter.client
     require(actor, Perm.CHANGE_CLIENT, client)
     if meeting is not None and meeting.case.client_id != client.pk:
-        raise ValidationError(
-            {"meeting": _("Dit gesprek hoort niet bij deze cliënt.")},
-            code="r11_other_client",
+        raise field_error(
+            "meeting", _("Dit gesprek hoort niet bij deze cliënt."), "r11_other_client"
         )
     if given_on > timezone.localdate():
-        raise ValidationError(
-            {"given_on": _("Deze datum ligt in de toekomst.")}, code="future"
-        )
+        raise field_error("given_on", _("Deze datum ligt in de toekomst."), "future")
     consent = Consent(
         client=client,
         informal_supporter=informal_supporter,
@@ -398,9 +398,10 @@ def attendance_add(
             code="meeting_not_planned",
         )
     if assignment.case_id != case.pk or not assignment.is_active:
-        raise ValidationError(
-            {"assignment": _("Deze persoon ondersteunt de cliënt niet in deze zaak.")},
-            code="not_assigned",
+        raise field_error(
+            "assignment",
+            _("Deze persoon ondersteunt de cliënt niet in deze zaak."),
+            "not_assigned",
         )
     policy = policy_for(assignment.role)
     if meeting.kind not in policy.meeting_kinds:
@@ -411,20 +412,17 @@ def attendance_add(
                 "een gesprek over de inhoud van de hulp."
             )
             % {
-                "role": SupportRole(assignment.role).label.lower(),
+                "role": policy.noun,
                 "kind": Meeting.Kind(meeting.kind).label.lower(),
             },
             code="r5_content_meeting",
         )
     if policy.attendance_needs_client_request and not requested_by_client:
-        raise ValidationError(
-            {
-                "requested_by_client": _(
-                    "Een %(role)s is alleen aanwezig op verzoek van de cliënt."
-                )
-                % {"role": SupportRole(assignment.role).label.lower()}
-            },
-            code="r5_client_request",
+        raise field_error(
+            "requested_by_client",
+            _("Een %(role)s is alleen aanwezig op verzoek van de cliënt.")
+            % {"role": policy.noun},
+            "r5_client_request",
         )
     if policy.sharing_needs_consent and not has_consent(
         informal_supporter=assignment.informal_supporter,
@@ -486,7 +484,7 @@ def attendance_refuse(
                 "Een %(role)s kan niet worden geweigerd bij een gesprek. Alleen een "
                 "informele ondersteuner kan worden geweigerd."
             )
-            % {"role": SupportRole(role).label.lower()},
+            % {"role": policy_for(role).noun},
             code="r12_professional",
         )
     if attendance.status == Attendance.Status.REFUSED:
@@ -495,14 +493,19 @@ def attendance_refuse(
         )
     errors = {}
     if ground not in RefusalGround.values:
-        errors["ground"] = _(
-            "Kies een van de drie gronden: belemmeren van de voortgang van de begeleiding, "
-            "geen onafhankelijke opstelling, of belangenverstrengeling."
+        errors["ground"] = ValidationError(
+            _(
+                "Kies een van de drie gronden: belemmeren van de voortgang van de "
+                "begeleiding, geen onafhankelijke opstelling, of belangenverstrengeling."
+            ),
+            code="r12_ground",
         )
     if not explanation.strip():
-        errors["explanation"] = _("Licht de weigering toe.")
+        errors["explanation"] = ValidationError(
+            _("Licht de weigering toe."), code="r12_explanation"
+        )
     if errors:
-        raise ValidationError(errors, code="r12_ground")
+        raise ValidationError(errors)
     attendance.status = Attendance.Status.REFUSED
     attendance.refusal_ground = ground
     attendance.refusal_explanation = explanation.strip()

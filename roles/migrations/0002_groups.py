@@ -21,7 +21,6 @@ GROUPS = {
         ("roles", "view_caseuserobjectpermission"),
         ("roles", "view_clientuserobjectpermission"),
         ("cases", "view_supportcase"),
-        ("cases", "view_note"),
     ],
 }
 
