@@ -24,7 +24,7 @@ def _permissions():
 
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ClientQuerySet:
-        """Clients the user supports (or supported in a case that was closed)."""
+        """Clients the user supports now (R2, R6)."""
         return self.filter(_permissions().client_visibility(user))
 
 

@@ -152,6 +152,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(case=case)
             .select_related("actor"),
             complaint=Complaint.objects.filter(case=case).first(),
+            client_visible=has(request.user, Perm.VIEW_CLIENT, case.client),
             note_form=NoteForm(),
         )
     return render(request, "cases/case_detail.html", context)

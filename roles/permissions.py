@@ -18,7 +18,7 @@ What an assignment gives:
 assignment            on the case                            on the client
 ====================  =====================================  =================
 active                view, view content, change             view, change
-ended: case closed    view, view content (read only, R6)     view
+ended: case closed    view, view content (read only, R6)     nothing (R6)
 ended otherwise       nothing (handover, support ended, R2)  nothing
 ====================  =====================================  =================
 
@@ -55,7 +55,6 @@ CHANGE_CLIENT = "change_client"
 _CASE_ACTIVE = frozenset({VIEW_CASE, VIEW_CASE_CONTENT, CHANGE_CASE})
 _CASE_READ_ONLY = frozenset({VIEW_CASE, VIEW_CASE_CONTENT})
 _CLIENT_ACTIVE = frozenset({VIEW_CLIENT, CHANGE_CLIENT})
-_CLIENT_READ_ONLY = frozenset({VIEW_CLIENT})
 _CODENAMES = _CASE_ACTIVE | _CLIENT_ACTIVE
 
 
@@ -109,7 +108,7 @@ def case_content_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
 
 
 def client_visibility(user: User | AnonymousUser) -> Q:
-    """The clients a caseworker supports or supported (R2)."""
+    """The clients a caseworker supports now (R2, R6)."""
     if not _is_user(user) or not user.is_caseworker:
         return Q(pk__in=[])
     return Q(user_perms__user=user, user_perms__permission__codename=VIEW_CLIENT)
@@ -183,11 +182,9 @@ def _case_perms(assignment: Assignment) -> frozenset[str]:
 
 
 def _client_perms(assignment: Assignment) -> frozenset[str]:
-    if assignment.ended_at is None:
-        return _CLIENT_ACTIVE
-    if assignment.end_reason == Assignment.EndReason.CASE_CLOSED:
-        return _CLIENT_READ_ONLY
-    return frozenset()
+    # R6: once support ends, nothing new about the client (their care, family,
+    # network) is shown; what the supporter recorded stays readable in the case.
+    return _CLIENT_ACTIVE if assignment.ended_at is None else frozenset()
 
 
 def _permission_ids() -> dict[str, int]:
