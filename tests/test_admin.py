@@ -244,11 +244,17 @@ def test_note_text_never_appears(admin_data, as_superuser, as_functional_admin):
         change_url(case),
         changelist_url(SupportCase) + "?q=" + case.reference,
     ]
-    for http in (as_superuser, as_functional_admin):
-        for url in pages:
-            response = http.get(url)
-            assert response.status_code == 200, url
-            assert "vertelde over thuis" not in response.content.decode(), url
+    for url in pages:
+        response = as_superuser.get(url)
+        assert response.status_code == 200, url
+        assert "vertelde over thuis" not in response.content.decode(), url
+    # A functional administrator has no access to notes at all (R2).
+    for url in pages[:3]:
+        assert as_functional_admin.get(url).status_code == 403, url
+    for url in pages[3:]:
+        response = as_functional_admin.get(url)
+        assert response.status_code == 200, url
+        assert "vertelde over thuis" not in response.content.decode(), url
     # The search goes by case reference only, so the note's words find nothing.
     response = as_superuser.get(changelist_url(Note) + "?q=Vertrouwelijk-7731")
     assert list(response.context["cl"].result_list) == []

@@ -1,0 +1,75 @@
+"""The access matrix: every URL, for every role, on own, other people's and other
+family members' objects (R2). Anonymous → login; not visible → 404; visible but
+not allowed → 403; allowed → 200 (or a redirect after a successful POST)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import WORLD_ROLES as ROLES
+from tests.conftest import World
+
+# url name, object key, method, {role: expected status}; roles not listed → 404.
+MATRIX = [
+    ("dashboard", None, "get", dict.fromkeys(ROLES, 200)),
+    ("client_detail", "youth", "get", {"vp1": 200, "co1": 200}),
+    ("client_detail", "mother", "get", {"vp2": 200}),
+    ("case_detail", "complaint_case", "get", {"vp1": 200, "tl": 200}),
+    ("case_detail", "mother_case", "get", {"vp2": 200, "tl": 200}),
+    ("case_detail", "care_case", "get", {"co1": 200}),
+    ("case_detail", "closed_case", "get", {"vp1": 200, "tl": 200}),
+    ("note_add", "complaint_case", "post", {"vp1": 302, "tl": 403}),
+    ("note_add", "closed_case", "post", {"vp1": 403, "tl": 403}),
+    ("case_close", "complaint_case", "get", {"vp1": 200, "tl": 403}),
+    ("case_close", "closed_case", "get", {"vp1": 403, "tl": 403}),
+    ("meeting_plan", "complaint_case", "get", {"vp1": 200, "tl": 403}),
+    ("meeting_plan", "care_case", "get", {"co1": 200}),
+    ("complaint_advance", "complaint_case", "get", {"vp1": 200, "tl": 403}),
+    ("assignment_add", "complaint_case", "get", {"tl": 200, "vp1": 403}),
+    ("assignment_add", "care_case", "get", {"co1": 403}),
+    ("meeting_detail", "complaint_meeting", "get", {"vp1": 200}),
+    ("meeting_detail", "content_meeting", "get", {"co1": 200}),
+    ("attendance_add", "complaint_meeting", "get", {"vp1": 200}),
+    ("attendance_add", "content_meeting", "get", {"co1": 200}),
+    ("attendance_refuse", "informal_attendance", "get", {"vp1": 200}),
+    ("attendance_refuse", "confidant_attendance", "get", {"vp1": 200}),
+    ("application_detail", "application", "get", {"dm": 200}),
+]
+
+
+def _url(world: World, name: str, key: str | None) -> str:
+    return reverse(name, args=[world.objects[key]] if key else [])
+
+
+@pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)
+def test_access_matrix(client, world, name, key, method, expected):
+    """R2: every URL answers each role with 404 unless the object is theirs to
+    see, 403 when they see it but may not act, and login for anonymous users."""
+    url = _url(world, name, key)
+    data = {"text": "Gesprek gevoerd."} if method == "post" else None
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    got = {}
+    for role in ROLES:
+        client.force_login(world.users[role])
+        got[role] = getattr(client, method)(url, data).status_code
+    assert got == {role: expected.get(role, 404) for role in ROLES}
+
+
+def test_every_url_is_in_the_matrix():
+    """Each caseworker page has a row in the access matrix."""
+    from cases.urls import urlpatterns
+
+    covered = {row[0] for row in MATRIX} | {"login", "logout"}
+    assert {p.name for p in urlpatterns} <= covered
+
+
+def test_login_page_is_public(client, db):
+    """The login page and the language switch need no login."""
+    assert client.get(reverse("login")).status_code == 200
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/inloggen/"}
+    )
+    assert response.status_code == 302
