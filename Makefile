@@ -103,7 +103,7 @@ format: install ## Reformat the code and apply ruff's safe fixes
 messages: export DEBUG := True
 messages: install ## Update locale/*.po (nl, en) and compile them to .mo
 	@mkdir -p locale
-	$(PY) manage.py makemessages -l nl -l en --ignore=$(VENV) --ignore=var --ignore=node_modules
+	$(PY) manage.py makemessages -l nl -l en --ignore=$(VENV) --ignore=var --ignore=node_modules --ignore=tests
 	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules
 
 clean: ## Remove .venv, var/ (including the demo database) and caches
