@@ -458,6 +458,14 @@ class CaseEvent(models.Model):
         return f"{self.case.reference}: {self.get_kind_display()}"
 
 
+class ComplaintRegime(models.TextChoices):
+    """Under which procedure a complaint is handled; terms in ``cases.complaint_clock``."""
+
+    JEUGDWET = "jeugdwet", _("Jeugdwet (klachtencommissie aanbieder of GI)")
+    WKKGZ = "wkkgz", _("Wkkgz")
+    AWB = "awb", _("Gemeente (Awb hoofdstuk 9)")
+
+
 class Complaint(models.Model):
     """The complaint of a case of kind complaint, with its own stages (R3)."""
 
@@ -498,10 +506,42 @@ class Complaint(models.Model):
     decided_on = models.DateField(_("uitspraak op"), null=True, blank=True)
     decision_summary = models.TextField(_("uitspraak"), blank=True)
     withdrawn_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
+    regime = models.CharField(
+        _("klachtregeling"),
+        max_length=20,
+        choices=ComplaintRegime.choices,
+        default=ComplaintRegime.JEUGDWET,
+        help_text=_("Bepaalt de termijn waarbinnen over de klacht wordt beslist."),
+    )
+    advisory_committee = models.BooleanField(
+        _("met adviescommissie"),
+        default=False,
+        help_text=_(
+            "Alleen bij de gemeentelijke klachtprocedure (Awb): 10 in plaats van 6 weken."
+        ),
+    )
+    postponement_weeks = models.PositiveSmallIntegerField(
+        _("verdaging (weken)"),
+        default=0,
+        help_text=_("Eenmalig, met schriftelijke mededeling aan de klager."),
+    )
+    postponed_on = models.DateField(_("verdaagd op"), null=True, blank=True)
+    # Kept by the services from ``complaint_clock.due_date`` so lists and
+    # reminders can filter on it in SQL; empty when no clock runs.
+    due_on = models.DateField(
+        _("uiterste beslisdatum"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("klacht")
         verbose_name_plural = _("klachten")
+        indexes = [
+            models.Index(
+                fields=["due_on"],
+                name="complaint_due_idx",
+                condition=Q(due_on__isnull=False),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(stage="formulating")
@@ -512,6 +552,14 @@ class Complaint(models.Model):
             models.CheckConstraint(
                 condition=~Q(stage="decided") | Q(decided_on__isnull=False),
                 name="complaint_decided_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(postponement_weeks__lte=4)
+                & (Q(postponement_weeks=0) | Q(postponed_on__isnull=False)),
+                name="complaint_postponement_at_most_4_weeks",
+                violation_error_message=_(
+                    "Verdagen kan eenmaal, met ten hoogste 4 weken, met een datum."
+                ),
             ),
         ]
 

@@ -21,6 +21,7 @@ from roles import services as role_services
 from roles.permissions import Perm, has, require
 from roles.policy import support_role_for_user
 
+from .complaint_clock import TERMS, due_date
 from .errors import field_error
 from .history import event_record
 from .models import (
@@ -28,6 +29,7 @@ from .models import (
     CaseEvent,
     Client,
     Complaint,
+    ComplaintRegime,
     ConflictingInterest,
     Family,
     FamilyMembership,
@@ -375,6 +377,8 @@ def complaint_advance(
     submitted_to: str = "",
     on: datetime.date | None = None,
     decision_summary: str = "",
+    regime: str = "",
+    advisory_committee: bool = False,
 ) -> Complaint:
     """Move a complaint to its next stage (R3): formulated → submitted (to whom,
     when) → being handled → decided, or withdrawn at any point before a decision."""
@@ -405,6 +409,19 @@ def complaint_advance(
             )
         complaint.submitted_to = submitted_to.strip()
         complaint.submitted_on = on
+        if regime:
+            if regime not in ComplaintRegime.values:
+                raise field_error("regime", _("Kies een klachtregeling."), "regime")
+            complaint.regime = regime
+        if advisory_committee and complaint.regime != ComplaintRegime.AWB:
+            raise field_error(
+                "advisory_committee",
+                _(
+                    "Een adviescommissie hoort alleen bij de gemeentelijke klachtprocedure."
+                ),
+                "advisory_committee",
+            )
+        complaint.advisory_committee = advisory_committee
     elif stage == Complaint.Stage.HANDLING:
         complaint.handling_started_on = on
     elif stage == Complaint.Stage.DECIDED:
@@ -424,6 +441,7 @@ def complaint_advance(
                 "before_previous",
             )
     complaint.stage = stage
+    complaint.due_on = due_date(complaint)
     complaint.full_clean()
     complaint.save()
     event_record(
@@ -433,6 +451,58 @@ def complaint_advance(
         from_value=old,
         to_value=stage,
         detail=complaint.submitted_to if stage == Complaint.Stage.SUBMITTED else "",
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_postpone(
+    *, actor: User, complaint: Complaint, weeks: int, on: datetime.date | None = None
+) -> Complaint:
+    """Postpone the decision on a complaint (R3): once, by at most the regime's
+    maximum (4 weeks), with written notice to the complainant on ``on``."""
+    case = complaint.case
+    require(actor, Perm.CHANGE_CASE, case)
+    _lock(case)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    _ensure_open(case)
+    if due_date(complaint) is None:
+        raise ValidationError(
+            _("Alleen een ingediende klacht die nog loopt kan worden verdaagd."),
+            code="not_running",
+        )
+    if complaint.postponement_weeks:
+        raise ValidationError(
+            _("Deze klacht is al verdaagd; verdagen kan maar één keer."),
+            code="already_postponed",
+        )
+    maximum = TERMS[complaint.regime].max_postponement_weeks
+    if not 1 <= weeks <= maximum:
+        raise field_error(
+            "weeks",
+            _("Verdagen kan met 1 tot ten hoogste %(max)s weken.") % {"max": maximum},
+            "postponement_weeks",
+        )
+    on = on or timezone.localdate()
+    if on > timezone.localdate() or on < complaint.submitted_on:
+        raise field_error(
+            "on",
+            _("De mededeling valt tussen de indiening en vandaag."),
+            "postponed_on",
+        )
+    complaint.postponement_weeks = weeks
+    complaint.postponed_on = on
+    complaint.due_on = due_date(complaint)
+    complaint.full_clean()
+    complaint.save()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.COMPLAINT_STAGE,
+        actor=actor,
+        from_value=complaint.stage,
+        to_value=complaint.stage,
+        detail=_("Beslissing verdaagd met %(weeks)s weken, tot %(due)s")
+        % {"weeks": weeks, "due": complaint.due_on.isoformat()},
     )
     return complaint
 

@@ -72,7 +72,7 @@ def test_informal_supporter_is_refused_with_ground_and_explanation(client, world
     url = reverse("attendance_refuse", args=[world.objects["informal_attendance"]])
     response = client.post(url, {"ground": "not_independent", "explanation": ""})
     assert response.status_code == 200
-    assert 'class="error"' in response.content.decode()
+    assert 'class="utrecht-form-field-error-message"' in response.content.decode()
     assert not Attendance.objects.filter(status=Attendance.Status.REFUSED).exists()
     response = client.post(
         url, {"ground": "not_independent", "explanation": "Neemt het woord over."}
@@ -132,7 +132,7 @@ def test_an_empty_note_is_refused_next_to_the_field(client, world):
         reverse("note_add", args=[world.objects["complaint_case"]]), {"text": "  "}
     )
     assert response.status_code == 200
-    assert 'class="error"' in response.content.decode()
+    assert 'class="utrecht-form-field-error-message"' in response.content.decode()
     assert Note.objects.count() == before
 
 
@@ -145,7 +145,7 @@ def test_bad_meeting_input_gets_field_errors(client, world):
         {"kind": "party", "starts_at": "gisteren"},
     )
     assert response.status_code == 200
-    assert response.content.decode().count('class="error"') >= 2
+    assert response.content.decode().count('class="utrecht-form-field-error-message"') >= 2
     assert Meeting.objects.count() == before
 
 

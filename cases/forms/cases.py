@@ -1,40 +1,17 @@
-"""Forms validate input; the services enforce the rules.
-
-``call_service`` runs a service and turns its ``ValidationError`` into form
-errors next to the field it names (or at the top), so a refused rule is shown
-in the form with its Dutch explanation and nothing is saved.
-"""
+"""Forms for cases, meetings, complaints, assignments and decisions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from roles.models import Assignment
 from roles.policy import RefusalGround, SupportRole
 
-from .models import Application, Complaint, Meeting, SupportCase
-
-
-def call_service[T](
-    form: forms.Form, service: Callable[..., T], **kwargs: Any
-) -> T | None:
-    """Run ``service``; on a rule violation attach its messages to ``form`` and
-    return ``None``. The service's transaction has rolled back by then."""
-    try:
-        return service(**kwargs)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-        return None
+from ..models import Application, Complaint, Meeting, SupportCase
 
 
 class NoteForm(forms.Form):

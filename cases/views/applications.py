@@ -1,0 +1,59 @@
+"""Application pages for decision-makers (R9)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from roles.permissions import Perm, require
+
+from .. import services
+from ..forms import call_service
+from ..forms.cases import (
+    DecisionForm,
+)
+from ..models import (
+    Application,
+)
+
+
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(
+        Application.objects.visible_to(request.user).select_related(
+            "client", "decider"
+        ),
+        pk=pk,
+    )
+    require(request.user, Perm.DECIDE_APPLICATION, application)
+    form = DecisionForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.application_decide,
+            actor=request.user,
+            application=application,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+        )
+    ):
+        messages.success(request, _("De beschikking is vastgelegd."))
+        return redirect(application)
+    return render(
+        request,
+        "cases/application_detail.html",
+        {
+            "application": application,
+            "form": form,
+            "pending": application.decision == "pending",
+        },
+    )
+
+
+urlpatterns = [
+    path("aanvragen/<int:pk>/", application_detail, name="application_detail"),
+]
