@@ -145,7 +145,9 @@ def test_bad_meeting_input_gets_field_errors(client, world):
         {"kind": "party", "starts_at": "gisteren"},
     )
     assert response.status_code == 200
-    assert response.content.decode().count('class="utrecht-form-field-error-message"') >= 2
+    assert (
+        response.content.decode().count('class="utrecht-form-field-error-message"') >= 2
+    )
     assert Meeting.objects.count() == before
 
 
