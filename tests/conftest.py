@@ -400,3 +400,23 @@ def world(db) -> World:
             "application": application.pk,
         },
     )
+
+
+def check_access(
+    client, world: World, name: str, key: str | None, method: str, expected: dict
+) -> None:
+    """Request one URL as anonymous and as every role of the world; roles missing
+    from ``expected`` must get 404. Anonymous users are sent to the login page.
+    ``key`` names an object of ``world.objects`` (or ``None`` for no argument)."""
+    from django.urls import reverse
+
+    url = reverse(name, args=[world.objects[key]] if key else [])
+    data = {"text": "Gesprek gevoerd."} if method == "post" else None
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    got = {}
+    for role in WORLD_ROLES:
+        client.force_login(world.users[role])
+        got[role] = getattr(client, method)(url, data).status_code
+    assert got == {role: expected.get(role, 404) for role in WORLD_ROLES}

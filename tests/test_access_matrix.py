@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import WORLD_ROLES as ROLES
-from tests.conftest import World
+from tests.conftest import check_access
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
@@ -38,32 +38,28 @@ MATRIX = [
 ]
 
 
-def _url(world: World, name: str, key: str | None) -> str:
-    return reverse(name, args=[world.objects[key]] if key else [])
-
-
 @pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)
 def test_access_matrix(client, world, name, key, method, expected):
     """R2: every URL answers each role with 404 unless the object is theirs to
     see, 403 when they see it but may not act, and login for anonymous users."""
-    url = _url(world, name, key)
-    data = {"text": "Gesprek gevoerd."} if method == "post" else None
-    response = getattr(client, method)(url, data)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-    got = {}
-    for role in ROLES:
-        client.force_login(world.users[role])
-        got[role] = getattr(client, method)(url, data).status_code
-    assert got == {role: expected.get(role, 404) for role in ROLES}
+    check_access(client, world, name, key, method, expected)
 
 
 def test_every_url_is_in_the_matrix():
-    """Each caseworker page has a row in the access matrix."""
+    """Each caseworker page has a row in an access matrix (this module's MATRIX or
+    the MATRIX of another ``tests/test_access_*.py`` module)."""
+    import importlib
+    import pkgutil
+
+    import tests
     from cases.urls import urlpatterns
 
-    covered = {row[0] for row in MATRIX} | {"login", "logout"}
-    assert {p.name for p in urlpatterns} <= covered
+    covered = {"login", "logout"}
+    for info in pkgutil.iter_modules(tests.__path__):
+        if info.name.startswith("test_access"):
+            module = importlib.import_module(f"tests.{info.name}")
+            covered |= {row[0] for row in module.MATRIX}
+    assert {p.name for p in urlpatterns} - covered == set()
 
 
 def test_login_page_is_public(client, db):
