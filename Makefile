@@ -19,7 +19,7 @@ PYTEST_STATUS_FILE ?=
 # Accepts an interpreter if it runs and is a version the project supports.
 PY_OK := import sys; sys.exit(not ((3, 12) <= sys.version_info[:2] < (3, 15)))
 
-.PHONY: help install run test lint format messages clean
+.PHONY: help install run test lint format messages clean assets
 
 help: ## List the targets (default)
 	@echo "Naast make targets:"
@@ -105,6 +105,16 @@ messages: install ## Update locale/*.po (nl, en) and compile them to .mo
 	@mkdir -p locale
 	$(PY) manage.py makemessages -l nl -l en --ignore=$(VENV) --ignore=var --ignore=node_modules --ignore=tests
 	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var --ignore=node_modules
+
+# NL Design System component CSS (EUPL-1.2) is vendored as a built file, so that
+# `make run` needs no Node; this target rebuilds it from package-lock.json.
+VENDOR := cases/static/vendor/utrecht
+assets: ## Rebuild vendored front-end files (NL Design System CSS) from the npm registry
+	npm ci --no-audit --no-fund --ignore-scripts
+	@mkdir -p $(VENDOR)
+	cp node_modules/@utrecht/component-library-css/dist/index.css $(VENDOR)/component-library.css
+	cp node_modules/@utrecht/component-library-css/package.json $(VENDOR)/package.json
+	@echo "Vendored @utrecht/component-library-css $$(node -p "require('./node_modules/@utrecht/component-library-css/package.json').version") into $(VENDOR)"
 
 clean: ## Remove .venv, var/ (including the demo database) and caches
 	rm -rf $(VENV) var .pytest_cache .ruff_cache htmlcov .coverage *.egg-info build

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import applications, cases, clients, dashboard, meetings
+from .views import applications, cases, clients, dashboard, lists, meetings, session
 
 urlpatterns = [
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
@@ -13,4 +13,6 @@ urlpatterns = [
     *cases.urlpatterns,
     *meetings.urlpatterns,
     *applications.urlpatterns,
+    *lists.urlpatterns,
+    *session.urlpatterns,
 ]

@@ -35,6 +35,7 @@ MATRIX = [
     ("attendance_refuse", "informal_attendance", "get", {"vp1": 200}),
     ("attendance_refuse", "confidant_attendance", "get", {"vp1": 200}),
     ("application_detail", "application", "get", {"dm": 200}),
+    ("session_extend", None, "post", dict.fromkeys(ROLES, 302)),
 ]
 
 

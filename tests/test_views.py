@@ -214,5 +214,5 @@ def test_case_page_query_count_is_bounded(client, world, django_assert_max_num_q
     for i in range(20):
         services.note_add(actor=vp1, case=case, text=f"Notitie {i}")
     _login(client, world, "vp1")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert client.get(reverse("case_detail", args=[case.pk])).status_code == 200

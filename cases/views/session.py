@@ -1,0 +1,24 @@
+"""Extending the idle session from the timeout warning."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+
+@require_POST
+def session_extend(request: HttpRequest) -> HttpResponse:
+    """Touch the session so its idle clock starts again (WCAG 2.2.1)."""
+    request.session.modified = True
+    if request.headers.get("X-Requested-With") == "fetch" or request.htmx:
+        return HttpResponse(status=204)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+urlpatterns = [path("sessie/verlengen/", session_extend, name="session_extend")]
