@@ -1,52 +1,586 @@
-"""Client pages."""
+"""Client pages: search, registration, the client's file, family, care and
+informal supporters.
+
+A client is visible only to those who support them now
+(``Client.objects.visible_to``, R2, R6); a family is visible to whoever sees at
+least one of its members. Not visible → 404; visible but not allowed → 403.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.models import User
+from roles import services as role_services
+from roles.permissions import Perm, has, require
+from roles.policy import support_role_for_user
+
+from .. import services
+from ..filters_clients import ClientFilter
+from ..forms import call_service, form_data
+from ..forms.clients import (
+    CareEndForm,
+    CareForm,
+    CaseOpenForm,
+    ClientForm,
+    ClientRegisterForm,
+    ConflictForm,
+    FamilyCreateForm,
+    FamilyMemberForm,
+    InformalSupporterForm,
+)
 from ..models import (
+    Care,
     Client,
+    ConflictingInterest,
+    Family,
+    FamilyMembership,
     SupportCase,
 )
 
+PAGE_SIZE = 25
 
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(
+# ?sort= values and their ordering; anything else sorts by name.
+SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("last_name", "first_name", "pk"),
+    "-name": ("-last_name", "-first_name", "-pk"),
+    "date_of_birth": ("date_of_birth", "last_name", "pk"),
+    "-date_of_birth": ("-date_of_birth", "last_name", "pk"),
+}
+SORT_COLUMNS = [
+    ("name", gettext_lazy("Naam")),
+    ("date_of_birth", gettext_lazy("Geboortedatum")),
+]
+
+
+def _is_partial(request: HttpRequest) -> bool:
+    # A history restore after a cache miss needs the whole page.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _columns(sort: str) -> list[dict[str, object]]:
+    columns = []
+    for key, label in SORT_COLUMNS:
+        if sort == key:
+            aria_sort, next_sort = "ascending", f"-{key}"
+        elif sort == f"-{key}":
+            aria_sort, next_sort = "descending", key
+        else:
+            aria_sort, next_sort = "", key
+        columns.append(
+            {"key": key, "label": label, "aria_sort": aria_sort, "next": next_sort}
+        )
+    return columns
+
+
+def client_list(request: HttpRequest) -> HttpResponse:
+    """Mijn cliënten: the clients the user supports now, searchable by name and
+    date of birth. Users who support nobody (a team lead, a decision-maker)
+    get the same page with an empty list, as every list filters on what the
+    user may see (R2)."""
+    user: User = request.user
+    filterset = ClientFilter(
+        request.GET or None,
+        queryset=Client.objects.visible_to(user).select_related("municipality"),
+    )
+    sort = request.GET.get("sort", "name")
+    if sort not in SORTS:
+        sort = "name"
+    clients = filterset.qs.order_by(*SORTS[sort])
+    searched = filterset.is_bound and any(filterset.form.cleaned_data.values())
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for client in page:
+        client.age = client.age_on(today)
+    template = "cases/client_list.html"
+    response = render(
+        request,
+        f"{template}#results" if _is_partial(request) else template,
+        {
+            "filterset": filterset,
+            "page": page,
+            "sort": sort,
+            "columns": _columns(sort),
+            "searched": searched,
+            "can_register": support_role_for_user(user) is not None,
+        },
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _require_caseworker(user: User) -> None:
+    # Only those who take a support role register clients (R1); the service
+    # refuses others as well.
+    if support_role_for_user(user) is None:
+        raise PermissionDenied("only caseworkers register clients")
+
+
+def client_register(request: HttpRequest) -> HttpResponse:
+    """Register a client together with the case they came with."""
+    _require_caseworker(request.user)
+    form = ClientRegisterForm(form_data(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = call_service(
+            form,
+            services.client_register,
+            actor=request.user,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            kind=data["kind"],
+            municipality=data["municipality"],
+            lives_in_institution=data["lives_in_institution"],
+            institution=data["institution"],
+            case_kind=data["case_kind"],
+            case_title=data["case_title"],
+            subject=data["subject"],
+            provider=data["provider"],
+            at_clients_request=data["at_clients_request"],
+        )
+        if case:
+            messages.success(
+                request,
+                _("%(client)s is ingeschreven en zaak %(reference)s is geopend.")
+                % {"client": case.client, "reference": case.reference},
+            )
+            return redirect(case)
+    return render(
+        request,
+        "cases/client_form.html",
+        {
+            "form": form,
+            "title": _("Cliënt inschrijven"),
+            "intro": _(
+                "Een cliënt wordt ingeschreven met de vraag waarmee hij of zij komt: "
+                "u opent de zaak en wordt de ondersteuner. Is de cliënt al bekend "
+                "(zelfde naam en geboortedatum), dan wordt de zaak voor die cliënt "
+                "geopend."
+            ),
+            "back": reverse("client_list"),
+            "back_label": _("Terug naar mijn cliënten"),
+            "submit_label": _("Inschrijven en zaak openen"),
+        },
+    )
+
+
+def _client(request: HttpRequest, pk: int) -> Client:
+    return get_object_or_404(
         Client.objects.visible_to(request.user).select_related(
             "municipality", "institution"
         ),
         pk=pk,
     )
-    cases = (
-        SupportCase.objects.visible_to(request.user)
-        .filter(client=client)
-        .order_by("-opened_at")
+
+
+def _client_for_change(request: HttpRequest, pk: int) -> Client:
+    client = _client(request, pk)
+    require(request.user, Perm.CHANGE_CLIENT, client)
+    return client
+
+
+def _client_form_page(
+    request: HttpRequest, client: Client, form, title: str, **extra: object
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/client_form.html",
+        {
+            "client": client,
+            "form": form,
+            "title": title,
+            "back": client.get_absolute_url(),
+            "back_label": _("Terug naar %(client)s") % {"client": client},
+            **extra,
+        },
     )
-    family = client.family_memberships.select_related("family").prefetch_related(
-        Prefetch(
-            "family__memberships",
-            queryset=client.family_memberships.model.objects.filter(
-                client__in=Client.objects.visible_to(request.user)
-            ).select_related("client"),
-            to_attr="visible_members",
+
+
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The client's file: personal data, the user's cases, family (all members'
+    names and relations; links only to members the user supports), conflicting
+    interests (R4), care and informal supporters (R11)."""
+    user: User = request.user
+    client = _client(request, pk)
+    cases = (
+        SupportCase.objects.visible_to(user)
+        .filter(client=client)
+        .order_by("-opened_at", "-pk")
+    )
+    memberships = list(
+        client.family_memberships.select_related("family").order_by(
+            "family__name", "pk"
         )
     )
+    family_ids = [m.family_id for m in memberships]
+    members = list(
+        FamilyMembership.objects.filter(family_id__in=family_ids)
+        .select_related("client")
+        .order_by("client__last_name", "client__first_name", "pk")
+    )
+    visible_ids = set(
+        Client.objects.visible_to(user)
+        .filter(pk__in=[m.client_id for m in members])
+        .values_list("pk", flat=True)
+    )
+    conflicts = list(
+        ConflictingInterest.objects.filter(family_id__in=family_ids)
+        .select_related("client_a", "client_b", "recorded_by")
+        .order_by("recorded_at", "pk")
+    )
+    today = timezone.localdate()
+    families = [
+        {
+            "family": m.family,
+            "relation": m.relation,
+            "members": [
+                {
+                    "membership": member,
+                    "is_client": member.client_id == client.pk,
+                    "visible": member.client_id in visible_ids,
+                    "age": member.client.age_on(today),
+                }
+                for member in members
+                if member.family_id == m.family_id
+            ],
+            "conflicts": [c for c in conflicts if c.family_id == m.family_id],
+        }
+        for m in memberships
+    ]
     return render(
         request,
         "cases/client_detail.html",
         {
             "client": client,
+            "age": client.age_on(today),
             "cases": cases,
-            "family": family,
-            "care": client.care.select_related("provider"),
+            "families": families,
+            "care_list": client.care.select_related("provider").order_by(
+                "-started_on", "-pk"
+            ),
             "informal_supporters": client.informal_supporters.all(),
+            "can_change": has(user, Perm.CHANGE_CLIENT, client),
         },
     )
 
 
+def case_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a new case for a client the caseworker supports now."""
+    client = _client_for_change(request, pk)
+    form = CaseOpenForm(form_data(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        case = call_service(
+            form,
+            services.case_open,
+            actor=request.user,
+            client=client,
+            **form.cleaned_data,
+        )
+        if case:
+            messages.success(
+                request,
+                _("Zaak %(reference)s is geopend.") % {"reference": case.reference},
+            )
+            return redirect(case)
+    return _client_form_page(
+        request,
+        client,
+        form,
+        _("Nieuwe zaak voor %(client)s") % {"client": client},
+        submit_label=_("Zaak openen"),
+    )
+
+
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the client's personal data."""
+    client = _client_for_change(request, pk)
+    form = ClientForm(
+        form_data(request),
+        initial={
+            "first_name": client.first_name,
+            "last_name": client.last_name,
+            "date_of_birth": client.date_of_birth,
+            "kind": client.kind,
+            "municipality": client.municipality_id,
+            "lives_in_institution": client.lives_in_institution,
+            "institution": client.institution_id,
+        },
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.client_update,
+            actor=request.user,
+            client=client,
+            **form.cleaned_data,
+        )
+    ):
+        messages.success(request, _("De persoonsgegevens zijn opgeslagen."))
+        return redirect(client)
+    return _client_form_page(
+        request,
+        client,
+        form,
+        _("Persoonsgegevens van %(client)s wijzigen") % {"client": client},
+        intro=_(
+            "Deze gegevens zijn zichtbaar voor iedereen die de cliënt nu ondersteunt."
+        ),
+    )
+
+
+def family_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the client's family, with the client as its first member."""
+    client = _client_for_change(request, pk)
+    form = FamilyCreateForm(form_data(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.family_create,
+            actor=request.user,
+            client=client,
+            name=form.cleaned_data["name"],
+            relation=form.cleaned_data["relation"],
+        )
+    ):
+        messages.success(request, _("Het gezin is vastgelegd."))
+        return redirect(client)
+    return _client_form_page(
+        request,
+        client,
+        form,
+        _("Gezin vastleggen voor %(client)s") % {"client": client},
+    )
+
+
+def _visible_families(user: User) -> QuerySet[Family]:
+    """Families with at least one member the user sees."""
+    return Family.objects.filter(
+        pk__in=FamilyMembership.objects.filter(
+            client__in=Client.objects.visible_to(user)
+        ).values("family_id")
+    )
+
+
+def _family_for_change(request: HttpRequest, pk: int) -> tuple[Family, Client]:
+    """The family (404 unless visible), the member the page returns to, and
+    the permission check (403)."""
+    family = get_object_or_404(_visible_families(request.user), pk=pk)
+    services.family_require_change(actor=request.user, family=family)
+    members = Client.objects.visible_to(request.user).filter(
+        family_memberships__family=family
+    )
+    back = None
+    if str(request.GET.get("client", "")).isdigit():
+        back = members.filter(pk=request.GET["client"]).first()
+    return family, back or members.order_by("last_name", "first_name", "pk").first()
+
+
+def _family_form_page(
+    request: HttpRequest, family: Family, back: Client, form, title: str, **extra
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/family_form.html",
+        {
+            "family": family,
+            "client": back,
+            "form": form,
+            "title": title,
+            "back": back.get_absolute_url(),
+            "back_label": _("Terug naar %(client)s") % {"client": back},
+            **extra,
+        },
+    )
+
+
+def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a member to a family (a client without a case, R2)."""
+    family, back = _family_for_change(request, pk)
+    form = FamilyMemberForm(form_data(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.family_member_add,
+            actor=request.user,
+            family=family,
+            **form.cleaned_data,
+        )
+    ):
+        messages.success(
+            request,
+            _("Het gezinslid is toegevoegd aan %(family)s.") % {"family": family},
+        )
+        return redirect(back)
+    return _family_form_page(
+        request,
+        family,
+        back,
+        form,
+        _("Gezinslid toevoegen aan %(family)s") % {"family": family},
+        intro=_(
+            "Een gezinslid wordt vastgelegd zonder zaak: niemand ondersteunt het "
+            "gezinslid nog, dus niemand ziet zijn of haar dossier. Is de persoon "
+            "al bekend (zelfde naam en geboortedatum), dan wordt die vastgelegd."
+        ),
+    )
+
+
+def conflict_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record conflicting interests between two members of a family (R4)."""
+    family, back = _family_for_change(request, pk)
+    form = ConflictForm(
+        form_data(request),
+        family=family,
+        user=request.user,
+        initial={"client_a": back.pk},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.conflict_record,
+            actor=request.user,
+            **form.cleaned_data,
+        )
+    ):
+        messages.success(request, _("Het tegenstrijdig belang is vastgelegd."))
+        return redirect(back)
+    return _family_form_page(
+        request,
+        family,
+        back,
+        form,
+        _("Tegenstrijdig belang vastleggen in %(family)s") % {"family": family},
+        intro=_(
+            "Als twee gezinsleden tegenstrijdige belangen hebben, kan één "
+            "vertrouwenspersoon hen niet allebei ondersteunen. Naast weigert zo'n "
+            "toewijzing dan (regel R4)."
+        ),
+    )
+
+
+def care_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record care the client receives or received."""
+    client = _client_for_change(request, pk)
+    form = CareForm(form_data(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.care_record,
+            actor=request.user,
+            client=client,
+            **form.cleaned_data,
+        )
+    ):
+        messages.success(request, _("De hulp is vastgelegd."))
+        return redirect(client)
+    return _client_form_page(
+        request, client, form, _("Hulp vastleggen voor %(client)s") % {"client": client}
+    )
+
+
+def care_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the end date of care."""
+    care = get_object_or_404(
+        Care.objects.filter(
+            client__in=Client.objects.visible_to(request.user)
+        ).select_related("client", "provider"),
+        pk=pk,
+    )
+    client = care.client
+    require(request.user, Perm.CHANGE_CLIENT, client)
+    form = CareEndForm(form_data(request), initial={"ended_on": timezone.localdate()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.care_end,
+            actor=request.user,
+            care=care,
+            ended_on=form.cleaned_data["ended_on"],
+        )
+    ):
+        messages.success(request, _("De hulp is beëindigd."))
+        return redirect(client)
+    return _client_form_page(
+        request,
+        client,
+        form,
+        _("Hulp beëindigen: %(care)s") % {"care": care},
+        care=care,
+    )
+
+
+def informal_supporter_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record someone from the client's network (R11)."""
+    client = _client_for_change(request, pk)
+    form = InformalSupporterForm(form_data(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            role_services.informal_supporter_add,
+            actor=request.user,
+            client=client,
+            **form.cleaned_data,
+        )
+    ):
+        messages.success(request, _("De informele ondersteuner is vastgelegd."))
+        return redirect(client)
+    return _client_form_page(
+        request,
+        client,
+        form,
+        _("Informele ondersteuner vastleggen voor %(client)s") % {"client": client},
+        intro=_(
+            "Een informele ondersteuner komt uit het netwerk van de cliënt en treedt "
+            "alleen op verzoek van de cliënt op. Hij of zij heeft geen recht op "
+            "informatie over de cliënt en krijgt niets zonder vastgelegde "
+            "toestemming van de cliënt (R11)."
+        ),
+    )
+
+
 urlpatterns = [
+    path("clienten/", client_list, name="client_list"),
+    path("clienten/nieuw/", client_register, name="client_register"),
     path("clienten/<int:pk>/", client_detail, name="client_detail"),
+    path("clienten/<int:pk>/bewerken/", client_edit, name="client_edit"),
+    path("clienten/<int:pk>/zaken/nieuw/", case_open, name="case_open"),
+    path("clienten/<int:pk>/gezin/nieuw/", family_create, name="family_create"),
+    path("clienten/<int:pk>/hulp/nieuw/", care_add, name="care_add"),
+    path(
+        "clienten/<int:pk>/informele-ondersteuners/nieuw/",
+        informal_supporter_add,
+        name="informal_supporter_add",
+    ),
+    path("hulp/<int:pk>/beeindigen/", care_end, name="care_end"),
+    path("gezinnen/<int:pk>/leden/nieuw/", family_member_add, name="family_member_add"),
+    path(
+        "gezinnen/<int:pk>/tegenstrijdig-belang/",
+        conflict_record,
+        name="conflict_record",
+    ),
 ]

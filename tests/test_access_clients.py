@@ -1,0 +1,118 @@
+"""The access matrix of the client, family and care pages (R2, R6).
+
+Anonymous → login; a client or family the user does not see → 404 (a page never
+reveals that a client exists); visible but not allowed → 403; allowed → 200.
+
+A client is visible to those who support the client now; a family to whoever
+sees at least one of its members. ``client_list`` answers every logged-in user
+with 200: a team lead, a decision-maker or an administrator gets an empty list,
+as every list filters on what the user may see (R2), and the navigation does
+not offer it to them. ``client_register`` is for caseworkers only: 403 for
+everyone else, for GET and POST alike.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from accounts.models import Organisation
+from cases import services
+from cases.models import Client, Family, FamilyMembership
+from tests.conftest import WORLD_ROLES as ROLES
+from tests.conftest import check_access
+
+CASEWORKERS = {"vp1": 200, "vp2": 200, "co1": 200}
+OTHERS_403 = {"tl": 403, "dm": 403, "fa": 403}
+
+# url name, object key, method, {role: expected status}; roles not listed → 404.
+MATRIX = [
+    ("client_list", None, "get", dict.fromkeys(ROLES, 200)),
+    ("client_register", None, "get", CASEWORKERS | OTHERS_403),
+    ("client_register", None, "post", CASEWORKERS | OTHERS_403),
+    ("client_detail", "youth", "get", {"vp1": 200, "co1": 200}),
+    ("client_detail", "former_client", "get", {}),
+    ("client_edit", "youth", "get", {"vp1": 200, "co1": 200}),
+    ("client_edit", "youth", "post", {"vp1": 200, "co1": 200}),
+    ("client_edit", "mother", "get", {"vp2": 200}),
+    ("client_edit", "former_client", "get", {}),
+    ("case_open", "youth", "get", {"vp1": 200, "co1": 200}),
+    ("case_open", "mother", "post", {"vp2": 200}),
+    ("case_open", "former_client", "get", {}),
+    ("family_create", "youth", "get", {"vp1": 200, "co1": 200}),
+    ("family_create", "mother", "post", {"vp2": 200}),
+    ("family_member_add", "family", "get", CASEWORKERS),
+    ("family_member_add", "family", "post", CASEWORKERS),
+    ("family_member_add", "unsupported_family", "get", {}),
+    ("conflict_record", "family", "get", CASEWORKERS),
+    ("conflict_record", "family", "post", CASEWORKERS),
+    ("conflict_record", "unsupported_family", "get", {}),
+    ("care_add", "youth", "get", {"vp1": 200, "co1": 200}),
+    ("care_add", "youth", "post", {"vp1": 200, "co1": 200}),
+    ("care_add", "mother", "get", {"vp2": 200}),
+    ("care_end", "care", "get", {"vp1": 200, "co1": 200}),
+    ("care_end", "care", "post", {"vp1": 200, "co1": 200}),
+    ("care_end", "mother_care", "get", {"vp2": 200}),
+    ("informal_supporter_add", "youth", "get", {"vp1": 200, "co1": 200}),
+    ("informal_supporter_add", "youth", "post", {"vp1": 200, "co1": 200}),
+    ("informal_supporter_add", "mother", "get", {"vp2": 200}),
+]
+
+
+@pytest.fixture
+def clients_world(world):
+    """The access-matrix world plus: the family of the youth and the mother,
+    a family whose only member nobody supports, care of the youth and of the
+    mother, and a client whose only case vp1 closed (R6: no longer visible)."""
+    vp1, vp2 = world.users["vp1"], world.users["vp2"]
+    youth = Client.objects.get(pk=world.objects["youth"])
+    mother = Client.objects.get(pk=world.objects["mother"])
+    provider = Organisation.objects.get(kind=Organisation.Kind.CARE_PROVIDER)
+    family = FamilyMembership.objects.get(client=youth).family
+    lonely = Family.objects.create(name="Gezin Jansen")
+    FamilyMembership.objects.create(
+        family=lonely,
+        relation="vader",
+        client=Client.objects.create(
+            first_name="Piet",
+            last_name="Jansen",
+            date_of_birth=datetime.date(1980, 1, 1),
+            kind="parent",
+            municipality=youth.municipality,
+        ),
+    )
+    start = datetime.date(2024, 1, 1)
+    care = services.care_record(
+        actor=vp1, client=youth, provider=provider, kind="jeugdhulp", started_on=start
+    )
+    mother_care = services.care_record(
+        actor=vp2, client=mother, provider=provider, kind="jeugdhulp", started_on=start
+    )
+    former = services.client_register(
+        actor=vp1,
+        first_name="Lotte",
+        last_name="Visser",
+        date_of_birth=datetime.date(2010, 5, 5),
+        kind="youth",
+        municipality=youth.municipality,
+        case_kind="question",
+        case_title="Vraag",
+    )
+    services.case_close(actor=vp1, case=former, outcome="resolved")
+    world.objects.update(
+        family=family.pk,
+        unsupported_family=lonely.pk,
+        care=care.pk,
+        mother_care=mother_care.pk,
+        former_client=former.client_id,
+    )
+    return world
+
+
+@pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)
+def test_access_clients(client, clients_world, name, key, method, expected):
+    """R2/R6: client, family and care pages answer 404 unless the user supports
+    the client now (or a member of the family), login for anonymous users, and
+    403 on registration for users who take no support role."""
+    check_access(client, clients_world, name, key, method, expected)
