@@ -1,0 +1,393 @@
+"""Filters for the list pages (django-filter), and the deadline and week
+conditions the dashboard counts with, so that every number on the dashboard
+is exactly the row count of the list it links to.
+
+Each FilterSet filters a queryset the view has already limited with
+``visible_to(user)``; a filter never widens what a user sees. Filters that only
+make sense for one role (the caseworker filter of a team lead) are removed for
+everyone else, so a hand-made URL cannot use them either.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+import django_filters
+from django import forms
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from roles.models import Assignment
+
+from .complaint_clock import DUE_SOON_DAYS
+from .models import (
+    Application,
+    Complaint,
+    ComplaintRegime,
+    Meeting,
+    SupportCase,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+# --- conditions shared by the dashboard and the lists ------------------------------
+
+#: The value of a ``caseworker`` filter meaning "nobody holds the case".
+UNASSIGNED = "null"
+
+
+def overdue(today: datetime.date, prefix: str = "") -> Q:
+    """Complaints whose decision term has passed (``complaint_clock.is_overdue``);
+    ``prefix`` is the path to the complaint from another model."""
+    return Q(**{f"{prefix}due_on__lt": today})
+
+
+def due_soon(today: datetime.date, prefix: str = "") -> Q:
+    """Complaints due today or within ``DUE_SOON_DAYS`` days
+    (``complaint_clock.is_due_soon``)."""
+    return Q(
+        **{
+            f"{prefix}due_on__gte": today,
+            f"{prefix}due_on__lte": today + datetime.timedelta(days=DUE_SOON_DAYS),
+        }
+    )
+
+
+def running(prefix: str = "") -> Q:
+    """Complaints whose clock runs: submitted, not yet decided or withdrawn."""
+    return Q(**{f"{prefix}due_on__isnull": False})
+
+
+def complaints_visible_to(user: User | AnonymousUser) -> QuerySet[Complaint]:
+    """The complaints of the cases the user sees (R2); the complaint list and
+    the dashboard count the same rows."""
+    return Complaint.objects.filter(case__in=SupportCase.objects.visible_to(user))
+
+
+def with_deadline_state(
+    complaints: QuerySet[Complaint], today: datetime.date
+) -> QuerySet[Complaint]:
+    """Annotate ``deadline_state``: "overdue", "due_soon" or "" (no marker)."""
+    return complaints.annotate(
+        deadline_state=Case(
+            When(overdue(today), then=Value("overdue")),
+            When(due_soon(today), then=Value("due_soon")),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def week_bounds(today: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Monday 00:00 up to (not including) the next Monday 00:00 of the ISO week
+    of ``today``, in the site's time zone (Europe/Amsterdam)."""
+    tz = timezone.get_current_timezone()
+    monday = today - datetime.timedelta(days=today.weekday())
+    start = datetime.datetime.combine(monday, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(
+        monday + datetime.timedelta(days=7), datetime.time.min, tzinfo=tz
+    )
+    return start, end
+
+
+def this_week(today: datetime.date, prefix: str = "") -> Q:
+    """Meetings that start in the ISO week of ``today``."""
+    start, end = week_bounds(today)
+    return Q(**{f"{prefix}starts_at__gte": start, f"{prefix}starts_at__lt": end})
+
+
+def holds_case(user: User | int | None, case_ref: str = "pk") -> Exists:
+    """Whether ``user`` is (or, for a closed case, was at closing) the
+    professional supporter of the case ``OuterRef(case_ref)``; with ``None``,
+    whether anyone is. Handed-over and ended support does not count."""
+    assignments = Assignment.objects.filter(
+        Q(ended_at__isnull=True) | Q(end_reason=Assignment.EndReason.CASE_CLOSED),
+        case=OuterRef(case_ref),
+        user__isnull=False,
+    )
+    if user is not None:
+        assignments = assignments.filter(user=user)
+    return Exists(assignments)
+
+
+def caseworkers_of(organisation_id: int | None) -> QuerySet[User]:
+    """The confidants and client supporters of an organisation: those active,
+    and those inactive who still hold a case (so no case is out of sight)."""
+    if organisation_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            organisation_id=organisation_id,
+            role__in=[User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER],
+        )
+        .filter(
+            Q(is_active=True)
+            | Exists(
+                Assignment.objects.filter(user=OuterRef("pk"), ended_at__isnull=True)
+            )
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _caseworkers(request: Any) -> QuerySet[User]:
+    user = getattr(request, "user", None)
+    return caseworkers_of(getattr(user, "organisation_id", None))
+
+
+def _is_team_lead(request: Any) -> bool:
+    user = getattr(request, "user", None)
+    return getattr(user, "role", None) == User.Role.TEAM_LEAD
+
+
+# --- widgets and the base class ----------------------------------------------------
+
+
+def _date_filter(
+    field_name: str, lookup_expr: str, label: str
+) -> django_filters.Filter:
+    return django_filters.DateFilter(
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class _DateRangeForm(forms.Form):
+    """Refuses a range whose end lies before its start, next to the end field."""
+
+    #: (start field, end field) pairs.
+    date_ranges: tuple[tuple[str, str], ...] = ()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for start, end in self.date_ranges:
+            first, last = cleaned.get(start), cleaned.get(end)
+            if first and last and last < first:
+                self.add_error(
+                    end, _("Deze datum ligt vóór de begindatum van de periode.")
+                )
+        return cleaned
+
+
+class CaseFilterForm(_DateRangeForm):
+    date_ranges = (("opened_from", "opened_to"),)
+
+
+class MeetingFilterForm(_DateRangeForm):
+    date_ranges = (("starts_from", "starts_to"),)
+
+
+class ApplicationFilterForm(_DateRangeForm):
+    date_ranges = (("submitted_from", "submitted_to"),)
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """A FilterSet for a list page: lenient, so a bad value is reported and
+    left out while the other filters still apply."""
+
+    #: Filters that only a team lead gets.
+    team_lead_only: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not _is_team_lead(self.request):
+            for name in self.team_lead_only:
+                self.filters.pop(name, None)
+
+    def problems(self) -> list[str]:
+        """One Dutch sentence per filter that could not be applied."""
+        if not self.is_bound or self.form.is_valid():
+            return []
+        form = self.form
+        lines = []
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            for error in errors:
+                # The message may repeat the value typed; keep it readable.
+                text = Truncator(f"{label}: {error}" if label else str(error))
+                lines.append(text.chars(200))
+        return lines
+
+
+# --- the filter sets -----------------------------------------------------------------
+
+
+class _CaseworkerFilterMixin:
+    """A team lead's filter on who holds the case (or nobody)."""
+
+    def filter_caseworker(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        case_ref = "pk" if queryset.model is SupportCase else "case_id"
+        if value == UNASSIGNED:
+            return queryset.filter(~holds_case(None, case_ref))
+        return queryset.filter(holds_case(value, case_ref))
+
+
+def _caseworker_filter() -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        label=_("Ondersteuner"),
+        queryset=_caseworkers,
+        method="filter_caseworker",
+        empty_label=_("Alle ondersteuners"),
+        null_label=_("Niemand (niet toegewezen)"),
+        null_value=UNASSIGNED,
+    )
+
+
+class CaseFilter(_CaseworkerFilterMixin, ListFilterSet):
+    """Cases by status (open = not closed), kind, caseworker (team lead) and
+    the date they were opened."""
+
+    #: Every status but closed; not "open", which is the status "Aangemeld".
+    NOT_CLOSED = "not_closed"
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[
+            (NOT_CLOSED, _("Lopend (alles behalve afgesloten)")),
+            *SupportCase.Status.choices,
+        ],
+        method="filter_status",
+        empty_label=_("Alle statussen"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Soort zaak"),
+        choices=SupportCase.Kind.choices,
+        empty_label=_("Alle soorten"),
+    )
+    caseworker = _caseworker_filter()
+    opened_from = _date_filter("opened_at", "date__gte", _("Geopend vanaf"))
+    opened_to = _date_filter("opened_at", "date__lte", _("Geopend tot en met"))
+
+    team_lead_only = ("caseworker",)
+
+    class Meta:
+        model = SupportCase
+        fields: list[str] = []
+        form = CaseFilterForm
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == self.NOT_CLOSED:
+            return queryset.exclude(status=SupportCase.Status.CLOSED)
+        return queryset.filter(status=value)
+
+
+class ComplaintFilter(_CaseworkerFilterMixin, ListFilterSet):
+    """Complaints by stage, regime, deadline and caseworker (team lead)."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    RUNNING = "running"
+
+    stage = django_filters.ChoiceFilter(
+        label=_("Fase"),
+        choices=Complaint.Stage.choices,
+        empty_label=_("Alle fasen"),
+    )
+    regime = django_filters.ChoiceFilter(
+        label=_("Klachtregeling"),
+        choices=ComplaintRegime.choices,
+        empty_label=_("Alle regelingen"),
+    )
+    deadline = django_filters.ChoiceFilter(
+        label=_("Termijn"),
+        choices=[
+            (OVERDUE, _("Te laat")),
+            (DUE_SOON, _("Binnenkort (binnen 7 dagen)")),
+            (RUNNING, _("Termijn loopt")),
+        ],
+        method="filter_deadline",
+        empty_label=_("Alle klachten"),
+    )
+    caseworker = _caseworker_filter()
+
+    team_lead_only = ("caseworker",)
+
+    class Meta:
+        model = Complaint
+        fields: list[str] = []
+
+    def filter_deadline(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        today = timezone.localdate()
+        condition = {
+            self.OVERDUE: overdue(today),
+            self.DUE_SOON: due_soon(today),
+            self.RUNNING: running(),
+        }[value]
+        return queryset.filter(condition)
+
+
+class MeetingFilter(ListFilterSet):
+    """Meetings by period (this week, from today, or between two dates),
+    kind and status."""
+
+    THIS_WEEK = "this_week"
+    UPCOMING = "upcoming"
+
+    period = django_filters.ChoiceFilter(
+        label=_("Periode"),
+        choices=[(THIS_WEEK, _("Deze week")), (UPCOMING, _("Vanaf vandaag"))],
+        method="filter_period",
+        empty_label=_("Alle gesprekken"),
+    )
+    starts_from = _date_filter("starts_at", "date__gte", _("Vanaf datum"))
+    starts_to = _date_filter("starts_at", "date__lte", _("Tot en met datum"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Soort gesprek"),
+        choices=Meeting.Kind.choices,
+        empty_label=_("Alle soorten"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=Meeting.Status.choices,
+        empty_label=_("Alle statussen"),
+    )
+
+    class Meta:
+        model = Meeting
+        fields: list[str] = []
+        form = MeetingFilterForm
+
+    def filter_period(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        today = timezone.localdate()
+        if value == self.THIS_WEEK:
+            return queryset.filter(this_week(today))
+        return queryset.filter(starts_at__date__gte=today)
+
+
+class ApplicationFilter(ListFilterSet):
+    """Applications by decision, decider (me, nobody, anyone) and the date
+    they were submitted."""
+
+    ME = "me"
+    NOBODY = "nobody"
+
+    decision = django_filters.ChoiceFilter(
+        label=_("Beschikking"),
+        choices=Application.Decision.choices,
+        empty_label=_("Alle beschikkingen"),
+    )
+    decider = django_filters.ChoiceFilter(
+        label=_("Beslisser"),
+        choices=[(ME, _("Ik")), (NOBODY, _("Niemand (niet toegewezen)"))],
+        method="filter_decider",
+        empty_label=_("Iedereen"),
+    )
+    submitted_from = _date_filter("submitted_on", "gte", _("Ingediend vanaf"))
+    submitted_to = _date_filter("submitted_on", "lte", _("Ingediend tot en met"))
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+        form = ApplicationFilterForm
+
+    def filter_decider(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == self.ME:
+            return queryset.filter(decider=self.request.user)
+        return queryset.filter(decider__isnull=True)

@@ -1,0 +1,293 @@
+"""List pages: cases, complaints, meetings and applications.
+
+Each list starts from ``visible_to(request.user)`` (the same rule as the detail
+pages, R2), is filtered by a FilterSet of ``cases.filters``, sorted by a
+whitelisted ``?sort=`` and paginated by 25. A bad filter value or an unknown
+sort is reported on the page and left out; it never fails the request. With
+htmx (``request.htmx``) only the results are rendered, together with the
+result count for the live region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from roles.models import Assignment
+
+from .. import filters
+from ..models import Application, Meeting, SupportCase
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column header; ``sort`` names its key in the list's sort table."""
+
+    label: str
+    sort: str | None = None
+
+
+def _ordering(fields: Sequence[str], descending: bool) -> list:
+    order = [
+        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+        for name in fields
+    ]
+    return [*order, "-pk" if descending else "pk"]
+
+
+def render_list(
+    request: HttpRequest,
+    *,
+    template: str,
+    filterset: filters.ListFilterSet,
+    columns: Sequence[Column],
+    sorts: Mapping[str, Sequence[str]],
+    default_sort: str,
+    **context: Any,
+) -> HttpResponse:
+    """Filter, sort and paginate ``filterset.qs`` and render ``template`` (only
+    its ``results`` partial for an htmx request)."""
+    problems = filterset.problems()
+    requested = request.GET.get("sort", "")
+    sort = requested or default_sort
+    if sort.removeprefix("-") not in sorts:
+        problems.append(
+            _(
+                "Op deze kolom kan niet worden gesorteerd; de standaardvolgorde is gebruikt."
+            )
+        )
+        sort = default_sort
+    key, descending = sort.removeprefix("-"), sort.startswith("-")
+    queryset = filterset.qs.order_by(*_ordering(sorts[key], descending))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    headers = [
+        {
+            "label": column.label,
+            "sort": (
+                None
+                if column.sort is None
+                else (
+                    f"-{column.sort}"
+                    if column.sort == key and not descending
+                    else column.sort
+                )
+            ),
+            "aria_sort": (
+                ("descending" if descending else "ascending")
+                if column.sort == key
+                else None
+            ),
+        }
+        for column in columns
+    ]
+    context.update(
+        filterset=filterset,
+        page=page,
+        headers=headers,
+        problems=problems,
+        sort=sort if requested and sort == requested else "",
+    )
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.history_restore_request
+    response = render(request, f"{template}#results" if partial else template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _is_team_lead(user: User) -> bool:
+    return user.role == User.Role.TEAM_LEAD
+
+
+# --- cases --------------------------------------------------------------------------
+
+CASE_SORTS = {
+    "reference": ["reference"],
+    "client": ["client__last_name", "client__first_name"],
+    "kind": ["kind"],
+    "status": ["status"],
+    "opened": ["opened_at"],
+}
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The cases the user sees. A team lead sees their organisation's caseload:
+    who holds which case, never client names or content (R2)."""
+    user: User = request.user
+    team_lead = _is_team_lead(user)
+    cases = SupportCase.objects.visible_to(user)
+    if team_lead:
+        cases = cases.prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(
+                    Q(ended_at__isnull=True)
+                    | Q(end_reason=Assignment.EndReason.CASE_CLOSED),
+                    user__isnull=False,
+                ).select_related("user"),
+                to_attr="holders",
+            )
+        )
+        columns = [
+            Column(gettext_lazy("Kenmerk"), "reference"),
+            Column(gettext_lazy("Soort"), "kind"),
+            Column(gettext_lazy("Status"), "status"),
+            Column(gettext_lazy("Geopend"), "opened"),
+            Column(gettext_lazy("Ondersteuner")),
+        ]
+    else:
+        cases = cases.select_related("client")
+        columns = [
+            Column(gettext_lazy("Kenmerk"), "reference"),
+            Column(gettext_lazy("Cliënt"), "client"),
+            Column(gettext_lazy("Omschrijving")),
+            Column(gettext_lazy("Soort"), "kind"),
+            Column(gettext_lazy("Status"), "status"),
+            Column(gettext_lazy("Geopend"), "opened"),
+        ]
+    sorts = {k: v for k, v in CASE_SORTS.items() if not (team_lead and k == "client")}
+    return render_list(
+        request,
+        template="cases/case_list.html",
+        filterset=filters.CaseFilter(request.GET, queryset=cases, request=request),
+        columns=columns,
+        sorts=sorts,
+        default_sort="-opened",
+        is_team_lead=team_lead,
+    )
+
+
+# --- complaints ----------------------------------------------------------------------
+
+COMPLAINT_SORTS = {
+    "reference": ["case__reference"],
+    "client": ["case__client__last_name", "case__client__first_name"],
+    "stage": ["stage"],
+    "regime": ["regime"],
+    "due": ["due_on"],
+}
+
+
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    """The complaints of the cases the user sees, with their deadline marked
+    "Te laat" or "Binnenkort" (R3). A team lead sees the metadata only."""
+    user: User = request.user
+    team_lead = _is_team_lead(user)
+    complaints = filters.with_deadline_state(
+        filters.complaints_visible_to(user).select_related(
+            "case" if team_lead else "case__client"
+        ),
+        timezone.localdate(),
+    )
+    columns = [
+        Column(gettext_lazy("Zaak"), "reference"),
+        *([] if team_lead else [Column(gettext_lazy("Cliënt"), "client")]),
+        Column(gettext_lazy("Fase"), "stage"),
+        Column(gettext_lazy("Klachtregeling"), "regime"),
+        Column(gettext_lazy("Uiterste beslisdatum"), "due"),
+    ]
+    sorts = {
+        k: v for k, v in COMPLAINT_SORTS.items() if not (team_lead and k == "client")
+    }
+    return render_list(
+        request,
+        template="cases/complaint_list.html",
+        filterset=filters.ComplaintFilter(
+            request.GET, queryset=complaints, request=request
+        ),
+        columns=columns,
+        sorts=sorts,
+        default_sort="due",
+        is_team_lead=team_lead,
+    )
+
+
+# --- meetings ------------------------------------------------------------------------
+
+MEETING_SORTS = {
+    "starts": ["starts_at"],
+    "case": ["case__reference"],
+    "client": ["case__client__last_name", "case__client__first_name"],
+    "kind": ["kind"],
+    "status": ["status"],
+}
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """The meetings of the cases whose content the user sees (R2)."""
+    meetings = Meeting.objects.visible_to(request.user).select_related(
+        "case__client", "provider"
+    )
+    columns = [
+        Column(gettext_lazy("Datum en tijd"), "starts"),
+        Column(gettext_lazy("Soort gesprek"), "kind"),
+        Column(gettext_lazy("Zaak"), "case"),
+        Column(gettext_lazy("Cliënt"), "client"),
+        Column(gettext_lazy("Jeugdhulpaanbieder")),
+        Column(gettext_lazy("Status"), "status"),
+    ]
+    return render_list(
+        request,
+        template="cases/meeting_list.html",
+        filterset=filters.MeetingFilter(
+            request.GET, queryset=meetings, request=request
+        ),
+        columns=columns,
+        sorts=MEETING_SORTS,
+        default_sort="starts",
+    )
+
+
+# --- applications --------------------------------------------------------------------
+
+APPLICATION_SORTS = {
+    "submitted": ["submitted_on"],
+    "client": ["client__last_name", "client__first_name"],
+    "care_kind": ["care_kind"],
+    "decision": ["decision"],
+}
+
+
+def application_list(request: HttpRequest) -> HttpResponse:
+    """The applications of the decision-maker's municipality (R9)."""
+    applications = Application.objects.visible_to(request.user).select_related(
+        "client", "decider"
+    )
+    columns = [
+        Column(gettext_lazy("Ingediend op"), "submitted"),
+        Column(gettext_lazy("Cliënt"), "client"),
+        Column(gettext_lazy("Soort hulp"), "care_kind"),
+        Column(gettext_lazy("Beschikking"), "decision"),
+        Column(gettext_lazy("Beslisser")),
+    ]
+    return render_list(
+        request,
+        template="cases/application_list.html",
+        filterset=filters.ApplicationFilter(
+            request.GET, queryset=applications, request=request
+        ),
+        columns=columns,
+        sorts=APPLICATION_SORTS,
+        default_sort="-submitted",
+    )
+
+
+urlpatterns = [
+    path("zaken/", case_list, name="case_list"),
+    path("klachten/", complaint_list, name="complaint_list"),
+    path("gesprekken/", meeting_list, name="meeting_list"),
+    path("aanvragen/", application_list, name="application_list"),
+]
