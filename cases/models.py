@@ -422,6 +422,7 @@ class CaseEvent(models.Model):
         ASSIGNMENT_STARTED = "assignment_started", _("Ondersteuning gestart")
         ASSIGNMENT_ENDED = "assignment_ended", _("Ondersteuning beëindigd")
         MEETING_PLANNED = "meeting_planned", _("Gesprek gepland")
+        MEETING_STATUS = "meeting_status", _("Gesprek gehouden of geannuleerd")
         ATTENDANCE_ADDED = "attendance_added", _("Aanwezigheid vastgelegd")
         ATTENDANCE_REFUSED = "attendance_refused", _("Aanwezigheid geweigerd")
         NOTE_ADDED = "note_added", _("Notitie toegevoegd")
@@ -579,6 +580,13 @@ class Meeting(models.Model):
         PLANNED = "planned", _("Gepland")
         HELD = "held", _("Gehouden")
         CANCELLED = "cancelled", _("Geannuleerd")
+
+    # A planned meeting is held or cancelled; both are final.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.PLANNED: frozenset({Status.HELD, Status.CANCELLED}),
+        Status.HELD: frozenset(),
+        Status.CANCELLED: frozenset(),
+    }
 
     case = models.ForeignKey(
         SupportCase,

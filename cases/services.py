@@ -26,6 +26,8 @@ from .errors import field_error
 from .history import event_record
 from .models import (
     Application,
+    Care,
+    CareKind,
     CaseEvent,
     Client,
     Complaint,
@@ -60,6 +62,30 @@ def case_reference(kind: str, year: int, pk: int) -> str:
 # --- clients -------------------------------------------------------------------------
 
 
+def _client_find_or_create(
+    *, first_name: str, last_name: str, date_of_birth: datetime.date, **fields
+) -> tuple[Client, bool]:
+    """One person is one client: reuse the client with the same name and date of
+    birth, or create one with ``fields``."""
+    first_name, last_name = first_name.strip(), last_name.strip()
+    client = Client.objects.filter(
+        first_name__iexact=first_name,
+        last_name__iexact=last_name,
+        date_of_birth=date_of_birth,
+    ).first()
+    if client is not None:
+        return client, False
+    client = Client(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        **fields,
+    )
+    client.full_clean()
+    client.save()
+    return client, True
+
+
 @transaction.atomic
 def client_register(
     *,
@@ -76,6 +102,8 @@ def client_register(
     family: Family | None = None,
     relation: str = "",
     at_clients_request: bool = True,
+    subject: str = "",
+    provider: Organisation | None = None,
 ) -> SupportCase:
     """Register a client together with the case they came with.
 
@@ -89,23 +117,15 @@ def client_register(
     """
     if not actor.is_caseworker:
         raise PermissionDenied("only caseworkers register clients")
-    client = Client.objects.filter(
-        first_name__iexact=first_name.strip(),
-        last_name__iexact=last_name.strip(),
+    client, _created = _client_find_or_create(
+        first_name=first_name,
+        last_name=last_name,
         date_of_birth=date_of_birth,
-    ).first()
-    if client is None:
-        client = Client(
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
-            date_of_birth=date_of_birth,
-            kind=kind,
-            municipality=municipality,
-            lives_in_institution=lives_in_institution,
-            institution=institution,
-        )
-        client.full_clean()
-        client.save()
+        kind=kind,
+        municipality=municipality,
+        lives_in_institution=lives_in_institution,
+        institution=institution,
+    )
     if (
         family is not None
         and not FamilyMembership.objects.filter(family=family, client=client).exists()
@@ -118,6 +138,8 @@ def client_register(
         client=client,
         kind=case_kind,
         title=case_title,
+        subject=subject,
+        provider=provider,
         at_clients_request=at_clients_request,
     )
 
@@ -168,6 +190,214 @@ def conflict_record(
     conflict.full_clean()
     conflict.save()
     return conflict
+
+
+# --- clients, families, care ---------------------------------------------------------
+
+
+def _check_date_of_birth(date_of_birth: datetime.date) -> None:
+    if date_of_birth > timezone.localdate():
+        raise field_error(
+            "date_of_birth",
+            _("Een geboortedatum kan niet in de toekomst liggen."),
+            "future",
+        )
+
+
+def _check_care_provider(organisation: Organisation | None, field: str) -> None:
+    if organisation is not None and (
+        organisation.kind != Organisation.Kind.CARE_PROVIDER
+    ):
+        raise field_error(
+            field, _("Kies een jeugdhulpaanbieder."), "not_a_care_provider"
+        )
+
+
+def _check_institution(
+    lives_in_institution: bool, institution: Organisation | None
+) -> None:
+    if institution is not None and not lives_in_institution:
+        raise field_error(
+            "institution",
+            _(
+                "Een instelling kan alleen worden vastgelegd als de cliënt in een "
+                "jeugdhulpinstelling woont."
+            ),
+            "institution_not_resident",
+        )
+    _check_care_provider(institution, "institution")
+
+
+@transaction.atomic
+def client_update(
+    *,
+    actor: User,
+    client: Client,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date,
+    kind: str,
+    municipality: Municipality,
+    lives_in_institution: bool = False,
+    institution: Organisation | None = None,
+) -> Client:
+    """Correct a client's personal data.
+
+    The client's identity is shared by everyone who supports the client now;
+    only a current supporter may change it (R2, R6: a former supporter sees
+    nothing new and changes nothing).
+    """
+    require(actor, Perm.CHANGE_CLIENT, client)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    _check_date_of_birth(date_of_birth)
+    _check_institution(lives_in_institution, institution)
+    client.first_name = first_name.strip()
+    client.last_name = last_name.strip()
+    client.date_of_birth = date_of_birth
+    client.kind = kind
+    client.municipality = municipality
+    client.lives_in_institution = lives_in_institution
+    client.institution = institution if lives_in_institution else None
+    client.full_clean()
+    client.save()
+    return client
+
+
+def family_require_change(*, actor: User, family: Family) -> None:
+    """Raise ``PermissionDenied`` unless the actor may change at least one
+    member of the family (and so keep the family's roster, R2/R4)."""
+    members = Client.objects.visible_to(actor).filter(family_memberships__family=family)
+    if not any(has(actor, Perm.CHANGE_CLIENT, member) for member in members):
+        raise PermissionDenied(Perm.CHANGE_CLIENT.value)
+
+
+@transaction.atomic
+def family_create(*, actor: User, client: Client, name: str, relation: str) -> Family:
+    """Record the family (gezin) a client belongs to, with the client's relation
+    in it. Members can later be recorded with conflicting interests (R4)."""
+    require(actor, Perm.CHANGE_CLIENT, client)
+    family = Family(name=name.strip())
+    family.full_clean()
+    family.save()
+    membership = FamilyMembership(
+        family=family, client=client, relation=relation.strip()
+    )
+    membership.full_clean()
+    membership.save()
+    return family
+
+
+@transaction.atomic
+def family_member_add(
+    *,
+    actor: User,
+    family: Family,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date,
+    kind: str,
+    municipality: Municipality,
+    relation: str,
+) -> FamilyMembership:
+    """Add a member to a family, so that conflicting interests between members
+    can be recorded (R4).
+
+    The member is a client without a case: nobody supports them yet, so
+    nobody sees their file (R2). As in ``client_register``, one person is one
+    client: a client with the same name and date of birth is reused. Only a
+    supporter of one of the family's members may add to the family.
+    """
+    family_require_change(actor=actor, family=family)
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    _check_date_of_birth(date_of_birth)
+    client, created = _client_find_or_create(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        kind=kind,
+        municipality=municipality,
+    )
+    if (
+        not created
+        and FamilyMembership.objects.filter(family=family, client=client).exists()
+    ):
+        raise ValidationError(
+            _("%(name)s is al lid van dit gezin.") % {"name": client},
+            code="member_exists",
+        )
+    membership = FamilyMembership(
+        family=family, client=client, relation=relation.strip()
+    )
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def care_record(
+    *,
+    actor: User,
+    client: Client,
+    provider: Organisation,
+    kind: str,
+    started_on: datetime.date,
+    ended_on: datetime.date | None = None,
+    residential: bool = False,
+    contact_person: str = "",
+) -> Care:
+    """Record care the client receives or received from a youth care provider.
+
+    Usually care exists when an AKJ confidant is approached (R6); a client
+    supporter can also start before any care exists and record it once found
+    (R8). The care is part of the client's file, shared by their supporters.
+    """
+    require(actor, Perm.CHANGE_CLIENT, client)
+    _check_care_provider(provider, "provider")
+    if kind not in CareKind.values:
+        raise field_error("kind", _("Kies een soort hulp."), "invalid_kind")
+    today = timezone.localdate()
+    if started_on > today:
+        raise field_error("started_on", _("Deze datum ligt in de toekomst."), "future")
+    if ended_on is not None:
+        _check_care_end(started_on, ended_on)
+    care = Care(
+        client=client,
+        provider=provider,
+        kind=kind,
+        residential=residential,
+        contact_person=contact_person.strip(),
+        started_on=started_on,
+        ended_on=ended_on,
+    )
+    care.full_clean()
+    care.save()
+    return care
+
+
+def _check_care_end(started_on: datetime.date, ended_on: datetime.date) -> None:
+    if ended_on < started_on:
+        raise field_error(
+            "ended_on", _("De einddatum ligt vóór de startdatum."), "before_start"
+        )
+    if ended_on > timezone.localdate():
+        raise field_error("ended_on", _("Deze datum ligt in de toekomst."), "future")
+
+
+@transaction.atomic
+def care_end(*, actor: User, care: Care, ended_on: datetime.date) -> Care:
+    """Record that care has ended: not before it started, not in the future.
+    Nothing is deleted; the care stays in the client's file."""
+    require(actor, Perm.CHANGE_CLIENT, care.client)
+    care = Care.objects.select_for_update().get(pk=care.pk)
+    if care.ended_on is not None:
+        raise ValidationError(
+            _("Deze hulp is al beëindigd."), code="care_already_ended"
+        )
+    _check_care_end(care.started_on, ended_on)
+    care.ended_on = ended_on
+    care.full_clean()
+    care.save(update_fields=["ended_on"])
+    return care
 
 
 # --- cases -----------------------------------------------------------------------------
@@ -573,3 +803,56 @@ def application_assign_decider(
     application.full_clean()
     application.save(update_fields=["decider"])
     return application
+
+
+# --- meetings ----------------------------------------------------------------------------
+
+#: The only status changes of a meeting: a planned meeting is held or cancelled,
+#: and stays so. ``meeting_set_status`` reads it, the status form offers it.
+
+
+@transaction.atomic
+def meeting_set_status(*, actor: User, meeting: Meeting, status: str) -> Meeting:
+    """Record that a planned meeting was held or cancelled (``Meeting.TRANSITIONS``).
+
+    A meeting is held only once it has started. The case history records the
+    change as a status event naming the meeting.
+    """
+    case = meeting.case
+    require(actor, Perm.CHANGE_CASE, case)
+    _lock(case)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _ensure_open(case)
+    if status not in Meeting.Status.values:
+        raise field_error("status", _("Kies een geldige status."), "invalid_status")
+    if status not in Meeting.TRANSITIONS[meeting.status]:
+        raise ValidationError(
+            _("Een gesprek met status '%(from)s' kan niet naar '%(to)s'.")
+            % {
+                "from": Meeting.Status(meeting.status).label,
+                "to": Meeting.Status(status).label,
+            },
+            code="invalid_transition",
+        )
+    if status == Meeting.Status.HELD and meeting.starts_at > timezone.now():
+        raise field_error(
+            "status",
+            _(
+                "Dit gesprek is nog niet begonnen; het kan pas daarna als gehouden "
+                "worden vastgelegd."
+            ),
+            "not_started",
+        )
+    old = meeting.status
+    meeting.status = status
+    meeting.full_clean()
+    meeting.save(update_fields=["status"])
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.MEETING_STATUS,
+        actor=actor,
+        from_value=old,
+        to_value=status,
+        detail=str(meeting),
+    )
+    return meeting

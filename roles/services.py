@@ -521,3 +521,177 @@ def attendance_refuse(
         detail=str(attendance.assignment.holder),
     )
     return attendance
+
+
+# --- caseworker pages: handover, ending, invitations with consent --------------------------
+
+
+def assignment_perm(role: str) -> Perm:
+    """Who starts, hands over and ends an assignment in this role: the team lead
+    for a professional (``ASSIGN_SUPPORT``), the case's own supporter for an
+    informal supporter from the client's network (``CHANGE_CASE``, R11)."""
+    return Perm.ASSIGN_SUPPORT if policy_for(role).is_user else Perm.CHANGE_CASE
+
+
+def _on_fields(exc: ValidationError, names: dict[str | None, str]) -> ValidationError:
+    """The same refusal, with its errors moved to the caller's field names; an
+    error that names no field goes to ``names[None]`` when given."""
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {
+                names.get(field, field): errors
+                for field, errors in exc.error_dict.items()
+            }
+        )
+    if None in names:
+        return ValidationError({names[None]: exc.error_list})
+    return exc
+
+
+@transaction.atomic
+def assignment_hand_over(
+    *, actor: User, assignment: Assignment, to_user: User, reason: str
+) -> Assignment:
+    """Hand a professional's support in a case over to a colleague (R2).
+
+    Only the team lead of the case's organisation does this. In one transaction
+    the old assignment ends (``HANDED_OVER``: its holder loses all access to the
+    case and, without other support, to the client) and a new one starts for
+    ``to_user`` in the same role, under every rule of a start: the role fits
+    (R1), no conflicting interests (R4), not the client's decision-maker (R9).
+    The reason is recorded in the case history.
+    """
+    case = assignment.case
+    require(actor, Perm.ASSIGN_SUPPORT, case)
+    case = SupportCase.objects.select_for_update().get(pk=case.pk)
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("user", "informal_supporter")
+        .get(pk=assignment.pk)
+    )
+    assignment.case = case
+    _ensure_case_open(case)
+    if not policy_for(assignment.role).is_user:
+        raise ValidationError(
+            _(
+                "Een informele ondersteuner wordt niet overgedragen; beëindig de "
+                "ondersteuning en wijs zo nodig iemand anders uit het netwerk toe."
+            ),
+            code="handover_informal",
+        )
+    if not assignment.is_active:
+        raise ValidationError(_("Deze ondersteuning is al beëindigd."), code="ended")
+    if not reason.strip():
+        raise field_error(
+            "reason", _("Geef de reden van de overdracht."), "handover_reason"
+        )
+    if to_user.pk == assignment.user_id:
+        raise field_error(
+            "to_user",
+            _("%(user)s ondersteunt deze zaak al.") % {"user": to_user},
+            "handover_same_user",
+        )
+    if to_user.organisation_id != case.organisation_id:
+        raise field_error(
+            "to_user",
+            _("Een zaak wordt overgedragen aan een collega van dezelfde organisatie."),
+            "handover_other_organisation",
+        )
+    old_holder = assignment.holder
+    assignment.ended_at = timezone.now()
+    assignment.end_reason = Assignment.EndReason.HANDED_OVER
+    assignment.full_clean()
+    assignment.save(update_fields=["ended_at", "end_reason"])
+    sync_case_permissions(user_id=assignment.user_id, case=case)
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.ASSIGNMENT_ENDED,
+        actor=actor,
+        from_value=assignment.role,
+        to_value=Assignment.EndReason.HANDED_OVER,
+        detail=_("%(from)s, overgedragen aan %(to)s. Reden: %(reason)s")
+        % {"from": old_holder, "to": to_user, "reason": reason.strip()},
+    )
+    try:
+        return _start(
+            actor=actor,
+            case=case,
+            role=assignment.role,
+            user=to_user,
+            at_clients_request=assignment.at_clients_request,
+        )
+    except ValidationError as exc:
+        # The start rules are about the colleague chosen: show them there.
+        raise _on_fields(exc, {None: "to_user", "user": "to_user"}) from exc
+
+
+@transaction.atomic
+def attendance_invite(
+    *,
+    actor: User,
+    meeting: Meeting,
+    assignment: Assignment,
+    requested_by_client: bool,
+    consent_given_on: datetime.date | None = None,
+) -> Attendance:
+    """Invite a supporter to a meeting, in one step with the client's consent
+    for that invitation when the supporter is informal (R11).
+
+    For an informal supporter without consent for this meeting, ``consent_given_on``
+    records it (``consent_record``) before ``attendance_add`` applies R5, R11 and
+    R12; a refusal by either undoes both. A consent date for a professional
+    supporter is refused: they need none.
+    """
+    case = meeting.case
+    require(actor, Perm.CHANGE_CASE, case)
+    if assignment.case_id != case.pk:
+        raise field_error(
+            "assignment",
+            _("Deze persoon ondersteunt de cliënt niet in deze zaak."),
+            "not_assigned",
+        )
+    policy = policy_for(assignment.role)
+    if not policy.sharing_needs_consent:
+        if consent_given_on is not None:
+            raise field_error(
+                "consent_given_on",
+                _(
+                    "Een %(role)s heeft geen toestemming van de cliënt nodig; laat "
+                    "deze datum leeg."
+                )
+                % {"role": policy.noun},
+                "consent_not_needed",
+            )
+    elif not has_consent(
+        informal_supporter=assignment.informal_supporter,
+        item=Consent.Item.MEETING_INVITATION,
+        meeting=meeting,
+    ):
+        if consent_given_on is None:
+            raise field_error(
+                "consent_given_on",
+                _(
+                    "De cliënt heeft (nog) geen toestemming gegeven om %(name)s voor "
+                    "dit gesprek uit te nodigen. Vul in op welke datum de cliënt "
+                    "toestemming gaf."
+                )
+                % {"name": assignment.informal_supporter.name},
+                "r11_no_consent",
+            )
+        try:
+            consent_record(
+                actor=actor,
+                informal_supporter=assignment.informal_supporter,
+                item=Consent.Item.MEETING_INVITATION,
+                meeting=meeting,
+                given_on=consent_given_on,
+                description=str(meeting)[:300],
+            )
+        except ValidationError as exc:
+            raise _on_fields(exc, {"given_on": "consent_given_on"}) from exc
+    return attendance_add(
+        actor=actor,
+        meeting=meeting,
+        assignment=assignment,
+        requested_by_client=requested_by_client,
+    )

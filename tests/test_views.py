@@ -216,3 +216,13 @@ def test_case_page_query_count_is_bounded(client, world, django_assert_max_num_q
     _login(client, world, "vp1")
     with django_assert_max_num_queries(18):
         assert client.get(reverse("case_detail", args=[case.pk])).status_code == 200
+
+
+def test_an_expired_session_sends_htmx_requests_to_the_login_page(client, world):
+    """An htmx request without a session gets HX-Redirect to the login page, so
+    the login form is never swapped into a fragment of the page."""
+    url = reverse("note_add", args=[world.objects["complaint_case"]])
+    response = client.post(url, {"text": "x"}, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("login"))
+    assert not Note.objects.exists()

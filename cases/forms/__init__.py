@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, QueryDict
 
 
 def call_service[T](
@@ -28,3 +29,9 @@ def call_service[T](
         else:
             form.add_error(None, exc)
         return None
+
+
+def form_data(request: HttpRequest) -> QueryDict | None:
+    """The POST data to bind a form to, even when empty (an empty POST is still a
+    submission and must show "required" errors), or ``None`` for a GET."""
+    return request.POST if request.method == "POST" else None

@@ -8,16 +8,37 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from roles.models import Assignment
-from roles.policy import RefusalGround, SupportRole
+from roles.models import Assignment, InformalSupporter
+from roles.policy import RefusalGround, SupportRole, policy_for
 
-from ..models import Application, Complaint, Meeting, SupportCase
+from ..complaint_clock import TERMS
+from ..models import Application, Complaint, ComplaintRegime, Meeting, SupportCase
+
+
+def _ordered_choices(choices: list[tuple[str, str]], allowed: frozenset[str]) -> list:
+    """The choices of a TextChoices that a transition table allows, in their order."""
+    return [(value, label) for value, label in choices if value in allowed]
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Notitie"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000
     )
+
+
+class CaseStatusForm(forms.Form):
+    """The next status of a case; closing is not offered (``CloseCaseForm``, R6)."""
+
+    status = forms.ChoiceField(
+        label=_("Nieuwe status"), choices=(), widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, case: SupportCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = SupportCase.TRANSITIONS[case.status] - {SupportCase.Status.CLOSED}
+        self.fields["status"].choices = _ordered_choices(
+            SupportCase.Status.choices, allowed
+        )
 
 
 class CloseCaseForm(forms.Form):
@@ -27,7 +48,15 @@ class CloseCaseForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Soort gesprek"), choices=Meeting.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Soort gesprek"),
+        choices=Meeting.Kind.choices,
+        help_text=_(
+            "Een vertrouwenspersoon kan alleen bij een vraag- of klachtgesprek of een "
+            "bemiddeling aanwezig zijn, en alleen op verzoek van de cliënt. Een "
+            "cliëntondersteuner kan ook bij een inhoudelijk gesprek over de hulp zijn."
+        ),
+    )
     starts_at = forms.DateTimeField(
         label=_("Datum en tijd"),
         widget=forms.DateTimeInput(
@@ -45,12 +74,41 @@ class MeetingForm(forms.Form):
     )
 
 
+class MeetingStatusForm(forms.Form):
+    """Held or cancelled: the moves ``Meeting.TRANSITIONS`` allows from now."""
+
+    status = forms.ChoiceField(
+        label=_("Nieuwe status"), choices=(), widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = _ordered_choices(
+            Meeting.Status.choices, Meeting.TRANSITIONS[meeting.status]
+        )
+
+
 class AttendanceForm(forms.Form):
     assignment = forms.ModelChoiceField(
         label=_("Ondersteuner"), queryset=Assignment.objects.none()
     )
     requested_by_client = forms.BooleanField(
-        label=_("Op verzoek van de cliënt"), required=False
+        label=_("Op verzoek van de cliënt"),
+        required=False,
+        help_text=_(
+            "Een vertrouwenspersoon en een informele ondersteuner zijn alleen op "
+            "verzoek van de cliënt bij een gesprek."
+        ),
+    )
+    consent_given_on = forms.DateField(
+        label=_("Toestemming van de cliënt voor deze uitnodiging gegeven op"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Alleen voor een informele ondersteuner: die wordt pas uitgenodigd als "
+            "de cliënt daar toestemming voor gaf. Al vastgelegde toestemming voor dit "
+            "gesprek hoeft u niet opnieuw in te vullen."
+        ),
     )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
@@ -74,24 +132,98 @@ class RefusalForm(forms.Form):
     )
 
 
+def _regime_help() -> str:
+    """The term of each complaint regime, from the one table in complaint_clock."""
+    return " ".join(
+        _(
+            "%(regime)s: beslissing binnen %(weeks)s weken%(advisory)s, eenmaal te "
+            "verdagen met ten hoogste %(max)s weken (%(source)s)."
+        )
+        % {
+            "regime": ComplaintRegime(regime).label,
+            "weeks": term.weeks,
+            "advisory": (
+                _(" (%(weeks)s met een adviescommissie)")
+                % {"weeks": term.weeks_with_advisory_committee}
+                if term.weeks_with_advisory_committee != term.weeks
+                else ""
+            ),
+            "max": term.max_postponement_weeks,
+            "source": term.source,
+        }
+        for regime, term in TERMS.items()
+    )
+
+
 class ComplaintStepForm(forms.Form):
-    stage = forms.ChoiceField(label=_("Naar fase"), choices=Complaint.Stage.choices)
+    """The next stage of a complaint (R3); only the stages the table allows."""
+
+    stage = forms.ChoiceField(
+        label=_("Naar fase"), choices=(), widget=forms.RadioSelect
+    )
     on = forms.DateField(
-        label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+        label=_("Datum van deze stap"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text=_("Leeg laten voor vandaag. Niet in de toekomst."),
     )
     submitted_to = forms.CharField(
-        label=_("Ingediend bij"), max_length=200, required=False
+        label=_("Ingediend bij"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Bij indienen: bijv. de klachtencommissie van de jeugdhulpaanbieder."
+        ),
+    )
+    regime = forms.ChoiceField(
+        label=_("Klachtregeling"),
+        choices=ComplaintRegime.choices,
+        required=False,
+        help_text=_("Bij indienen; bepaalt de beslistermijn."),
+    )
+    advisory_committee = forms.BooleanField(
+        label=_("Met adviescommissie"),
+        required=False,
+        help_text=_("Bij indienen, alleen bij de gemeentelijke klachtprocedure (Awb)."),
     )
     decision_summary = forms.CharField(
-        label=_("Uitspraak"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Uitspraak"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10000,
+        help_text=_("Bij een uitspraak: een korte samenvatting."),
     )
 
     def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "regime": complaint.regime,
+                "advisory_committee": complaint.advisory_committee,
+            },
+        )
         super().__init__(*args, **kwargs)
-        allowed = Complaint.TRANSITIONS[complaint.stage]
-        self.fields["stage"].choices = [
-            c for c in Complaint.Stage.choices if c[0] in allowed
-        ]
+        self.fields["stage"].choices = _ordered_choices(
+            Complaint.Stage.choices, Complaint.TRANSITIONS[complaint.stage]
+        )
+        self.fields["regime"].help_text = f"{self.fields['regime'].help_text} " + (
+            _regime_help()
+        )
+
+
+class ComplaintPostponeForm(forms.Form):
+    """Postponing the decision on a complaint, once (R3)."""
+
+    weeks = forms.IntegerField(
+        label=_("Aantal weken verdaging"),
+        help_text=_("Ten hoogste 4 weken, en maar één keer."),
+    )
+    on = forms.DateField(
+        label=_("Datum van de schriftelijke mededeling aan de klager"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text=_("Leeg laten voor vandaag."),
+    )
 
 
 class AssignForm(forms.Form):
@@ -107,6 +239,53 @@ class AssignForm(forms.Form):
             is_active=True,
             role__in=[User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER],
         )
+
+
+class InformalAssignForm(forms.Form):
+    """Someone from the client's network who is not yet active in this case (R11)."""
+
+    informal_supporter = forms.ModelChoiceField(
+        label=_("Informele ondersteuner"), queryset=InformalSupporter.objects.none()
+    )
+    at_clients_request = forms.BooleanField(
+        label=_("Op verzoek van de cliënt"),
+        required=False,
+        help_text=_(
+            "Een informele ondersteuner treedt alleen op verzoek van de cliënt op."
+        ),
+    )
+
+    def __init__(self, *args: Any, case: SupportCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["informal_supporter"].queryset = InformalSupporter.objects.filter(
+            client_id=case.client_id
+        ).exclude(assignments__case=case, assignments__ended_at__isnull=True)
+
+
+class HandOverForm(forms.Form):
+    """A colleague in the same role and organisation, and why (R2)."""
+
+    to_user = forms.ModelChoiceField(
+        label=_("Overdragen aan"), queryset=User.objects.none()
+    )
+    reason = forms.CharField(
+        label=_("Reden van de overdracht"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=200,
+        help_text=_("Bijv. ziekte, vertrek of werkverdeling. Komt in de tijdlijn."),
+    )
+
+    def __init__(self, *args: Any, assignment: Assignment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = User.objects.filter(
+            organisation_id=assignment.case.organisation_id,
+            is_active=True,
+            role=policy_for(assignment.role).user_role or "",
+        ).exclude(pk=assignment.user_id)
+
+
+class EndAssignmentForm(forms.Form):
+    """A confirmation: ending support has no further input."""
 
 
 class DecisionForm(forms.Form):

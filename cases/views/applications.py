@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from roles.permissions import Perm, require
 
 from .. import services
-from ..forms import call_service
+from ..forms import call_service, form_data
 from ..forms.cases import (
     DecisionForm,
 )
@@ -28,7 +28,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     require(request.user, Perm.DECIDE_APPLICATION, application)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(form_data(request))
     if (
         request.method == "POST"
         and form.is_valid()

@@ -1,24 +1,39 @@
-"""Case pages: detail, notes, closing, meetings, complaint steps, assignments."""
+"""Case pages: the case with its timeline, notes, status, closing, meetings,
+complaint steps, and the assignments of professionals and informal supporters."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
 from django.contrib import messages
+from django.db.models import TextChoices
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from roles import services as role_services
+from roles.models import Assignment
 from roles.permissions import Perm, has, require
-from roles.policy import SupportRole
+from roles.policy import RefusalGround, SupportRole
 
 from .. import services
-from ..forms import call_service
+from ..complaint_clock import is_due_soon, is_overdue
+from ..forms import call_service, form_data
 from ..forms.cases import (
     AssignForm,
+    CaseStatusForm,
     CloseCaseForm,
+    ComplaintPostponeForm,
     ComplaintStepForm,
+    EndAssignmentForm,
+    HandOverForm,
+    InformalAssignForm,
     MeetingForm,
     NoteForm,
 )
@@ -30,8 +45,118 @@ from ..models import (
     SupportCase,
 )
 
+# --- the timeline -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a case's timeline: a case event, or a note with its text."""
+
+    at: datetime.datetime
+    kind: str
+    title: str
+    detail: str = ""
+    actor: User | None = None
+    note: str = ""
+    #: Orders entries with the same timestamp (rows of one kind by creation).
+    pk: int = 0
+
+
+def _label(choices: type[TextChoices], value: str) -> str:
+    """The label of a stored value; the value itself if the choices dropped it."""
+    return str(choices(value).label) if value in choices.values else value
+
+
+def _from_to(choices: type[TextChoices], old: str, new: str) -> str:
+    return _("van '%(from)s' naar '%(to)s'") % {
+        "from": _label(choices, old),
+        "to": _label(choices, new),
+    }
+
+
+def _event_detail(event: CaseEvent) -> str:
+    """What happened, in words, from the codes an event stores."""
+    Kind = CaseEvent.Kind
+    kind, old, new, detail = event.kind, event.from_value, event.to_value, event.detail
+    if kind == Kind.STATUS:
+        return _from_to(SupportCase.Status, old, new)
+    if kind == Kind.MEETING_STATUS:
+        return f"{detail}: {_from_to(Meeting.Status, old, new)}"
+    if kind == Kind.ASSIGNMENT_STARTED or kind == Kind.ATTENDANCE_ADDED:
+        return f"{detail} ({_label(SupportRole, new)})"
+    if kind == Kind.ASSIGNMENT_ENDED:
+        return (
+            f"{detail} ({_label(SupportRole, old)}) – "
+            f"{_label(Assignment.EndReason, new)}"
+        )
+    if kind == Kind.ATTENDANCE_REFUSED:
+        return f"{detail} – {_label(RefusalGround, new)}"
+    if kind == Kind.COMPLAINT_STAGE:
+        if old == new:  # a postponement
+            return detail
+        step = _from_to(Complaint.Stage, old, new)
+        return f"{step}: {detail}" if detail else step
+    return detail
+
+
+def case_timeline(user: User, case: SupportCase) -> list[TimelineEntry]:
+    """Everything that happened in a case, newest first: its events with each
+    note's text in place of the bare "note added" event. Two queries."""
+    events = (
+        CaseEvent.objects.visible_to(user)
+        .filter(case=case)
+        .exclude(kind=CaseEvent.Kind.NOTE_ADDED)
+        .select_related("actor")
+    )
+    notes = Note.objects.visible_to(user).filter(case=case).select_related("author")
+    entries = chain(
+        (
+            TimelineEntry(
+                at=e.at,
+                kind=e.kind,
+                title=e.get_kind_display(),
+                detail=_event_detail(e),
+                actor=e.actor,
+                pk=e.pk,
+            )
+            for e in events
+        ),
+        (
+            TimelineEntry(
+                at=n.created_at,
+                kind="note",
+                title=_("Notitie"),
+                actor=n.author,
+                note=n.text,
+                pk=n.pk,
+            )
+            for n in notes
+        ),
+    )
+    return sorted(entries, key=lambda entry: (entry.at, entry.pk), reverse=True)
+
+
+# --- the case page ----------------------------------------------------------------------
+
+
+def _timeline_context(
+    request: HttpRequest, case: SupportCase, can_change: bool, note_form: NoteForm
+) -> dict[str, Any]:
+    return {
+        "case": case,
+        "can_change": can_change,
+        "note_form": note_form,
+        "timeline": case_timeline(request.user, case),
+    }
+
+
+def _can_change(user: User, case: SupportCase) -> bool:
+    return not case.is_closed and has(user, Perm.CHANGE_CASE, case)
+
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case: metadata for whoever sees it; for its own supporter also the
+    complaint, meetings and the timeline with notes (R2)."""
     case = get_object_or_404(
         SupportCase.objects.visible_to(request.user).select_related(
             "client", "organisation", "provider", "opened_by"
@@ -39,30 +164,47 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     content = has(request.user, Perm.VIEW_CASE_CONTENT, case)
-    context = {
+    can_change = content and _can_change(request.user, case)
+    can_assign = has(request.user, Perm.ASSIGN_SUPPORT, case) and not case.is_closed
+    assignments = case.assignments.select_related("user", "informal_supporter")
+    if not content:
+        # The client's network is content: a team lead sees who works on the case.
+        assignments = assignments.filter(user__isnull=False)
+    rows = [
+        {
+            "assignment": a,
+            "can_hand_over": can_assign and a.is_active and a.user_id is not None,
+            "can_end": a.is_active
+            and (
+                (can_assign and a.user_id is not None)
+                or (can_change and a.informal_supporter_id is not None)
+            ),
+        }
+        for a in assignments
+    ]
+    context: dict[str, Any] = {
         "case": case,
         "content": content,
-        "can_change": content
-        and not case.is_closed
-        and has(request.user, Perm.CHANGE_CASE, case),
-        "can_assign": has(request.user, Perm.ASSIGN_SUPPORT, case)
-        and not case.is_closed,
-        "assignments": case.assignments.select_related("user", "informal_supporter"),
+        "can_change": can_change,
+        "can_assign": can_assign,
+        "rows": rows,
     }
     if content:
+        complaint = Complaint.objects.filter(case=case).first()
         context.update(
-            notes=Note.objects.visible_to(request.user)
-            .filter(case=case)
-            .select_related("author"),
+            _timeline_context(request, case, can_change, NoteForm()),
             meetings=Meeting.objects.visible_to(request.user)
             .filter(case=case)
             .select_related("provider"),
-            events=CaseEvent.objects.visible_to(request.user)
-            .filter(case=case)
-            .select_related("actor"),
-            complaint=Complaint.objects.filter(case=case).first(),
+            complaint=complaint,
+            complaint_overdue=complaint is not None and is_overdue(complaint),
+            complaint_due_soon=complaint is not None and is_due_soon(complaint),
+            complaint_next=complaint is not None
+            and bool(Complaint.TRANSITIONS[complaint.stage]),
+            complaint_postponable=complaint is not None
+            and complaint.due_on is not None
+            and not complaint.postponement_weeks,
             client_visible=has(request.user, Perm.VIEW_CLIENT, case.client),
-            note_form=NoteForm(),
         )
     return render(request, "cases/case_detail.html", context)
 
@@ -78,27 +220,69 @@ def _form_context(case: SupportCase, form, title: str, **extra) -> dict:
 
 
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a note. With htmx the timeline is swapped in place and "Notitie
+    opgeslagen" announced; without JavaScript a POST and a redirect."""
     case = _case_for_change(request, pk)
     form = NoteForm(request.POST)
-    if form.is_valid() and call_service(
+    saved = form.is_valid() and call_service(
         form,
         services.note_add,
         actor=request.user,
         case=case,
         text=form.cleaned_data["text"],
-    ):
-        messages.success(request, _("De notitie is opgeslagen."))
+    )
+    if request.htmx:
+        context = _timeline_context(request, case, True, NoteForm() if saved else form)
+        context["announce"] = _("Notitie opgeslagen") if saved else ""
+        return render(request, "cases/case_detail.html#timeline", context)
+    if saved:
+        messages.success(request, _("Notitie opgeslagen"))
         return redirect(case)
     return render(
         request,
         "cases/form_page.html",
-        _form_context(case, form, _("Notitie toevoegen")),
+        _form_context(case, form, _("Notitie toevoegen"), submit=_("Notitie opslaan")),
+    )
+
+
+def case_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a case to one of the statuses its current status allows."""
+    case = _case_for_change(request, pk)
+    form = CaseStatusForm(form_data(request), case=case)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.case_set_status,
+            actor=request.user,
+            case=case,
+            status=form.cleaned_data["status"],
+        )
+    ):
+        messages.success(request, _("De status van de zaak is gewijzigd."))
+        return redirect(case)
+    return render(
+        request,
+        "cases/form_page.html",
+        _form_context(
+            case,
+            form,
+            _("Status wijzigen"),
+            intro=_(
+                "De zaak heeft nu de status '%(status)s'. Afsluiten gaat via 'Zaak "
+                "afsluiten', omdat dat ook de ondersteuning beëindigt."
+            )
+            % {"status": case.get_status_display()},
+            links=[(reverse("case_close", args=[case.pk]), _("Zaak afsluiten"))],
+        ),
     )
 
 
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a case with its outcome; this ends the support in it (R6)."""
     case = _case_for_change(request, pk)
-    form = CloseCaseForm(request.POST or None)
+    form = CloseCaseForm(form_data(request))
     if (
         request.method == "POST"
         and form.is_valid()
@@ -123,16 +307,20 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
             form,
             _("Zaak afsluiten"),
             intro=_(
-                "Afsluiten beëindigt de ondersteuning in deze zaak. U houdt leesrechten "
-                "op deze zaak, maar ziet niets nieuws meer over de cliënt."
+                "Afsluiten beëindigt de ondersteuning in deze zaak, voor iedereen die "
+                "de cliënt erin ondersteunt. U houdt leesrechten op deze zaak, maar "
+                "ziet niets nieuws meer over de cliënt. Een lopende klacht moet eerst "
+                "een uitspraak hebben of zijn ingetrokken."
             ),
+            intro_level="warning",
+            submit=_("Zaak afsluiten"),
         ),
     )
 
 
 def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
-    form = MeetingForm(request.POST or None, initial={"provider": case.provider_id})
+    form = MeetingForm(form_data(request), initial={"provider": case.provider_id})
     if request.method == "POST" and form.is_valid():
         meeting = call_service(
             form,
@@ -145,14 +333,36 @@ def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Het gesprek is gepland."))
             return redirect(meeting)
     return render(
-        request, "cases/form_page.html", _form_context(case, form, _("Gesprek plannen"))
+        request,
+        "cases/form_page.html",
+        _form_context(
+            case,
+            form,
+            _("Gesprek plannen"),
+            intro=_(
+                "Wie bij het gesprek aanwezig is, legt u daarna vast op de pagina "
+                "van het gesprek."
+            ),
+        ),
     )
 
 
-def complaint_advance(request: HttpRequest, pk: int) -> HttpResponse:
+# --- complaints (R3) -------------------------------------------------------------------
+
+
+def _complaint_for_change(request: HttpRequest, pk: int) -> Complaint:
     case = _case_for_change(request, pk)
     complaint = get_object_or_404(Complaint, case=case)
-    form = ComplaintStepForm(request.POST or None, complaint=complaint)
+    complaint.case = case
+    return complaint
+
+
+def complaint_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The next step of a complaint: submit (to whom, under which regime), in
+    handling, decided, or withdrawn."""
+    complaint = _complaint_for_change(request, pk)
+    case = complaint.case
+    form = ComplaintStepForm(form_data(request), complaint=complaint)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -165,21 +375,70 @@ def complaint_advance(request: HttpRequest, pk: int) -> HttpResponse:
             on=form.cleaned_data["on"],
             submitted_to=form.cleaned_data["submitted_to"],
             decision_summary=form.cleaned_data["decision_summary"],
+            regime=form.cleaned_data["regime"],
+            advisory_committee=form.cleaned_data["advisory_committee"],
         )
     ):
         messages.success(request, _("De klacht is bijgewerkt."))
         return redirect(case)
+    has_next = bool(form.fields["stage"].choices)
     return render(
         request,
         "cases/form_page.html",
-        _form_context(case, form, _("Volgende stap van de klacht")),
+        _form_context(
+            case,
+            form if has_next else None,
+            _("Volgende stap van de klacht"),
+            intro=_("De klacht is nu in de fase '%(stage)s'.")
+            % {"stage": complaint.get_stage_display()}
+            if has_next
+            else _("De klacht is in de fase '%(stage)s'; er volgt geen stap meer.")
+            % {"stage": complaint.get_stage_display()},
+        ),
     )
 
 
+def complaint_postpone(request: HttpRequest, pk: int) -> HttpResponse:
+    """Postpone the decision on a submitted complaint, once (R3)."""
+    complaint = _complaint_for_change(request, pk)
+    case = complaint.case
+    form = ComplaintPostponeForm(form_data(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.complaint_postpone,
+            actor=request.user,
+            complaint=complaint,
+            weeks=form.cleaned_data["weeks"],
+            on=form.cleaned_data["on"],
+        )
+    ):
+        messages.success(request, _("De beslissing op de klacht is verdaagd."))
+        return redirect(case)
+    if complaint.due_on:
+        intro = _(
+            "Er moet nu uiterlijk op %(due)s over de klacht zijn beslist. Verdagen "
+            "kan eenmaal, met schriftelijke mededeling aan de klager."
+        ) % {"due": date_format(complaint.due_on, "DATE_FORMAT")}
+    else:
+        intro = _("Alleen een ingediende klacht die nog loopt kan worden verdaagd.")
+    return render(
+        request,
+        "cases/form_page.html",
+        _form_context(case, form, _("Beslissing op de klacht verdagen"), intro=intro),
+    )
+
+
+# --- assignments --------------------------------------------------------------------
+
+
 def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team lead assigns a professional of the organisation (R1, R4, R9)."""
     case = get_object_or_404(SupportCase.objects.visible_to(request.user), pk=pk)
     require(request.user, Perm.ASSIGN_SUPPORT, case)
-    form = AssignForm(request.POST or None, case=case)
+    form = AssignForm(form_data(request), case=case)
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["user"]
         role = (
@@ -205,11 +464,180 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def informal_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's supporter adds someone from the client's network, at the
+    client's request (R11)."""
+    case = _case_for_change(request, pk)
+    form = InformalAssignForm(form_data(request), case=case)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            role_services.assignment_start,
+            actor=request.user,
+            case=case,
+            role=SupportRole.INFORMAL_SUPPORTER,
+            informal_supporter=form.cleaned_data["informal_supporter"],
+            at_clients_request=form.cleaned_data["at_clients_request"],
+        )
+    ):
+        messages.success(request, _("De informele ondersteuner is toegevoegd."))
+        return redirect(case)
+    no_choices = not form.fields["informal_supporter"].queryset.exists()
+    return render(
+        request,
+        "cases/form_page.html",
+        _form_context(
+            case,
+            None if no_choices else form,
+            _("Informele ondersteuner toevoegen"),
+            intro=_(
+                "Kies iemand uit het netwerk van de cliënt. Een informele ondersteuner "
+                "is geen gebruiker van Naast, heeft geen recht op informatie over de "
+                "cliënt en krijgt alleen iets (zoals een uitnodiging) als de cliënt "
+                "daar toestemming voor geeft."
+            )
+            if not no_choices
+            else _(
+                "Er is geen informele ondersteuner uit het netwerk van de cliënt die "
+                "nog niet aan deze zaak is verbonden. Leg die eerst vast bij de cliënt."
+            ),
+            links=[(case.client.get_absolute_url(), _("Naar de cliënt"))]
+            if no_choices and has(request.user, Perm.VIEW_CLIENT, case.client)
+            else [],
+        ),
+    )
+
+
+def _assignment(request: HttpRequest, pk: int) -> Assignment:
+    """An assignment on a case the user sees (else 404); who may manage it is
+    the role's (``roles.services.assignment_perm``; else 403)."""
+    assignment = get_object_or_404(
+        Assignment.objects.filter(
+            case__in=SupportCase.objects.visible_to(request.user)
+        ).select_related("case", "user", "informal_supporter"),
+        pk=pk,
+    )
+    require(
+        request.user, role_services.assignment_perm(assignment.role), assignment.case
+    )
+    return assignment
+
+
+def assignment_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team lead hands a professional's case over to a colleague (R2)."""
+    assignment = _assignment(request, pk)
+    case = assignment.case
+    require(request.user, Perm.ASSIGN_SUPPORT, case)
+    form = HandOverForm(form_data(request), assignment=assignment)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            role_services.assignment_hand_over,
+            actor=request.user,
+            assignment=assignment,
+            to_user=form.cleaned_data["to_user"],
+            reason=form.cleaned_data["reason"],
+        )
+    ):
+        messages.success(
+            request,
+            _("De zaak is overgedragen aan %(user)s.")
+            % {"user": form.cleaned_data["to_user"]},
+        )
+        return redirect(case)
+    return render(
+        request,
+        "cases/form_page.html",
+        _form_context(
+            case,
+            form,
+            _("Zaak van %(user)s overdragen") % {"user": assignment.holder},
+            intro=_(
+                "Na de overdracht heeft %(user)s geen toegang meer tot deze zaak en, "
+                "zonder andere ondersteuning, tot de cliënt. De collega krijgt de "
+                "toegang. Dezelfde regels gelden als bij toewijzen: de juiste functie, "
+                "geen gezinslid met een tegenstrijdig belang, en niet de beslisser "
+                "over een aanvraag van de cliënt."
+            )
+            % {"user": assignment.holder},
+            submit=_("Overdragen"),
+        ),
+    )
+
+
+def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End one support without closing the case: the team lead for a
+    professional, the case's supporter for an informal supporter."""
+    assignment = _assignment(request, pk)
+    case = assignment.case
+    form = EndAssignmentForm(form_data(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            role_services.assignment_end,
+            actor=request.user,
+            assignment=assignment,
+        )
+    ):
+        messages.success(
+            request,
+            _("De ondersteuning door %(holder)s is beëindigd.")
+            % {"holder": assignment.holder},
+        )
+        return redirect(case)
+    if assignment.user_id is not None:
+        intro = _(
+            "%(holder)s heeft daarna geen toegang meer tot deze zaak en, zonder "
+            "andere ondersteuning, tot de cliënt. De zaak blijft open."
+        ) % {"holder": assignment.holder}
+    else:
+        intro = _(
+            "%(holder)s is daarna niet meer als informele ondersteuner aan deze zaak "
+            "verbonden. De zaak blijft open."
+        ) % {"holder": assignment.holder}
+    return render(
+        request,
+        "cases/form_page.html",
+        _form_context(
+            case,
+            form,
+            _("Ondersteuning door %(holder)s beëindigen")
+            % {"holder": assignment.holder},
+            intro=intro,
+            intro_level="warning",
+            submit=_("Ondersteuning beëindigen"),
+        ),
+    )
+
+
 urlpatterns = [
     path("zaken/<int:pk>/", case_detail, name="case_detail"),
     path("zaken/<int:pk>/notities/", note_add, name="note_add"),
+    path("zaken/<int:pk>/status/", case_status, name="case_status"),
     path("zaken/<int:pk>/afsluiten/", case_close, name="case_close"),
     path("zaken/<int:pk>/gesprekken/nieuw/", meeting_plan, name="meeting_plan"),
     path("zaken/<int:pk>/klacht/", complaint_advance, name="complaint_advance"),
+    path(
+        "zaken/<int:pk>/klacht/verdagen/",
+        complaint_postpone,
+        name="complaint_postpone",
+    ),
     path("zaken/<int:pk>/toewijzen/", assignment_add, name="assignment_add"),
+    path(
+        "zaken/<int:pk>/informele-ondersteuner/",
+        informal_assign,
+        name="informal_assign",
+    ),
+    path(
+        "toewijzingen/<int:pk>/overdragen/",
+        assignment_hand_over,
+        name="assignment_hand_over",
+    ),
+    path("toewijzingen/<int:pk>/beeindigen/", assignment_end, name="assignment_end"),
 ]

@@ -1,4 +1,5 @@
-"""Meeting pages: attendance and refusal (R5, R11, R12)."""
+"""Meeting pages: attendees, invitations with consent, refusal, held or
+cancelled (R5, R11, R12)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from roles.models import Attendance
 from roles.permissions import Perm, has, require
 from roles.policy import policy_for
 
-from ..forms import call_service
+from .. import services
+from ..forms import call_service, form_data
 from ..forms.cases import (
     AttendanceForm,
+    MeetingStatusForm,
     RefusalForm,
 )
 from ..models import (
@@ -27,20 +30,23 @@ from .cases import _form_context
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
     return get_object_or_404(
         Meeting.objects.visible_to(request.user).select_related(
-            "case__client", "provider"
+            "case__client", "provider", "planned_by"
         ),
         pk=pk,
     )
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting with its attendees: role, at the client's request, status and
+    the details of a refusal (R12)."""
     meeting = _meeting(request, pk)
     attendances = meeting.attendances.select_related(
-        "assignment__user", "assignment__informal_supporter", "refused_by"
+        "assignment__user", "assignment__informal_supporter", "refused_by", "added_by"
     )
     can_change = not meeting.case.is_closed and has(
         request.user, Perm.CHANGE_CASE, meeting.case
     )
+    planned = meeting.status == Meeting.Status.PLANNED
     rows = [
         {
             "attendance": a,
@@ -59,20 +65,23 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": meeting.case,
             "rows": rows,
             "can_change": can_change,
+            "planned": planned,
         },
     )
 
 
 def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a supporter on a meeting; for an informal supporter the client's
+    consent for this invitation is recorded in the same step (R5, R11)."""
     meeting = _meeting(request, pk)
     require(request.user, Perm.CHANGE_CASE, meeting.case)
-    form = AttendanceForm(request.POST or None, meeting=meeting)
+    form = AttendanceForm(form_data(request), meeting=meeting)
     if (
         request.method == "POST"
         and form.is_valid()
         and call_service(
             form,
-            role_services.attendance_add,
+            role_services.attendance_invite,
             actor=request.user,
             meeting=meeting,
             **form.cleaned_data,
@@ -87,12 +96,20 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
             meeting.case,
             form,
             _("Ondersteuner aanmelden voor %(meeting)s") % {"meeting": meeting},
+            intro=_(
+                "Een vertrouwenspersoon kan alleen bij een vraag- of klachtgesprek of "
+                "een bemiddeling aanwezig zijn, op verzoek van de cliënt. Een "
+                "informele ondersteuner is alleen aanwezig op verzoek van de cliënt "
+                "en als de cliënt toestemming gaf voor deze uitnodiging."
+            ),
             back=meeting.get_absolute_url(),
+            back_label=_("Terug naar het gesprek"),
         ),
     )
 
 
 def attendance_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refuse an informal supporter on one of the three grounds (R12)."""
     attendance = get_object_or_404(
         Attendance.objects.filter(
             meeting__in=Meeting.objects.visible_to(request.user)
@@ -103,7 +120,7 @@ def attendance_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     )
     meeting = attendance.meeting
     require(request.user, Perm.CHANGE_CASE, meeting.case)
-    form = RefusalForm(request.POST or None)
+    form = RefusalForm(form_data(request))
     if (
         request.method == "POST"
         and form.is_valid()
@@ -131,12 +148,52 @@ def attendance_refuse(request: HttpRequest, pk: int) -> HttpResponse:
                 "drie gronden en met een toelichting."
             ),
             back=meeting.get_absolute_url(),
+            back_label=_("Terug naar het gesprek"),
+            submit=_("Weigering vastleggen"),
+        ),
+    )
+
+
+def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that a planned meeting was held or cancelled."""
+    meeting = _meeting(request, pk)
+    require(request.user, Perm.CHANGE_CASE, meeting.case)
+    form = MeetingStatusForm(form_data(request), meeting=meeting)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.meeting_set_status,
+            actor=request.user,
+            meeting=meeting,
+            status=form.cleaned_data["status"],
+        )
+    ):
+        messages.success(request, _("De status van het gesprek is gewijzigd."))
+        return redirect(meeting)
+    has_next = bool(form.fields["status"].choices)
+    return render(
+        request,
+        "cases/form_page.html",
+        _form_context(
+            meeting.case,
+            form if has_next else None,
+            _("Status van %(meeting)s") % {"meeting": meeting},
+            intro=_(
+                "Het gesprek heeft nu de status '%(status)s'. Een gepland gesprek "
+                "wordt gehouden of geannuleerd; daarna verandert de status niet meer."
+            )
+            % {"status": meeting.get_status_display()},
+            back=meeting.get_absolute_url(),
+            back_label=_("Terug naar het gesprek"),
         ),
     )
 
 
 urlpatterns = [
     path("gesprekken/<int:pk>/", meeting_detail, name="meeting_detail"),
+    path("gesprekken/<int:pk>/status/", meeting_status, name="meeting_status"),
     path("gesprekken/<int:pk>/aanwezigen/", attendance_add, name="attendance_add"),
     path(
         "aanwezigheid/<int:pk>/weigeren/", attendance_refuse, name="attendance_refuse"

@@ -40,6 +40,7 @@ from faker import Faker
 
 from accounts.models import Municipality, Organisation, User
 from cases import services as cs
+from cases.complaint_clock import due_date
 from cases.models import (
     Application,
     Care,
@@ -542,6 +543,18 @@ class _Seeder:
             meeting=mediation,
             assignment=self._assignment(father_case, vp2),
             requested_by_client=True,
+        )
+        # The first date did not suit the father: that meeting was cancelled.
+        cancelled = cs.meeting_plan(
+            actor=vp2,
+            case=father_case,
+            kind=Meeting.Kind.MEDIATION,
+            starts_at=self._at(3, 14),
+            location="Kantoor van de gecertificeerde instelling",
+            provider=gi,
+        )
+        cs.meeting_set_status(
+            actor=vp2, meeting=cancelled, status=Meeting.Status.CANCELLED
         )
 
     def _scenario_complaints(self) -> None:
@@ -1184,6 +1197,7 @@ class _Seeder:
                 detail,
             )
             previous = step
+        item.due_on = due_date(item)
         return item
 
     def _bulk_meeting(self, case, role: str, at) -> Meeting:

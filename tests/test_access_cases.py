@@ -1,0 +1,67 @@
+"""The access matrix of the case, complaint, meeting and assignment pages (R2).
+
+Anonymous → login; not visible → 404; visible but not allowed → 403; allowed →
+200. The team lead hands out and moves their organisation's cases but does no
+content work; the case's supporter does the content work but no handover.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from roles.models import Assignment
+from tests.conftest import World, check_access
+
+# url name, object key, method, {role: expected status}; roles not listed → 404.
+MATRIX = [
+    ("case_status", "complaint_case", "get", {"vp1": 200, "tl": 403}),
+    ("case_status", "complaint_case", "post", {"vp1": 200, "tl": 403}),
+    ("case_status", "care_case", "get", {"co1": 200}),
+    ("case_status", "closed_case", "get", {"vp1": 403, "tl": 403}),
+    ("complaint_postpone", "complaint_case", "get", {"vp1": 200, "tl": 403}),
+    ("complaint_postpone", "complaint_case", "post", {"vp1": 200, "tl": 403}),
+    # A case without a complaint has no complaint page.
+    ("complaint_postpone", "mother_case", "get", {"tl": 403}),
+    ("informal_assign", "complaint_case", "get", {"vp1": 200, "tl": 403}),
+    ("informal_assign", "care_case", "get", {"co1": 200}),
+    ("informal_assign", "closed_case", "get", {"vp1": 403, "tl": 403}),
+    ("assignment_hand_over", "vp1_assignment", "get", {"tl": 200, "vp1": 403}),
+    ("assignment_hand_over", "vp1_assignment", "post", {"tl": 200, "vp1": 403}),
+    ("assignment_hand_over", "vp2_assignment", "get", {"tl": 200, "vp2": 403}),
+    ("assignment_hand_over", "co1_assignment", "get", {"co1": 403}),
+    ("assignment_hand_over", "informal_assignment", "get", {"vp1": 403, "tl": 403}),
+    ("assignment_hand_over", "closed_assignment", "get", {"tl": 200, "vp1": 403}),
+    ("assignment_end", "vp1_assignment", "get", {"tl": 200, "vp1": 403}),
+    ("assignment_end", "co1_assignment", "get", {"co1": 403}),
+    ("assignment_end", "informal_assignment", "get", {"vp1": 200, "tl": 403}),
+    ("assignment_end", "informal_assignment", "post", {"vp1": 302, "tl": 403}),
+    ("meeting_status", "complaint_meeting", "get", {"vp1": 200}),
+    ("meeting_status", "complaint_meeting", "post", {"vp1": 200}),
+    ("meeting_status", "content_meeting", "get", {"co1": 200}),
+]
+
+
+@pytest.fixture
+def cases_world(world) -> World:
+    """The access-matrix world with the assignments of its cases by name."""
+    objects, users = world.objects, world.users
+
+    def assignment(case: str, **holder) -> int:
+        return Assignment.objects.get(case_id=objects[case], **holder).pk
+
+    objects["vp1_assignment"] = assignment("complaint_case", user=users["vp1"])
+    objects["vp2_assignment"] = assignment("mother_case", user=users["vp2"])
+    objects["co1_assignment"] = assignment("care_case", user=users["co1"])
+    objects["closed_assignment"] = assignment("closed_case", user=users["vp1"])
+    objects["informal_assignment"] = assignment(
+        "complaint_case", informal_supporter__isnull=False
+    )
+    return world
+
+
+@pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)
+def test_access_cases(client, cases_world, name, key, method, expected):
+    """R2: the case, complaint, meeting and assignment pages answer each role
+    with 404 unless the object is theirs to see, 403 when they see it but may
+    not act, and login for anonymous users."""
+    check_access(client, cases_world, name, key, method, expected)
