@@ -19,7 +19,7 @@ PYTEST_STATUS_FILE ?=
 # Accepts an interpreter if it runs and is a version the project supports.
 PY_OK := import sys; sys.exit(not ((3, 12) <= sys.version_info[:2] < (3, 15)))
 
-.PHONY: help install run test lint format messages clean assets
+.PHONY: help install run test lint format messages clean assets test-browser screenshots
 
 help: ## List the targets (default)
 	@echo "Naast make targets:"
@@ -88,6 +88,24 @@ test: install ## Run the tests (SQLite unless DATABASE_URL is set; extra args: P
 	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ -n "$(PYTEST_STATUS_FILE)" ]; then echo "$$status" > "$(PYTEST_STATUS_FILE)"; fi; \
 	exit $$status
+
+# Playwright drives Debian's Chromium (/usr/bin/chromium; never downloaded) against
+# a live server; axe-core comes from node_modules (`npm ci`). `make test` skips them.
+test-browser: export DEBUG := False
+test-browser: export SECRET_KEY ?= test-only-secret-key
+test-browser: export NAAST_BROWSER_TESTS := 1
+test-browser: install ## Run the browser tests (Chromium + axe-core; extra args: PYTEST_ARGS='...')
+	@mkdir -p var
+	@status=0; $(PY) -m pytest tests/browser $(PYTEST_ARGS) || status=$$?; \
+	if [ -n "$(PYTEST_STATUS_FILE)" ]; then echo "$$status" > "$(PYTEST_STATUS_FILE)"; fi; \
+	exit $$status
+
+screenshots: export DEBUG := False
+screenshots: export SECRET_KEY ?= test-only-secret-key
+screenshots: export NAAST_BROWSER_TESTS := 1
+screenshots: install ## Save screenshots of the main pages to docs/screenshots/ (Chromium)
+	@mkdir -p var docs/screenshots
+	$(PY) -m pytest -q -p no:cacheprovider tests/browser/screenshots.py
 
 lint: install ## Check code style: ruff check + ruff format --check
 	@status=0; \

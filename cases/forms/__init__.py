@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext_noop
 
 
 def call_service[T](
@@ -35,3 +36,8 @@ def form_data(request: HttpRequest) -> QueryDict | None:
     """The POST data to bind a form to, even when empty (an empty POST is still a
     submission and must show "required" errors), or ``None`` for a GET."""
     return request.POST if request.method == "POST" else None
+
+
+# Django's label for an empty choice; its Dutch catalogue lacks it, so ours
+# carries the translation (WCAG 3.1.2: no English words in the Dutch interface).
+gettext_noop("- Select an option -")

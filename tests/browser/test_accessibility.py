@@ -1,0 +1,217 @@
+"""Accessibility in a real browser: axe-core (WCAG 2.1 A and AA) on every page
+the journeys do not reach, in Dutch and in English, for every role; and what
+axe cannot see: the stylesheets really load, the skip link works from the
+keyboard, form errors are summarised on top with links to the fields, and
+the client search updates in place with a live region.
+
+The journeys (``test_journeys.py``) check the pages they pass with axe too;
+``test_every_page_is_checked`` keeps the two lists complete as pages are added.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cases.models import Client, Family
+from roles.models import Assignment
+from roles.policy import SupportRole
+from tests.browser.helpers import LANGUAGES, UI
+from tests.browser.test_journeys import JOURNEY_PAGES
+from tests.conftest import World
+from tests.factories import CareFactory, OrganisationFactory
+
+#: The world's users log in with this password (``tests/conftest.py``).
+WORLD_PASSWORD = "x"
+
+# Per role of the world (tests/conftest.py): (URL name, object key or None,
+# query string, expected HTTP status) of each page to check.
+TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
+    "vp1": [
+        ("client_list", None, "?name=bak", 200),
+        ("client_edit", "youth", "", 200),
+        ("case_open", "youth", "", 200),
+        ("family_create", "youth", "", 200),
+        ("family_member_add", "family", "", 200),
+        ("conflict_record", "family", "", 200),
+        ("care_add", "youth", "", 200),
+        ("care_end", "care", "", 200),
+        ("case_status", "complaint_case", "", 200),
+        ("complaint_postpone", "complaint_case", "", 200),
+        # Without JavaScript an empty note comes back as a page with the error.
+        ("note_add", "complaint_case", "", 200),
+        ("assignment_end", "informal_assignment", "", 200),
+        ("case_detail", "closed_case", "", 200),
+        ("case_list", None, "", 200),
+        ("complaint_list", None, "", 200),
+        ("meeting_list", None, "", 200),
+        ("case_detail", "mother_case", "", 404),
+        ("assignment_add", "complaint_case", "", 403),
+    ],
+    "co1": [
+        ("dashboard", None, "", 200),
+        ("case_detail", "care_case", "", 200),
+        ("meeting_detail", "content_meeting", "", 200),
+        ("client_detail", "youth", "", 200),
+    ],
+    "tl": [
+        ("dashboard", None, "", 200),
+        ("case_list", None, "", 200),
+        ("complaint_list", None, "", 200),
+        ("case_detail", "complaint_case", "", 200),
+        ("assignment_add", "complaint_case", "", 200),
+        ("assignment_hand_over", "confidant_assignment", "", 200),
+    ],
+    "dm": [
+        ("dashboard", None, "", 200),
+        ("application_list", None, "", 200),
+        ("application_detail", "application", "", 200),
+    ],
+    "fa": [("dashboard", None, "", 200)],
+}
+
+#: URL names that are no page of their own.
+NOT_PAGES = {"logout", "session_extend"}
+
+
+@pytest.fixture
+def tour_world(world: World) -> World:
+    """The access-matrix world with the objects the tour needs besides."""
+    youth = world.objects["youth"]
+    world.objects["family"] = Family.objects.get(memberships__client_id=youth).pk
+    world.objects["care"] = CareFactory(
+        client=Client.objects.get(pk=youth),
+        provider=OrganisationFactory(care_provider=True, name="Jeugdzorg Midden"),
+    ).pk
+    case = world.objects["complaint_case"]
+    world.objects["informal_assignment"] = Assignment.objects.get(
+        case_id=case, role=SupportRole.INFORMAL_SUPPORTER
+    ).pk
+    world.objects["confidant_assignment"] = Assignment.objects.get(
+        case_id=case, user=world.users["vp1"]
+    ).pk
+    return world
+
+
+def _login(open_ui, language: str, username: str) -> UI:
+    ui = open_ui(language)
+    ui.login(username, WORLD_PASSWORD)
+    return ui
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("role", list(TOUR))
+def test_pages_pass_axe(open_ui, require_axe, tour_world, role, language) -> None:
+    """Every page of every role, in both languages, has no axe-core violation
+    of WCAG 2.1 A/AA, one h1, a title and the right document language."""
+    ui = _login(open_ui, language, role)
+    for name, key, query, status in TOUR[role]:
+        args = [tour_world.objects[key]] if key else []
+        ui.goto(name, *args, query=query, status=status)
+    ui.assert_accessible()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_login_errors_pass_axe(open_ui, require_axe, tour_world, language) -> None:
+    """A failed login shows why on top of the form, in an accessible page."""
+    ui = open_ui(language)
+    ui.goto("login")
+    ui.fill_login("vp1", "wrong")
+    assert ui.page.url == ui.url("login")
+    expect(ui.error_summary()).to_be_visible()
+    expect(ui.error_summary()).to_have_attribute("role", "alert")
+    ui.assert_accessible()
+
+
+def test_stylesheets_scripts_and_skip_link(open_ui, tour_world) -> None:
+    """The live server serves the CSS and JavaScript (the page is styled, htmx
+    runs), and the skip link appears on keyboard focus and moves to the main
+    content."""
+    ui = _login(open_ui, "nl", "vp1")
+    page = ui.page
+    sheets = page.evaluate(
+        "() => [...document.styleSheets].map((s) => [s.href, s.cssRules.length])"
+    )
+    assert len(sheets) >= 3 and all(rules > 0 for _, rules in sheets), sheets
+    header = page.locator(".naast-header")
+    assert header.evaluate("(e) => getComputedStyle(e).backgroundColor") not in {
+        "rgba(0, 0, 0, 0)",
+        "transparent",
+    }
+    hidden = page.locator(".naast-visually-hidden").first
+    assert hidden.evaluate("(e) => e.getBoundingClientRect().width") <= 1
+    assert page.evaluate("() => typeof window.htmx") == "object"
+
+    skip = page.get_by_role("link", name=ui.t("Naar de inhoud"))
+    assert skip.bounding_box()["x"] < 0
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["x"] >= 0
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    ui.assert_accessible()
+
+
+def test_client_search_updates_in_place(open_ui, tour_world) -> None:
+    """Typing in the client search updates the results without a page load
+    (htmx) and announces the number found in a live region."""
+    ui = _login(open_ui, "nl", "vp1")
+    page = ui.page
+    ui.goto("client_list")
+    count = page.locator("#client-count")
+    expect(count).to_have_attribute("aria-live", "polite")
+    page.evaluate("() => { window.naastMarker = true; }")
+    ui.field("Naam").press_sequentially("zzz")
+    expect(count).to_have_text(ui.t("%(counter)s cliënten gevonden", counter=0))
+    ui.field("Naam").fill("")
+    ui.field("Naam").press_sequentially("bak")
+    expect(count).to_have_text(ui.t("%(counter)s cliënt gevonden", counter=1))
+    expect(page.get_by_role("link", name="Bakker, Sem")).to_be_visible()
+    assert page.evaluate("() => window.naastMarker") is True, "the page reloaded"
+    ui.run_axe(f"{page.url} (after a search with htmx)")
+    ui.assert_accessible()
+
+
+def test_field_errors_are_summarised_on_top(open_ui, tour_world) -> None:
+    """A form with errors lists them on top (a link to each field) as well as
+    next to each field."""
+    ui = _login(open_ui, "nl", "vp1")
+    ui.goto("client_register")
+    ui.submit("Inschrijven en zaak openen")
+    expect(ui.field_error("Voornaam")).to_be_visible()
+    summary = ui.error_summary()
+    expect(summary).to_have_attribute("role", "alert")
+    link = summary.get_by_role("link", name=re.compile("^Voornaam"))
+    expect(link).to_have_attribute("href", "#id_first_name")
+    link.click()
+    expect(ui.field("Voornaam")).to_be_focused()
+
+
+def test_axe_reports_violations(open_ui, require_axe, tour_world) -> None:
+    """The harness itself: axe runs and reports what it finds (so "no
+    violations" elsewhere means something)."""
+    ui = open_ui("nl")
+    ui.goto("login")
+    ui.page.evaluate(
+        """() => {
+            const img = document.createElement("img");
+            img.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+            document.querySelector("main").append(img);
+            document.querySelector("#id_username").removeAttribute("id");
+        }"""
+    )
+    found = {violation["id"] for violation in ui.run_axe("broken login page")}
+    assert {"image-alt", "label"} <= found, found
+    assert "image-alt" in ui.violations[0]
+
+
+def test_every_page_is_checked() -> None:
+    """Each page of ``cases.urls`` is in the journeys or in the tour, so axe
+    checks it: a new page needs a row in ``TOUR`` (or a journey)."""
+    from cases.urls import urlpatterns
+
+    toured = {name for pages in TOUR.values() for name, *_ in pages}
+    names = {pattern.name for pattern in urlpatterns}
+    assert names - NOT_PAGES - toured - JOURNEY_PAGES == set()
