@@ -472,7 +472,7 @@ def attendance_refuse(
     """
     require(actor, Perm.CHANGE_CASE, attendance.meeting.case)
     attendance = (
-        Attendance.objects.select_for_update()
+        Attendance.objects.select_for_update(of=("self",))
         .select_related("assignment", "meeting__case")
         .get(pk=attendance.pk)
     )
@@ -565,7 +565,9 @@ def assignment_hand_over(
     require(actor, Perm.ASSIGN_SUPPORT, case)
     case = SupportCase.objects.select_for_update().get(pk=case.pk)
     assignment = (
-        Assignment.objects.select_for_update()
+        # Lock only the assignment row: PostgreSQL refuses FOR UPDATE on the
+        # nullable side of the outer joins that select_related adds.
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("user", "informal_supporter")
         .get(pk=assignment.pk)
     )
