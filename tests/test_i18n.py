@@ -117,9 +117,28 @@ def test_catalogue_headers_are_proper(path, language):
     assert values["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
 
 
+#: Django's own (English) strings that its Dutch catalogue lacks, so that ours
+#: translates them (``cases/forms/__init__.py``); every other msgid is Dutch.
+DJANGO_MSGIDS = {"- Select an option -"}
+
+
 def test_dutch_catalogue_keeps_the_source_text():
-    """The msgids are Dutch already: the nl catalogue translates nothing."""
-    assert all(not any(e.msgstrs) for e in _messages(NL_PO))
+    """The msgids are Dutch already: the nl catalogue translates nothing, except
+    the few English strings of Django itself, which it must translate."""
+    for entry in _messages(NL_PO):
+        if entry.msgid in DJANGO_MSGIDS:
+            assert all(entry.msgstrs), entry.msgid
+        else:
+            assert not any(entry.msgstrs), entry.msgid
+
+
+@pytest.mark.parametrize("msgid", sorted(DJANGO_MSGIDS))
+def test_django_strings_are_dutch_in_the_dutch_interface(msgid):
+    """Django's empty-choice label is not English in the Dutch interface."""
+    with translation.override("nl"):
+        assert translation.gettext(msgid) != msgid
+    with translation.override("en"):
+        assert translation.gettext(msgid) == msgid
 
 
 def test_compiled_english_catalogue_matches_the_po_file():
@@ -168,12 +187,13 @@ def test_rule_message_with_placeholders_translates():
 
 
 def test_plural_forms_translate():
-    """The case counter on the dashboard uses the English singular and plural."""
+    """The open-case counter on the dashboard has an English singular and plural."""
+    singular, plural = "%(counter)s lopende zaak", "Alle %(counter)s lopende zaken"
     with translation.override("en"):
-        one = translation.ngettext("%(counter)s zaak", "%(counter)s zaken", 1)
-        many = translation.ngettext("%(counter)s zaak", "%(counter)s zaken", 3)
-    assert one % {"counter": 1} == "1 case"
-    assert many % {"counter": 3} == "3 cases"
+        one = translation.ngettext(singular, plural, 1)
+        many = translation.ngettext(singular, plural, 3)
+    assert one % {"counter": 1} == "1 open case"
+    assert many % {"counter": 3} == "All 3 open cases"
 
 
 @pytest.mark.django_db
