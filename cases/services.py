@@ -117,6 +117,7 @@ def client_register(
     """
     if not actor.is_caseworker:
         raise PermissionDenied("only caseworkers register clients")
+    _check_date_of_birth(date_of_birth)
     client, _created = _client_find_or_create(
         first_name=first_name,
         last_name=last_name,

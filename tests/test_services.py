@@ -581,3 +581,21 @@ def test_an_assignment_started_by_a_team_lead_is_recorded(
     assert assignment.started_by == team_lead
     assert before <= assignment.started_at <= timezone.now()
     assert not assignment.at_clients_request
+
+
+def test_a_client_born_in_the_future_is_refused(
+    confidant, municipality, refused
+) -> None:
+    """Registering a client with a date of birth in the future is refused by the
+    service itself, not only by the form, and nothing is saved."""
+    with refused("future", field="date_of_birth"):
+        case_services.client_register(
+            actor=confidant,
+            first_name="Toekomst",
+            last_name="Kind",
+            date_of_birth=timezone.localdate() + datetime.timedelta(days=1),
+            kind=Client.Kind.YOUTH,
+            municipality=municipality,
+            case_kind=SupportCase.Kind.QUESTION,
+            case_title="Vraag",
+        )
