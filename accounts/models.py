@@ -90,6 +90,7 @@ class User(AbstractUser):
         TEAM_LEAD = "team_lead", _("Teamleider")
         DECISION_MAKER = "decision_maker", _("Beslisser (gemeente)")
         FUNCTIONAL_ADMIN = "functional_admin", _("Functioneel beheerder")
+        PRIVACY_OFFICER = "privacy_officer", _("Privacyfunctionaris")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -122,3 +123,8 @@ class User(AbstractUser):
     @property
     def is_caseworker(self) -> bool:
         return self.role in (self.Role.AKJ_CONFIDANT, self.Role.CLIENT_SUPPORTER)
+
+    @property
+    def is_privacy_officer(self) -> bool:
+        """Reads the access log; sees no case content (NEN 7513)."""
+        return self.is_active and self.role == self.Role.PRIVACY_OFFICER

@@ -30,9 +30,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 
+from .access_log import log_read
 from .models import (
+    AccessLogEntry,
     Application,
     Care,
     CaseEvent,
@@ -432,3 +434,59 @@ class NoteAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("zaak"), ordering="case__reference")
     def case_reference(self, obj: Note) -> str:
         return obj.case.reference
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The access log, read only, for superusers and privacy officers (staff)
+    only: no adding, changing or deleting, and opening it is itself logged."""
+
+    list_display = (
+        "timestamp",
+        "user_name",
+        "user_role",
+        "action",
+        "outcome",
+        "client_id",
+        "object_type",
+        "object_id",
+    )
+    list_filter = ("action", "outcome", "user_role")
+    date_hierarchy = "timestamp"
+    list_select_related = False
+    show_full_result_count = False
+
+    @staticmethod
+    def _may_read(request: HttpRequest) -> bool:
+        user = request.user
+        return user.is_active and (
+            user.is_superuser
+            or (user.is_staff and user.role == User.Role.PRIVACY_OFFICER)
+        )
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._may_read(request)
+
+    def has_view_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
+        return self._may_read(request)
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        if self._may_read(request):
+            log_read(
+                request, object_type="access_log", object_id=request.GET.urlencode()
+            )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url="", extra_context=None
+    ):
+        if self._may_read(request):
+            log_read(request, object_type="access_log", object_id=object_id)
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -34,6 +34,7 @@ NAVIGATION = [
         {User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER},
     ),
     ("application_list", _("Aanvragen"), {User.Role.DECISION_MAKER}),
+    ("access_log", _("Toegangslog"), {User.Role.PRIVACY_OFFICER}),
 ]
 
 

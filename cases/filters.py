@@ -25,6 +25,7 @@ from roles.models import Assignment
 
 from .complaint_clock import DUE_SOON_DAYS
 from .models import (
+    AccessLogEntry,
     Application,
     Complaint,
     ComplaintRegime,
@@ -391,3 +392,33 @@ class ApplicationFilter(ListFilterSet):
         if value == self.ME:
             return queryset.filter(decider=self.request.user)
         return queryset.filter(decider__isnull=True)
+
+
+class AccessLogFilterForm(_DateRangeForm):
+    date_ranges = (("date_from", "date_to"),)
+
+
+class AccessLogFilter(ListFilterSet):
+    """The access log by user, client number, action and the days (local
+    time) the rows were written."""
+
+    user = django_filters.ModelChoiceFilter(
+        label=_("Gebruiker"),
+        queryset=User.objects.order_by("last_name", "first_name", "username"),
+        empty_label=_("Alle gebruikers"),
+    )
+    client = django_filters.NumberFilter(
+        label=_("Cliëntnummer"), field_name="client_id", min_value=1
+    )
+    action = django_filters.ChoiceFilter(
+        label=_("Handeling"),
+        choices=AccessLogEntry.Action.choices,
+        empty_label=_("Alle handelingen"),
+    )
+    date_from = _date_filter("timestamp", "date__gte", _("Vanaf"))
+    date_to = _date_filter("timestamp", "date__lte", _("Tot en met"))
+
+    class Meta:
+        model = AccessLogEntry
+        fields: list[str] = []
+        form = AccessLogFilterForm

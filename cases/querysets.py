@@ -54,3 +54,26 @@ class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ApplicationQuerySet:
         """Applications for decision-makers of the municipality (R9)."""
         return self.filter(_permissions().application_visibility(user))
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an access-log row."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    """The access log is append-only: a queryset never updates or deletes rows."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("the access log is append-only: no update")
+
+    def delete(self):
+        raise AppendOnlyError("the access log is append-only: no delete")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AppendOnlyError("the access log is append-only: no update")
+
+    def _raw_delete(self, *args, **kwargs):
+        raise AppendOnlyError("the access log is append-only: no delete")
+
+    def bulk_create(self, *args, **kwargs):
+        raise AppendOnlyError("access-log rows are written by log_access only")

@@ -3,7 +3,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import applications, cases, clients, dashboard, lists, meetings, session
+from .views import (
+    applications,
+    cases,
+    clients,
+    dashboard,
+    lists,
+    meetings,
+    privacy,
+    session,
+)
 
 urlpatterns = [
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
@@ -14,5 +23,6 @@ urlpatterns = [
     *meetings.urlpatterns,
     *applications.urlpatterns,
     *lists.urlpatterns,
+    *privacy.urlpatterns,
     *session.urlpatterns,
 ]

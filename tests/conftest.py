@@ -252,6 +252,18 @@ def refused(db_state):
     return check
 
 
+# --- the access log -----------------------------------------------------------------
+
+
+def access_log_queries() -> int:
+    """Queries that writing one access-log row adds to a page: the previous
+    hash and the INSERT, plus the advisory lock on PostgreSQL
+    (``cases.access_log``)."""
+    from django.db import connection
+
+    return 3 if connection.vendor == "postgresql" else 2
+
+
 # --- the world of the access matrix ---------------------------------------------------
 
 WORLD_ROLES = ["vp1", "vp2", "co1", "tl", "dm", "fa"]
@@ -402,12 +414,32 @@ def world(db) -> World:
     )
 
 
+@pytest.fixture
+def privacy_world(world: World) -> World:
+    """The access-matrix world with a privacy officer (``po``) of the AKJ, staff."""
+    world.users["po"] = User.objects.create_user(
+        "po",
+        password="x",
+        role=User.Role.PRIVACY_OFFICER,
+        organisation=world.users["vp1"].organisation,
+        is_staff=True,
+    )
+    return world
+
+
 def check_access(
-    client, world: World, name: str, key: str | None, method: str, expected: dict
+    client,
+    world: World,
+    name: str,
+    key: str | None,
+    method: str,
+    expected: dict,
+    roles: list[str] = WORLD_ROLES,
 ) -> None:
     """Request one URL as anonymous and as every role of the world; roles missing
     from ``expected`` must get 404. Anonymous users are sent to the login page.
-    ``key`` names an object of ``world.objects`` (or ``None`` for no argument)."""
+    ``key`` names an object of ``world.objects`` (or ``None`` for no argument);
+    ``roles`` are the keys of ``world.users`` to try."""
     from django.urls import reverse
 
     url = reverse(name, args=[world.objects[key]] if key else [])
@@ -416,7 +448,7 @@ def check_access(
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     got = {}
-    for role in WORLD_ROLES:
+    for role in roles:
         client.force_login(world.users[role])
         got[role] = getattr(client, method)(url, data).status_code
-    assert got == {role: expected.get(role, 404) for role in WORLD_ROLES}
+    assert got == {role: expected.get(role, 404) for role in roles}

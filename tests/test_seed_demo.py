@@ -57,6 +57,7 @@ ACCOUNTS = {
     "teamleider1": (User.Role.TEAM_LEAD, Organisation.Kind.AKJ),
     "beslisser1": (User.Role.DECISION_MAKER, Organisation.Kind.MUNICIPALITY),
     "beheerder": (User.Role.FUNCTIONAL_ADMIN, Organisation.Kind.AKJ),
+    "privacyfunctionaris": (User.Role.PRIVACY_OFFICER, Organisation.Kind.AKJ),
 }
 COUNTED = [
     User,
@@ -298,3 +299,19 @@ def test_caseworkers_grow_with_clients() -> None:
     for user in confidants:
         assert Assignment.objects.filter(user=user, ended_at__isnull=True).exists()
     assert verify() == []
+
+
+@pytest.mark.django_db
+def test_an_older_demo_database_gets_the_privacy_officer() -> None:
+    """Seeding a demo database made before the access log adds only the privacy
+    officer (staff, password ``demo``) and reports the data as present."""
+    seed(clients=0)
+    User.objects.filter(username="privacyfunctionaris").delete()
+    before = counts()
+    assert seed().strip() == "Demo data already present"
+    officer = User.objects.get(username="privacyfunctionaris")
+    assert officer.role == User.Role.PRIVACY_OFFICER and officer.is_staff
+    assert authenticate(username="privacyfunctionaris", password="demo") == officer
+    assert counts() == {**before, "User": before["User"] + 1}
+    assert seed().strip() == "Demo data already present"
+    assert User.objects.filter(username="privacyfunctionaris").count() == 1

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from roles.permissions import Perm, require
 
 from .. import services
+from ..access_log import log_read
 from ..forms import call_service, form_data
 from ..forms.cases import (
     DecisionForm,
@@ -43,6 +44,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("De beschikking is vastgelegd."))
         return redirect(application)
+    log_read(request, application)
     return render(
         request,
         "cases/application_detail.html",

@@ -23,6 +23,7 @@ from roles.permissions import Perm, has, require
 from roles.policy import RefusalGround, SupportRole
 
 from .. import services
+from ..access_log import log_read
 from ..complaint_clock import is_due_soon, is_overdue
 from ..forms import call_service, form_data
 from ..forms.cases import (
@@ -206,6 +207,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not complaint.postponement_weeks,
             client_visible=has(request.user, Perm.VIEW_CLIENT, case.client),
         )
+    log_read(request, case)
     return render(request, "cases/case_detail.html", context)
 
 

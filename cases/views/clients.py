@@ -26,6 +26,7 @@ from roles.permissions import Perm, has, require
 from roles.policy import support_role_for_user
 
 from .. import services
+from ..access_log import log_read
 from ..filters_clients import ClientFilter
 from ..forms import call_service, form_data
 from ..forms.clients import (
@@ -102,6 +103,9 @@ def client_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     for client in page:
         client.age = client.age_on(today)
+    if len(page):
+        # One row per request that shows clients, with the query; not per client.
+        log_read(request, object_type="search", object_id=request.GET.urlencode())
     template = "cases/client_list.html"
     response = render(
         request,
@@ -258,6 +262,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for m in memberships
     ]
+    log_read(request, client)
     return render(
         request,
         "cases/client_detail.html",

@@ -15,6 +15,7 @@ from roles.permissions import Perm, has, require
 from roles.policy import policy_for
 
 from .. import services
+from ..access_log import log_read
 from ..forms import call_service, form_data
 from ..forms.cases import (
     AttendanceForm,
@@ -57,6 +58,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for a in attendances
     ]
+    log_read(request, meeting)
     return render(
         request,
         "cases/meeting_detail.html",

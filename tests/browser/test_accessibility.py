@@ -70,6 +70,12 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("application_detail", "application", "", 200),
     ],
     "fa": [("dashboard", None, "", 200)],
+    "po": [
+        ("dashboard", None, "", 200),
+        ("access_log", None, "", 200),
+        ("access_log", None, "?action=read&date_from=2020-01-01", 200),
+        ("client_access_history", "youth", "", 200),
+    ],
 }
 
 #: URL names that are no page of their own.
@@ -77,8 +83,10 @@ NOT_PAGES = {"logout", "session_extend"}
 
 
 @pytest.fixture
-def tour_world(world: World) -> World:
-    """The access-matrix world with the objects the tour needs besides."""
+def tour_world(privacy_world: World) -> World:
+    """The access-matrix world (with its privacy officer) and the objects the
+    tour needs besides."""
+    world = privacy_world
     youth = world.objects["youth"]
     world.objects["family"] = Family.objects.get(memberships__client_id=youth).pk
     world.objects["care"] = CareFactory(

@@ -70,6 +70,7 @@ K, Kind = SupportCase.Kind, Client.Kind
 SEED = 7513  # NEN 7513: any fixed number makes the demo reproducible
 PASSWORD = "demo"  # noqa: S105 - the local demo's documented password
 MARKER_USERNAME = "vertrouwenspersoon1"
+PRIVACY_OFFICER_USERNAME = "privacyfunctionaris"
 CLIENTS_PER_CASEWORKER = 100
 AKJ_SHARE = 0.7  # clients whose first case is for a confidant; the rest: care questions
 SECOND_CASE_SHARE = 0.1  # clients who also have a case of the other kind
@@ -233,6 +234,20 @@ class Command(BaseCommand):
         if clients < 0:
             raise CommandError("--clients must be 0 or more")
         if User.objects.filter(username=MARKER_USERNAME).exists():
+            # Demo databases from before the access log get the privacy officer.
+            if not User.objects.filter(username=PRIVACY_OFFICER_USERNAME).exists():
+                User.objects.create_user(
+                    PRIVACY_OFFICER_USERNAME,
+                    password=PASSWORD,
+                    first_name="Priya",
+                    last_name="de Wit",
+                    email=f"{PRIVACY_OFFICER_USERNAME}@naast.example",
+                    role=User.Role.PRIVACY_OFFICER,
+                    organisation=Organisation.objects.filter(
+                        kind=Organisation.Kind.AKJ
+                    ).first(),
+                    is_staff=True,
+                )
             self.stdout.write("Demo data already present")
             return
         started = time.perf_counter()
@@ -397,6 +412,14 @@ class _Seeder:
             self._user(
                 "beheerder",
                 User.Role.FUNCTIONAL_ADMIN,
+                self.akj,
+                "f",
+                is_staff=True,
+            ),
+            # Reads the access log, in the app and in the admin (staff).
+            self._user(
+                PRIVACY_OFFICER_USERNAME,
+                User.Role.PRIVACY_OFFICER,
                 self.akj,
                 "f",
                 is_staff=True,

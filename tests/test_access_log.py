@@ -1,0 +1,444 @@
+"""The access log (NEN 7513 style): every page that shows a client's data writes
+exactly one row through ``cases.access_log.log_access``; the log is append-only
+and hash-chained, and ``verify_access_log`` finds the first altered row.
+
+A read refused with 404 writes no row: the view stops before it knows the
+object, and nothing was shown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from cases.access_log import log_access
+from cases.models import AccessLogEntry, Client, Meeting, SupportCase
+from cases.querysets import AppendOnlyError
+from tests.conftest import access_log_queries
+
+pytestmark = pytest.mark.django_db
+
+#: The privacy pages' access matrix is in test_access_privacy.py; this module
+#: adds no URL (``test_every_url_is_in_the_matrix`` reads every test_access_*).
+MATRIX: list = []
+
+
+def _get(http, world, role: str, url_name: str, key: str | None = None, /, **params):
+    http.force_login(world.users[role])
+    args = [world.objects[key]] if key else []
+    return http.get(reverse(url_name, args=args), params)
+
+
+@contextlib.contextmanager
+def _without_guard():
+    """Lets a test tamper with the log by raw SQL, as someone with full access
+    to the database could: on PostgreSQL triggers are switched off for this
+    transaction only (``session_replication_role``, superuser)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    else:
+        yield
+
+
+def _verify() -> str:
+    out = StringIO()
+    call_command("verify_access_log", stdout=out)
+    return out.getvalue()
+
+
+# --- every page that shows client data writes one row ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "key", "object_type", "purpose"),
+    [
+        ("vp1", "client_detail", "youth", "client", "ondersteuning"),
+        ("co1", "client_detail", "youth", "client", "ondersteuning"),
+        ("vp1", "case_detail", "complaint_case", "supportcase", "ondersteuning"),
+        ("tl", "case_detail", "complaint_case", "supportcase", "teamleiding"),
+        ("vp1", "meeting_detail", "complaint_meeting", "meeting", "ondersteuning"),
+        ("dm", "application_detail", "application", "application", "beschikking"),
+    ],
+)
+def test_a_page_with_client_data_writes_exactly_one_row(
+    client, world, role, name, key, object_type, purpose
+):
+    """Opening a client's file, a case, a meeting or an application writes one
+    read row: who (name and role copied), which client, what object, why, from
+    where, and that it succeeded."""
+    youth = world.objects["youth"]
+    response = _get(client, world, role, name, key)
+    assert response.status_code == 200
+    [entry] = AccessLogEntry.objects.all()
+    user = world.users[role]
+    assert entry.action == AccessLogEntry.Action.READ
+    assert entry.outcome == AccessLogEntry.Outcome.SUCCESS
+    assert entry.user == user
+    assert entry.user_name == (user.get_full_name() or user.username)
+    assert entry.user_role == user.role
+    assert entry.client_id == youth
+    assert entry.object_type == object_type
+    assert entry.object_id == str(world.objects[key])
+    assert entry.purpose == purpose
+    assert entry.address == "127.0.0.1"
+    assert entry.previous_hash == AccessLogEntry.GENESIS
+    assert entry.hash == entry.compute_hash()
+
+
+def test_the_log_keeps_the_users_name_and_role_as_they_were(client, world):
+    """Renaming a user or changing their role does not change what the log says."""
+    _get(client, world, "vp1", "client_detail", "youth")
+    vp1 = world.users["vp1"]
+    vp1.first_name, vp1.role = "Anders", User.Role.TEAM_LEAD
+    vp1.save()
+    entry = AccessLogEntry.objects.get()
+    assert entry.user_name == "vp1"
+    assert entry.user_role == User.Role.AKJ_CONFIDANT
+    assert "intact (1 entries)" in _verify()
+
+
+def test_a_search_that_shows_clients_writes_one_row_with_the_query(client, world):
+    """A client search writes one row for the request, with the query, not one
+    row per client shown."""
+    response = _get(client, world, "vp1", "client_list", name="bakker")
+    assert len(response.context["page"]) == 1
+    [entry] = AccessLogEntry.objects.all()
+    assert entry.object_type == "search"
+    assert entry.object_id == "name=bakker"
+    assert entry.client_id is None
+
+
+def test_a_search_that_shows_no_client_writes_no_row(client, world):
+    """Nothing shown, nothing logged."""
+    response = _get(client, world, "vp1", "client_list", name="jansen")
+    assert len(response.context["page"]) == 0
+    assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "key"),
+    [
+        ("vp2", "client_detail", "youth"),
+        ("dm", "client_detail", "youth"),
+        ("co1", "case_detail", "complaint_case"),
+        ("tl", "meeting_detail", "complaint_meeting"),
+        ("vp1", "application_detail", "application"),
+    ],
+)
+def test_a_refused_read_writes_no_row(client, world, role, name, key):
+    """A read refused with 404 writes no row: nothing of the client was shown."""
+    assert _get(client, world, role, name, key).status_code == 404
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_pages_without_client_data_write_no_row(client, world):
+    """Forms that change data are not reads; a page for another role's
+    dashboard without clients writes nothing either."""
+    assert _get(client, world, "vp1", "case_close", "complaint_case").status_code == 200
+    assert _get(client, world, "fa", "dashboard").status_code == 200
+    assert not AccessLogEntry.objects.exists()
+
+
+# --- the chain ------------------------------------------------------------------------
+
+
+def test_rows_are_chained(client, world):
+    """Each row carries the previous row's hash; the first carries the genesis."""
+    for name, key in [
+        ("client_detail", "youth"),
+        ("case_detail", "complaint_case"),
+        ("meeting_detail", "complaint_meeting"),
+    ]:
+        _get(client, world, "vp1", name, key)
+    first, second, third = AccessLogEntry.objects.order_by("pk")
+    assert first.previous_hash == AccessLogEntry.GENESIS
+    assert second.previous_hash == first.hash
+    assert third.previous_hash == second.hash
+    assert len({first.hash, second.hash, third.hash}) == 3
+    assert _verify().strip() == "Access log intact (3 entries)"
+
+
+def test_an_empty_log_is_intact(db):
+    assert _verify().strip() == "Access log intact (0 entries)"
+
+
+@pytest.fixture
+def three_rows(client, world) -> list[AccessLogEntry]:
+    for key in ["complaint_case", "closed_case", "complaint_case"]:
+        _get(client, world, "vp1", "case_detail", key)
+    return list(AccessLogEntry.objects.order_by("pk"))
+
+
+def test_the_chain_check_finds_an_altered_row(three_rows):
+    """A row changed behind the ORM's back (raw SQL) is reported by id and
+    timestamp, and the command fails."""
+    altered = three_rows[1]
+    with _without_guard(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_accesslogentry SET user_name = %s WHERE id = %s",
+            ["Iemand anders", altered.pk],
+        )
+    with pytest.raises(CommandError) as info:
+        _verify()
+    assert f"entry {altered.pk} " in str(info.value)
+    assert altered.timestamp.isoformat() in str(info.value)
+    assert "hash does not match its contents" in str(info.value)
+
+
+def test_the_chain_check_finds_a_removed_row(three_rows):
+    """A row deleted by raw SQL breaks the link of the row after it."""
+    with _without_guard(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM cases_accesslogentry WHERE id = %s", [three_rows[1].pk]
+        )
+    with pytest.raises(CommandError) as info:
+        _verify()
+    assert f"entry {three_rows[2].pk} " in str(info.value)
+    assert "previous hash" in str(info.value)
+
+
+def test_the_chain_check_finds_a_rehashed_row(three_rows):
+    """Recomputing an altered row's own hash does not hide it: the next row
+    still points at the old hash."""
+    altered = three_rows[0]
+    altered.purpose = "nieuwsgierigheid"
+    with _without_guard(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_accesslogentry SET purpose = %s, hash = %s WHERE id = %s",
+            [altered.purpose, altered.compute_hash(), altered.pk],
+        )
+    with pytest.raises(CommandError) as info:
+        _verify()
+    assert f"entry {three_rows[1].pk} " in str(info.value)
+
+
+# --- append-only ----------------------------------------------------------------------
+
+
+def test_the_orm_cannot_change_or_delete_rows(three_rows):
+    """The queryset refuses update() and delete(); an existing row cannot be
+    saved or deleted; nothing changes."""
+    entry = three_rows[0]
+    with pytest.raises(AppendOnlyError):
+        AccessLogEntry.objects.update(purpose="x")
+    with pytest.raises(AppendOnlyError):
+        AccessLogEntry.objects.filter(pk=entry.pk).delete()
+    with pytest.raises(AppendOnlyError):
+        AccessLogEntry.objects.bulk_update([entry], ["purpose"])
+    entry.purpose = "x"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    assert AccessLogEntry.objects.count() == 3
+    assert "intact (3 entries)" in _verify()
+
+
+def test_a_logged_client_cannot_be_deleted(three_rows):
+    """Log rows protect the client and the user they name."""
+    from django.db.models import ProtectedError
+
+    case = SupportCase.objects.get(pk=three_rows[0].object_id)
+    with pytest.raises(ProtectedError):
+        three_rows[0].user.delete()
+    assert Client.objects.filter(pk=case.client_id).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
+def test_postgresql_refuses_raw_update_and_delete(three_rows):
+    """On PostgreSQL a trigger refuses UPDATE and DELETE, even by raw SQL."""
+    from django.db import DatabaseError, transaction
+
+    for sql in [
+        "UPDATE cases_accesslogentry SET purpose = 'x'",
+        "DELETE FROM cases_accesslogentry",
+    ]:
+        with (
+            pytest.raises(DatabaseError),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert AccessLogEntry.objects.count() == 3
+
+
+# --- the admin ------------------------------------------------------------------------
+
+
+def _admin_url(name: str, *args) -> str:
+    return reverse(f"admin:cases_accesslogentry_{name}", args=args)
+
+
+def test_the_admin_shows_the_log_read_only(client, privacy_world, three_rows):
+    """The privacy officer reads the log in the admin: no add, change or delete,
+    and each look is logged."""
+    client.force_login(privacy_world.users["po"])
+    entry = three_rows[0]
+    changelist = client.get(_admin_url("changelist"))
+    assert changelist.status_code == 200
+    page = client.get(_admin_url("change", entry.pk))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'name="_save"' not in text
+    assert _admin_url("delete", entry.pk) not in text
+    assert client.get(_admin_url("add")).status_code == 403
+    assert client.get(_admin_url("delete", entry.pk)).status_code == 403
+    assert client.post(_admin_url("delete", entry.pk), {"post": "yes"}).status_code == (
+        403
+    )
+    response = client.post(
+        _admin_url("change", entry.pk), {"purpose": "x", "_save": "1"}
+    )
+    assert response.status_code == 403
+    assert client.post(
+        _admin_url("changelist"),
+        {"action": "delete_selected", "_selected_action": [entry.pk]},
+    ).status_code in (200, 302)
+    assert AccessLogEntry.objects.filter(pk=entry.pk, purpose="ondersteuning").exists()
+    # The changelist, the change page, and the changelist re-shown after the
+    # refused action.
+    reads = AccessLogEntry.objects.filter(user=privacy_world.users["po"])
+    assert reads.count() == 4
+    assert set(reads.values_list("object_type", flat=True)) == {"access_log"}
+    assert "intact" in _verify()
+
+
+@pytest.mark.parametrize("role", ["fa", "vp1"])
+def test_other_staff_do_not_see_the_log_in_the_admin(client, privacy_world, role):
+    """A functional administrator (staff) gets 403; a caseworker is sent to
+    the admin login."""
+    client.force_login(privacy_world.users[role])
+    response = client.get(_admin_url("changelist"))
+    assert response.status_code == (403 if role == "fa" else 302)
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_a_superuser_reads_the_log_in_the_admin(client, world, three_rows):
+    admin = User.objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    assert client.get(_admin_url("changelist")).status_code == 200
+    assert client.get(_admin_url("add")).status_code == 403
+
+
+# --- the privacy officer's pages ------------------------------------------------------
+
+
+def test_reading_the_log_is_logged(client, privacy_world, three_rows):
+    """Opening the log viewer and a client's access history each write a row."""
+    world = privacy_world
+    po = world.users["po"]
+    _get(client, world, "po", "access_log", action="read")
+    _get(client, world, "po", "client_access_history", "youth")
+    own = AccessLogEntry.objects.filter(user=po).order_by("pk")
+    assert [(e.object_type, e.object_id, e.client_id) for e in own] == [
+        ("access_log", "action=read", None),
+        ("access_history", str(world.objects["youth"]), world.objects["youth"]),
+    ]
+    assert {e.purpose for e in own} == {"privacytoezicht"}
+
+
+def test_the_log_viewer_filters(client, privacy_world):
+    """The viewer filters on user, client number, action and dates."""
+    world = privacy_world
+    _get(client, world, "vp1", "client_detail", "youth")
+    _get(client, world, "vp2", "client_detail", "mother")
+    _get(client, world, "tl", "case_detail", "complaint_case")
+    page = _get(client, world, "po", "access_log", user=world.users["vp2"].pk)
+    assert [e.user_id for e in page.context["page"]] == [world.users["vp2"].pk]
+    page = _get(client, world, "po", "access_log", client=world.objects["youth"])
+    assert {e.user_id for e in page.context["page"]} == {
+        world.users["vp1"].pk,
+        world.users["tl"].pk,
+    }
+    page = _get(client, world, "po", "access_log", action="export")
+    assert len(page.context["page"]) == 0
+    entry = AccessLogEntry.objects.order_by("pk").first()
+    day = entry.timestamp.astimezone().date().isoformat()
+    page = _get(client, world, "po", "access_log", date_from=day, date_to=day)
+    assert page.context["page"].paginator.count >= 3
+    text = page.content.decode()
+    assert "utrecht-heading-1" in text
+    assert reverse("client_access_history", args=[world.objects["youth"]]) in text
+
+
+def test_wie_heeft_mijn_dossier_ingezien(client, privacy_world):
+    """The client's access history lists who looked at this client's file, when
+    and what — and nothing about other clients."""
+    world = privacy_world
+    _get(client, world, "vp1", "client_detail", "youth")
+    _get(client, world, "co1", "case_detail", "care_case")
+    _get(client, world, "vp2", "client_detail", "mother")
+    page = _get(client, world, "po", "client_access_history", "youth")
+    rows = list(page.context["page"])
+    assert [(e.user_id, e.object_type) for e in rows] == [
+        (world.users["po"].pk, "access_history"),
+        (world.users["co1"].pk, "supportcase"),
+        (world.users["vp1"].pk, "client"),
+    ]
+    text = page.content.decode()
+    assert "Sem Bakker" in text
+    assert "Anouk" not in text
+
+
+def test_the_privacy_officer_sees_the_log_in_the_navigation(client, privacy_world):
+    """Only the privacy officer has "Toegangslog" in the menu."""
+    url = reverse("access_log")
+    assert url in _get(client, privacy_world, "po", "dashboard").content.decode()
+    for role in ["vp1", "tl", "fa"]:
+        page = _get(client, privacy_world, role, "dashboard").content.decode()
+        assert url not in page
+
+
+# --- cost -----------------------------------------------------------------------------
+
+
+def test_writing_a_row_costs_the_previous_hash_and_one_insert(rf, world):
+    """log_access reads the previous hash (after the advisory lock on
+    PostgreSQL) and inserts one row; nothing else."""
+    request = rf.get("/")
+    request.user = world.users["vp1"]
+    meeting = Meeting.objects.select_related("case").get(
+        pk=world.objects["complaint_meeting"]
+    )
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            log_access(request=request, action="read", obj=meeting)
+        assert len(queries) == access_log_queries()
+        assert sum(q["sql"].startswith("INSERT") for q in queries) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("client_detail", "youth"),
+        ("case_detail", "complaint_case"),
+        ("meeting_detail", "complaint_meeting"),
+    ],
+)
+def test_a_page_costs_the_same_with_a_long_log(client, world, name, key):
+    """A page's query count does not grow with the size of the log."""
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert _get(client, world, "vp1", name, key).status_code == 200
+        return len(queries)
+
+    count()  # the first request after logging in also saves the session
+    first = count()
+    for _ in range(20):
+        _get(client, world, "vp1", name, key)
+    assert count() == first
