@@ -60,7 +60,6 @@ from roles.models import (
     Attendance,
     CaseUserObjectPermission,
     ClientUserObjectPermission,
-    Consent,
 )
 from roles.permissions import bulk_grant
 from roles.policy import RefusalGround, SupportRole
@@ -722,18 +721,12 @@ class _Seeder:
             assignment=self._assignment(lotte_case, vp1),
             requested_by_client=True,
         )
-        rs.consent_record(
-            actor=vp1,
-            informal_supporter=aunt,
-            item=Consent.Item.MEETING_INVITATION,
-            given_on=self.today,
-            meeting=visit,
-        )
-        attendance = rs.attendance_add(
+        attendance = rs.attendance_invite(
             actor=vp1,
             meeting=visit,
             assignment=aunt_assignment,
             requested_by_client=True,
+            consent_given_on=self.today,
         )
         rs.attendance_refuse(
             actor=vp1,
@@ -780,18 +773,12 @@ class _Seeder:
             assignment=self._assignment(kees_case, co1),
             requested_by_client=False,
         )
-        rs.consent_record(
-            actor=co1,
-            informal_supporter=grandpa,
-            item=Consent.Item.MEETING_INVITATION,
-            given_on=self.today,
-            meeting=content,
-        )
-        rs.attendance_add(
+        rs.attendance_invite(
             actor=co1,
             meeting=content,
             assignment=grandpa_assignment,
             requested_by_client=True,
+            consent_given_on=self.today,
         )
         cs.note_add(actor=co1, case=kees_case, text=SUPPORTER_NOTES[1])
         self._application(kees, APPLICATIONS[4], Application.Decision.GRANTED)
