@@ -20,7 +20,7 @@ from accounts.models import User
 from roles import services as role_services
 from roles.models import Assignment
 from roles.permissions import Perm, has, require
-from roles.policy import RefusalGround, SupportRole
+from roles.policy import RefusalGround, SupportRole, support_role_for_user
 
 from .. import services
 from ..access_log import log_read
@@ -443,11 +443,8 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(form_data(request), case=case)
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["user"]
-        role = (
-            SupportRole.AKJ_CONFIDANT
-            if user.role == User.Role.AKJ_CONFIDANT
-            else SupportRole.CLIENT_SUPPORTER
-        )
+        # The role follows from the policy table (R1); the service refuses a misfit.
+        role = support_role_for_user(user)
         if call_service(
             form,
             role_services.assignment_start,
