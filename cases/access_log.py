@@ -17,6 +17,14 @@ the advisory lock on PostgreSQL (2 queries on SQLite, 3 on PostgreSQL). Inside
 an outer transaction no savepoint is made. If writing the log fails, the
 request fails: no client data is shown without a log row.
 
+Besides the pages' reads, three things are logged without the views doing
+anything: every successful write through ``cases.forms.call_service``
+(``log_change``: create or update, of the object the service returned or
+changed), and every refusal of an action on an object the user can see
+(``AccessLogMiddleware``: a 403 from ``roles.permissions.require`` becomes a row
+with outcome "denied"). One request writes at most one row: a page that both
+changes and shows (an htmx note) logs the change only.
+
 A read of an object that is not visible (404) writes no row: the view stops
 before it knows which client the object belongs to, and a refused read shows
 nothing. Refused requests are in the web server's access log.
@@ -25,8 +33,11 @@ nothing. Refused requests are in the web server's access log.
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Model
 
@@ -35,7 +46,17 @@ from accounts.models import User
 from .models import AccessLogEntry, Client
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
+    from django.http import HttpRequest, HttpResponse
+
+#: The request being handled, for writes logged from ``call_service``.
+_current_request: ContextVar[HttpRequest | None] = ContextVar(
+    "naast_access_log_request", default=None
+)
+
+#: Services whose name ends in one of these verbs create what they return.
+CREATING_VERBS = frozenset(
+    {"register", "open", "add", "plan", "record", "create", "invite", "start"}
+)
 
 #: The key of PostgreSQL's advisory lock that serialises writers of the log.
 ADVISORY_LOCK_KEY = 7513
@@ -91,6 +112,10 @@ def log_access(
     passes ``object_type="search"`` and the query instead).
     """
     user: User = request.user
+    # At most one row per request: the first (a change) stands for the page.
+    logged = getattr(request, "_naast_access_logged", None)
+    if logged is not None:
+        return logged
     entry = AccessLogEntry(
         action=action,
         outcome=outcome,
@@ -116,6 +141,7 @@ def log_access(
         entry.previous_hash = previous or AccessLogEntry.GENESIS
         entry.hash = entry.compute_hash()
         entry.save(force_insert=True)
+    request._naast_access_logged = entry
     return entry
 
 
@@ -138,3 +164,81 @@ def log_read(
         object_type=object_type,
         object_id=object_id,
     )
+
+
+def log_change(
+    service: Callable[..., Any], kwargs: Mapping[str, Any], result: Any
+) -> AccessLogEntry | None:
+    """Log a successful write of the current request (``call_service`` calls
+    this): the object the service returned, or else the first object it was
+    given that is not a user. Outside a request (commands, the demo seed)
+    nothing is logged; the case history records those writes."""
+    request = _current_request.get()
+    if request is None or not request.user.is_authenticated:
+        return None
+    obj = result if isinstance(result, Model) else None
+    if obj is None:
+        obj = next(
+            (
+                value
+                for value in kwargs.values()
+                if isinstance(value, Model) and not isinstance(value, User)
+            ),
+            None,
+        )
+    verb = service.__name__.rsplit("_", 1)[-1]
+    return log_access(
+        request=request,
+        action=(
+            AccessLogEntry.Action.CREATE
+            if verb in CREATING_VERBS
+            else AccessLogEntry.Action.UPDATE
+        ),
+        obj=obj,
+        purpose=PURPOSES.get(request.user.role, ""),
+    )
+
+
+def permission_denied(perm: str, obj: Model) -> PermissionDenied:
+    """The 403 for ``perm`` on ``obj``, carrying the object so that the
+    middleware can log the refusal against the client it belongs to."""
+    exc = PermissionDenied(perm)
+    exc.access_log_obj = obj
+    return exc
+
+
+class AccessLogMiddleware:
+    """Makes the request known to ``log_change`` and logs refusals.
+
+    A ``PermissionDenied`` raised for an object the user can see (it carries
+    the object, see ``permission_denied``) becomes one row with outcome
+    "denied", written after the view's transaction has rolled back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        obj = getattr(exception, "access_log_obj", None)
+        if (
+            isinstance(exception, PermissionDenied)
+            and obj is not None
+            and request.user.is_authenticated
+        ):
+            log_access(
+                request=request,
+                action=(
+                    AccessLogEntry.Action.READ
+                    if request.method in ("GET", "HEAD")
+                    else AccessLogEntry.Action.UPDATE
+                ),
+                obj=obj,
+                purpose=PURPOSES.get(request.user.role, ""),
+                outcome=AccessLogEntry.Outcome.DENIED,
+            )

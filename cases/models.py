@@ -680,6 +680,11 @@ OBJECT_LABELS = {
     "search": _("zoekopdracht cliënten"),
     "access_log": _("toegangslog"),
     "access_history": _("inzageoverzicht van de cliënt"),
+    "dashboard": _("mijn overzicht"),
+    "case_list": _("lijst van zaken"),
+    "complaint_list": _("lijst van klachten"),
+    "meeting_list": _("lijst van gesprekken"),
+    "application_list": _("lijst van aanvragen"),
 }
 
 

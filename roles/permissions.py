@@ -34,11 +34,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q
 from guardian.core import ObjectPermissionChecker
 
 from accounts.models import User
+from cases.access_log import permission_denied
 from cases.models import Application, Client, SupportCase
 
 from .models import Assignment, CaseUserObjectPermission, ClientUserObjectPermission
@@ -167,7 +167,7 @@ def has(user: User | AnonymousUser, perm: Perm, obj: Model) -> bool:
 def require(user: User | AnonymousUser, perm: Perm, obj: Model) -> None:
     """Raise ``PermissionDenied`` (403) unless ``user`` may do ``perm`` to ``obj``."""
     if not has(user, perm, obj):
-        raise PermissionDenied(perm.value)
+        raise permission_denied(perm.value, obj)
 
 
 # --- deriving the rows from assignments ---------------------------------------------

@@ -3,7 +3,8 @@ exactly one row through ``cases.access_log.log_access``; the log is append-only
 and hash-chained, and ``verify_access_log`` finds the first altered row.
 
 A read refused with 404 writes no row: the view stops before it knows the
-object, and nothing was shown.
+object, and nothing was shown. Writes and refused actions (403) are logged
+without the views doing anything (``call_service`` and the middleware).
 """
 
 from __future__ import annotations
@@ -148,6 +149,99 @@ def test_pages_without_client_data_write_no_row(client, world):
     dashboard without clients writes nothing either."""
     assert _get(client, world, "vp1", "case_close", "complaint_case").status_code == 200
     assert _get(client, world, "fa", "dashboard").status_code == 200
+    assert not AccessLogEntry.objects.exists()
+
+
+# --- writes and refusals --------------------------------------------------------------
+
+
+def _post(http, world, role: str, url_name: str, key: str, data: dict, **headers):
+    http.force_login(world.users[role])
+    return http.post(reverse(url_name, args=[world.objects[key]]), data, **headers)
+
+
+def test_a_change_writes_one_update_row(client, world):
+    """Saving a client's personal data writes one "update" row for that client;
+    the page it redirects to writes its own read row."""
+    youth = Client.objects.get(pk=world.objects["youth"])
+    data = {
+        "first_name": youth.first_name,
+        "last_name": "Veranderd",
+        "date_of_birth": youth.date_of_birth.isoformat(),
+        "kind": youth.kind,
+        "municipality": youth.municipality_id,
+    }
+    response = _post(client, world, "vp1", "client_edit", "youth", data)
+    assert response.status_code == 302, response.context["form"].errors
+    row = AccessLogEntry.objects.get()
+    assert (row.action, row.outcome, row.client_id, row.object_type) == (
+        "update",
+        "success",
+        youth.pk,
+        "client",
+    )
+    assert row.user == world.users["vp1"]
+
+
+def test_a_new_note_with_htmx_writes_one_create_row(client, world):
+    """A note added with htmx changes the case and shows its timeline in one
+    request: one "create" row, not a second "read" row."""
+    response = _post(
+        client,
+        world,
+        "vp1",
+        "note_add",
+        "complaint_case",
+        {"text": "Gesprek gehad."},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    row = AccessLogEntry.objects.get()
+    case = SupportCase.objects.get(pk=world.objects["complaint_case"])
+    assert (row.action, row.client_id, row.object_type) == (
+        "create",
+        case.client_id,
+        "note",
+    )
+
+
+def test_a_refused_submission_writes_no_row(client, world):
+    """A submission refused by a rule or by validation changed nothing, so
+    nothing is logged as changed."""
+    response = _post(client, world, "vp1", "note_add", "complaint_case", {"text": ""})
+    assert response.status_code in (200, 302)
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_a_forbidden_action_writes_one_denied_row(client, world):
+    """A team lead who sees a case but may not change its status (R2) gets 403,
+    and the attempt is logged against the client with outcome "denied"."""
+    status = SupportCase.objects.get(pk=world.objects["complaint_case"]).status
+    response = _post(
+        client, world, "tl", "case_status", "complaint_case", {"status": "on_hold"}
+    )
+    assert response.status_code == 403
+    row = AccessLogEntry.objects.get()
+    case = SupportCase.objects.get(pk=world.objects["complaint_case"])
+    assert (row.action, row.outcome, row.client_id, row.object_type) == (
+        "update",
+        "denied",
+        case.client_id,
+        "supportcase",
+    )
+    assert case.status == status
+
+
+def test_a_forbidden_page_writes_one_denied_read_row(client, world):
+    """Opening a form one may not use is logged as a denied read."""
+    assert _get(client, world, "tl", "case_status", "complaint_case").status_code == 403
+    row = AccessLogEntry.objects.get()
+    assert (row.action, row.outcome) == ("read", "denied")
+
+
+def test_services_outside_a_request_write_no_row(world):
+    """Commands and the demo seed call services without a request: the case
+    history records those writes, the access log records people's requests."""
     assert not AccessLogEntry.objects.exists()
 
 
@@ -409,16 +503,31 @@ def test_the_privacy_officer_sees_the_log_in_the_navigation(client, privacy_worl
 def test_writing_a_row_costs_the_previous_hash_and_one_insert(rf, world):
     """log_access reads the previous hash (after the advisory lock on
     PostgreSQL) and inserts one row; nothing else."""
+    meeting = Meeting.objects.select_related("case").get(
+        pk=world.objects["complaint_meeting"]
+    )
+    for _ in range(2):
+        request = rf.get("/")
+        request.user = world.users["vp1"]
+        with CaptureQueriesContext(connection) as queries:
+            log_access(request=request, action="read", obj=meeting)
+        assert len(queries) == access_log_queries()
+        assert sum(q["sql"].startswith("INSERT") for q in queries) == 1
+
+
+def test_a_request_writes_at_most_one_row(rf, world):
+    """A second log call in the same request (a change that also shows the
+    page) writes nothing more: the first row stands for the request."""
     request = rf.get("/")
     request.user = world.users["vp1"]
     meeting = Meeting.objects.select_related("case").get(
         pk=world.objects["complaint_meeting"]
     )
-    for _ in range(2):
-        with CaptureQueriesContext(connection) as queries:
-            log_access(request=request, action="read", obj=meeting)
-        assert len(queries) == access_log_queries()
-        assert sum(q["sql"].startswith("INSERT") for q in queries) == 1
+    first = log_access(request=request, action="update", obj=meeting)
+    with CaptureQueriesContext(connection) as queries:
+        second = log_access(request=request, action="read", obj=meeting)
+    assert second == first
+    assert len(queries) == 0
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,17 @@ from django.utils import timezone
 
 from accounts.models import Municipality, User
 from cases import services
-from cases.models import Application, Client, Complaint, Meeting, SupportCase
+from cases.models import (
+    AccessLogEntry,
+    Application,
+    Client,
+    Complaint,
+    Meeting,
+    SupportCase,
+)
 from roles import services as role_services
 from roles.models import Assignment
+from tests.conftest import access_log_queries
 from tests.factories import ApplicationFactory, ClientFactory
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -796,36 +804,51 @@ def _grow(world, size: int) -> None:
         )
 
 
-# (role, url name, query, max queries). Each page costs 2 queries for the
-# session and user and 3 to save the session (SESSION_SAVE_EVERY_REQUEST).
+# (role, url name, query, max queries, writes an access-log row). Each page
+# costs 2 queries for the session and user and 3 to save the session
+# (SESSION_SAVE_EVERY_REQUEST); a page that names clients adds the access-log
+# row (``access_log_queries()``).
 QUERY_BUDGET = [
-    ("vp1", "dashboard", "", 8),
-    ("co1", "dashboard", "", 8),
-    ("tl", "dashboard", "", 7),
-    ("dm", "dashboard", "", 8),
-    ("fa", "dashboard", "", 5),
-    ("vp1", "case_list", "?status=not_closed&sort=client", 7),
-    ("tl", "case_list", "?caseworker={vp1}&sort=reference", 10),
-    ("vp1", "complaint_list", "?deadline=running", 7),
-    ("tl", "complaint_list", "?caseworker={vp1}", 9),
-    ("vp1", "meeting_list", "?period=this_week", 7),
-    ("dm", "application_list", "?decision=pending&decider=nobody", 8),
+    ("vp1", "dashboard", "", 8, True),
+    ("co1", "dashboard", "", 8, True),
+    ("tl", "dashboard", "", 7, False),
+    ("dm", "dashboard", "", 8, True),
+    ("fa", "dashboard", "", 5, False),
+    ("vp1", "case_list", "?status=not_closed&sort=client", 7, True),
+    ("tl", "case_list", "?caseworker={vp1}&sort=reference", 10, False),
+    ("vp1", "complaint_list", "?deadline=running", 7, True),
+    ("tl", "complaint_list", "?caseworker={vp1}", 9, False),
+    ("vp1", "meeting_list", "?period=this_week", 7, True),
+    ("dm", "application_list", "?decision=pending&decider=nobody", 8, True),
 ]
 
 
 @pytest.mark.parametrize("size", [2, 30])
-@pytest.mark.parametrize(("role", "name", "query", "budget"), QUERY_BUDGET)
+@pytest.mark.parametrize(("role", "name", "query", "budget", "logged"), QUERY_BUDGET)
 def test_query_count_does_not_grow_with_rows(
-    client, world, django_assert_max_num_queries, size, role, name, query, budget
+    client,
+    world,
+    django_assert_max_num_queries,
+    size,
+    role,
+    name,
+    query,
+    budget,
+    logged,
 ):
     """Each dashboard and list costs the same number of queries with 2 or 30
-    more rows (select_related, prefetches and window counts, no per-row query)."""
+    more rows (select_related, prefetches and window counts, no per-row query),
+    and a page that names clients writes exactly one access-log row."""
     _grow(world, size)
     _login(client, world, role)
     url = reverse(name) + query.format(vp1=world.users["vp1"].pk)
-    with django_assert_max_num_queries(budget):
+    before = AccessLogEntry.objects.count()
+    with django_assert_max_num_queries(
+        budget + (access_log_queries() if logged else 0)
+    ):
         response = client.get(url)
     assert response.status_code == 200
+    assert AccessLogEntry.objects.count() - before == (1 if logged else 0)
 
 
 def test_grown_dashboards_still_count_exactly(client, world):

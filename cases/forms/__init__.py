@@ -15,14 +15,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_noop
 
+from ..access_log import log_change
+
 
 def call_service[T](
     form: forms.Form, service: Callable[..., T], **kwargs: Any
 ) -> T | None:
     """Run ``service``; on a rule violation attach its messages to ``form`` and
-    return ``None``. The service's transaction has rolled back by then."""
+    return ``None``. The service's transaction has rolled back by then. A
+    successful write is logged in the access log (``log_change``)."""
     try:
-        return service(**kwargs)
+        result = service(**kwargs)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.error_dict.items():
@@ -30,6 +33,8 @@ def call_service[T](
         else:
             form.add_error(None, exc)
         return None
+    log_change(service, kwargs, result)
+    return result
 
 
 def form_data(request: HttpRequest) -> QueryDict | None:

@@ -25,6 +25,7 @@ from accounts.models import User
 from roles.policy import policy_for, support_role_for_user
 
 from .. import filters
+from ..access_log import log_read
 from ..models import Application, Meeting, SupportCase
 
 #: How many of the newest open cases the dashboard shows.
@@ -32,6 +33,8 @@ NEWEST_CASES = 5
 #: How many complaint deadlines, and pending applications, are listed.
 DEADLINES_SHOWN = 10
 PENDING_SHOWN = 10
+#: The context keys whose rows name clients (the team lead's have none, R2).
+CLIENT_ROWS = ("newest_cases", "deadlines", "meetings", "pending")
 
 
 def _url(name: str, **params: object) -> str:
@@ -49,6 +52,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = _decision_maker(user)
     else:
         context = {"view": "other"}
+    if any(context.get(key) for key in CLIENT_ROWS):
+        # One access-log row for the clients the dashboard names.
+        log_read(request, object_type="dashboard")
     return render(request, "cases/dashboard.html", context)
 
 
@@ -234,9 +240,11 @@ def _decision_maker(user: User) -> dict:
             decision=decision,
             decider=filters.ApplicationFilter.NOBODY,
         ),
-        "pending": applications.filter(pending)
-        .select_related("client", "decider")
-        .order_by("submitted_on", "pk")[:PENDING_SHOWN],
+        "pending": list(
+            applications.filter(pending)
+            .select_related("client", "decider")
+            .order_by("submitted_on", "pk")[:PENDING_SHOWN]
+        ),
         "all_url": reverse("application_list"),
     }
 

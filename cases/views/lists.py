@@ -28,6 +28,7 @@ from accounts.models import User
 from roles.models import Assignment
 
 from .. import filters
+from ..access_log import log_read
 from ..models import Application, Meeting, SupportCase
 
 PAGE_SIZE = 25
@@ -57,10 +58,12 @@ def render_list(
     columns: Sequence[Column],
     sorts: Mapping[str, Sequence[str]],
     default_sort: str,
+    shows_clients: bool = True,
     **context: Any,
 ) -> HttpResponse:
     """Filter, sort and paginate ``filterset.qs`` and render ``template`` (only
-    its ``results`` partial for an htmx request)."""
+    its ``results`` partial for an htmx request). A page whose rows name
+    clients writes one access-log row with the list and its query."""
     problems = filterset.problems()
     requested = request.GET.get("sort", "")
     sort = requested or default_sort
@@ -101,6 +104,12 @@ def render_list(
         problems=problems,
         sort=sort if requested and sort == requested else "",
     )
+    if shows_clients and len(page):
+        log_read(
+            request,
+            object_type=template.removeprefix("cases/").removesuffix(".html"),
+            object_id=request.GET.urlencode(),
+        )
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not htmx.history_restore_request
     response = render(request, f"{template}#results" if partial else template, context)
@@ -166,6 +175,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         columns=columns,
         sorts=sorts,
         default_sort="-opened",
+        shows_clients=not team_lead,
         is_team_lead=team_lead,
     )
 
@@ -211,6 +221,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         columns=columns,
         sorts=sorts,
         default_sort="due",
+        shows_clients=not team_lead,
         is_team_lead=team_lead,
     )
 
