@@ -685,6 +685,7 @@ OBJECT_LABELS = {
     "complaint_list": _("lijst van klachten"),
     "meeting_list": _("lijst van gesprekken"),
     "application_list": _("lijst van aanvragen"),
+    "case_print": _("afdrukversie van de zaak"),
 }
 
 

@@ -10,6 +10,7 @@ from .views import (
     dashboard,
     lists,
     meetings,
+    printing,
     privacy,
     session,
 )
@@ -23,6 +24,7 @@ urlpatterns = [
     *meetings.urlpatterns,
     *applications.urlpatterns,
     *lists.urlpatterns,
+    *printing.urlpatterns,
     *privacy.urlpatterns,
     *session.urlpatterns,
 ]

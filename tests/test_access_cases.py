@@ -38,6 +38,9 @@ MATRIX = [
     ("meeting_status", "complaint_meeting", "get", {"vp1": 200}),
     ("meeting_status", "complaint_meeting", "post", {"vp1": 200}),
     ("meeting_status", "content_meeting", "get", {"co1": 200}),
+    ("case_print", "complaint_case", "get", {"vp1": 200, "tl": 403}),
+    ("case_print", "closed_case", "get", {"vp1": 200, "tl": 403}),
+    ("case_print", "care_case", "get", {"co1": 200}),
 ]
 
 

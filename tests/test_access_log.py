@@ -239,6 +239,21 @@ def test_a_forbidden_page_writes_one_denied_read_row(client, world):
     assert (row.action, row.outcome) == ("read", "denied")
 
 
+def test_a_print_is_logged_as_an_export(client, world):
+    """The print version of a case writes one "export" row (what leaves the
+    system on paper), not a read."""
+    response = _get(client, world, "vp1", "case_print", "complaint_case")
+    assert response.status_code == 200
+    row = AccessLogEntry.objects.get()
+    case = SupportCase.objects.get(pk=world.objects["complaint_case"])
+    assert (row.action, row.object_type, row.client_id) == (
+        "export",
+        "case_print",
+        case.client_id,
+    )
+    assert case.title in response.content.decode()
+
+
 def test_services_outside_a_request_write_no_row(world):
     """Commands and the demo seed call services without a request: the case
     history records those writes, the access log records people's requests."""

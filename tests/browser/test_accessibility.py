@@ -44,6 +44,7 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("note_add", "complaint_case", "", 200),
         ("assignment_end", "informal_assignment", "", 200),
         ("case_detail", "closed_case", "", 200),
+        ("case_print", "complaint_case", "", 200),
         ("case_list", None, "", 200),
         ("complaint_list", None, "", 200),
         ("meeting_list", None, "", 200),
