@@ -680,6 +680,9 @@ OBJECT_LABELS = {
     "search": _("zoekopdracht cliënten"),
     "access_log": _("toegangslog"),
     "access_history": _("inzageoverzicht van de cliënt"),
+    "avg_export": _("inzageverzoek van de cliënt (AVG)"),
+    "avg_export_pdf": _("inzage-export van de cliënt (PDF)"),
+    "avg_export_json": _("inzage-export van de cliënt (JSON)"),
 }
 
 
