@@ -686,6 +686,9 @@ OBJECT_LABELS = {
     "meeting_list": _("lijst van gesprekken"),
     "application_list": _("lijst van aanvragen"),
     "case_print": _("afdrukversie van de zaak"),
+    "avg_export": _("inzageverzoek van de cliënt (AVG)"),
+    "avg_export_pdf": _("inzage-export van de cliënt (PDF)"),
+    "avg_export_json": _("inzage-export van de cliënt (JSON)"),
 }
 
 

@@ -323,3 +323,53 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("groepsrecht op zaak")
         verbose_name_plural = _("groepsrechten op zaken")
+
+
+class SharedItem(models.Model):
+    """An item given to an informal supporter, under the client's consent for
+    it (R11): what, to whom, by whom and when. Withdrawing the consent stops
+    future sharing; what was shared stays recorded."""
+
+    consent = models.ForeignKey(
+        Consent,
+        verbose_name=_("toestemming"),
+        on_delete=models.PROTECT,
+        related_name="shared_items",
+    )
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("cliënt"),
+        on_delete=models.PROTECT,
+        related_name="shared_items",
+    )
+    informal_supporter = models.ForeignKey(
+        InformalSupporter,
+        verbose_name=_("informele ondersteuner"),
+        on_delete=models.PROTECT,
+        related_name="shared_items",
+    )
+    item = models.CharField(_("wat"), max_length=30, choices=Consent.Item.choices)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("gesprek"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shared_items",
+    )
+    description = models.CharField(_("omschrijving"), max_length=300, blank=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gedeeld door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    shared_at = models.DateTimeField(_("gedeeld op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("gedeeld item")
+        verbose_name_plural = _("gedeelde items")
+        ordering = ["-shared_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_item_display()} → {self.informal_supporter}"

@@ -11,17 +11,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from roles import services as role_services
+from roles.models import Consent
 from roles.permissions import Perm, has, require
 from roles.policy import support_role_for_user
 
@@ -40,12 +42,14 @@ from ..forms.clients import (
     FamilyMemberForm,
     InformalSupporterForm,
 )
+from ..forms.consent import ConsentForm, ConsentWithdrawForm, ShareConfirmForm
 from ..models import (
     Care,
     Client,
     ConflictingInterest,
     Family,
     FamilyMembership,
+    Meeting,
     SupportCase,
 )
 
@@ -276,6 +280,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "informal_supporters": client.informal_supporters.all(),
             "can_change": has(user, Perm.CHANGE_CLIENT, client),
+            **_consent_context(user, client),
         },
     )
 
@@ -568,6 +573,153 @@ def informal_supporter_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- consent to share with an informal supporter (R11) ---------------------------------
+
+
+def _consent_context(user: User, client: Client) -> dict[str, object]:
+    """The client's consents, per informal supporter, for the client page; a
+    consent about a meeting shows only when the user may read that meeting (R2)."""
+    consents = (
+        Consent.objects.filter(client=client)
+        .filter(
+            Q(meeting__isnull=True)
+            | Q(meeting__in=Meeting.objects.visible_to(user).values("pk"))
+        )
+        .select_related("informal_supporter", "meeting")
+        .annotate(times_shared=Count("shared_items"))
+        .order_by("informal_supporter__name", "informal_supporter_id", "-given_on")
+    )
+    groups: dict[int, dict[str, object]] = {}
+    for consent in consents:
+        group = groups.setdefault(
+            consent.informal_supporter_id,
+            {"supporter": consent.informal_supporter, "consents": []},
+        )
+        group["consents"].append(consent)
+    return {"consent_groups": list(groups.values())}
+
+
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the client's consent to give one item (a meeting summary, a
+    document) to one of their informal supporters (R11)."""
+    client = _client_for_change(request, pk)
+    form = ConsentForm(form_data(request), client=client, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            role_services.consent_record,
+            actor=request.user,
+            **form.cleaned_data,
+        )
+    ):
+        messages.success(request, _("De toestemming is vastgelegd."))
+        return redirect(f"{client.get_absolute_url()}#consents")
+    return _client_form_page(
+        request,
+        client,
+        form,
+        _("Toestemming vastleggen voor %(client)s") % {"client": client},
+        intro=_(
+            "Een informele ondersteuner krijgt alleen iets van of over de cliënt als "
+            "de cliënt daar toestemming voor gaf, per verslag of document (R11). "
+            "De cliënt kan de toestemming altijd intrekken."
+        ),
+        submit_label=_("Toestemming vastleggen"),
+    )
+
+
+def _consent(request: HttpRequest, pk: int) -> Consent:
+    """A consent of a client the user supports now (404 otherwise), and the
+    permission to change it (403)."""
+    consent = get_object_or_404(
+        Consent.objects.filter(
+            client__in=Client.objects.visible_to(request.user)
+        ).select_related("client", "informal_supporter", "meeting"),
+        pk=pk,
+    )
+    if consent.meeting_id is not None and not (
+        Meeting.objects.visible_to(request.user).filter(pk=consent.meeting_id).exists()
+    ):
+        raise Http404("consent about a meeting the user cannot read")
+    require(request.user, Perm.CHANGE_CLIENT, consent.client)
+    return consent
+
+
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the client withdrew a consent, on a date: nothing more is
+    shared under it; what was shared stays recorded (R11)."""
+    consent = _consent(request, pk)
+    client = consent.client
+    form = ConsentWithdrawForm(form_data(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            role_services.consent_withdraw,
+            actor=request.user,
+            consent=consent,
+            withdrawn_on=form.cleaned_data["withdrawn_on"],
+        )
+    ):
+        messages.success(request, _("De toestemming is ingetrokken."))
+        return redirect(f"{client.get_absolute_url()}#consents")
+    return _client_form_page(
+        request,
+        client,
+        form,
+        _("Toestemming intrekken: %(consent)s") % {"consent": _consent_label(consent)},
+        intro=_(
+            "Na het intrekken wordt er niets meer gedeeld op grond van deze "
+            "toestemming. Wat al gedeeld is, blijft vastgelegd."
+        ),
+        submit_label=_("Toestemming intrekken"),
+    )
+
+
+def _consent_label(consent: Consent) -> str:
+    what = consent.meeting or consent.description
+    return f"{consent.get_item_display()}: {what} → {consent.informal_supporter.name}"
+
+
+def document_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the document a consent describes was given to the informal
+    supporter; refused once the consent is withdrawn (R11)."""
+    consent = _consent(request, pk)
+    client = consent.client
+    form = ShareConfirmForm(form_data(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form, role_services.document_share, by=request.user, consent=consent
+        )
+    ):
+        messages.success(
+            request,
+            _("Vastgelegd dat het document is gedeeld met %(name)s.")
+            % {"name": consent.informal_supporter.name},
+        )
+        return redirect(f"{client.get_absolute_url()}#consents")
+    return _client_form_page(
+        request,
+        client,
+        form,
+        _("Document delen met %(name)s") % {"name": consent.informal_supporter.name},
+        intro=_(
+            "De cliënt gaf op %(date)s toestemming om dit document te delen: "
+            "%(description)s. Leg vast dat u het nu deelt."
+        )
+        % {
+            "date": date_format(consent.given_on, "DATE_FORMAT"),
+            "description": consent.description,
+        },
+        submit_label=_("Delen vastleggen"),
+    )
+
+
 urlpatterns = [
     path("clienten/", client_list, name="client_list"),
     path("clienten/nieuw/", client_register, name="client_register"),
@@ -588,4 +740,9 @@ urlpatterns = [
         conflict_record,
         name="conflict_record",
     ),
+    path("clienten/<int:pk>/toestemmingen/nieuw/", consent_add, name="consent_add"),
+    path(
+        "toestemmingen/<int:pk>/intrekken/", consent_withdraw, name="consent_withdraw"
+    ),
+    path("toestemmingen/<int:pk>/delen/", document_share, name="document_share"),
 ]

@@ -22,6 +22,7 @@ from ..forms.cases import (
     MeetingStatusForm,
     RefusalForm,
 )
+from ..forms.consent import MeetingSummaryShareForm
 from ..models import (
     Meeting,
 )
@@ -68,6 +69,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "can_change": can_change,
             "planned": planned,
+            # R11: a held meeting's summary can go to the client's informal
+            # supporters, under their consent (checked when sharing).
+            "can_share_summary": can_change and meeting.status == Meeting.Status.HELD,
         },
     )
 
@@ -193,10 +197,57 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def meeting_summary_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the summary of a held meeting to one of the client's informal
+    supporters; refused without the client's current consent for it (R11)."""
+    meeting = _meeting(request, pk)
+    require(request.user, Perm.CHANGE_CASE, meeting.case)
+    form = MeetingSummaryShareForm(form_data(request), meeting=meeting)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            role_services.meeting_summary_share,
+            by=request.user,
+            meeting=meeting,
+            informal_supporter=form.cleaned_data["informal_supporter"],
+        )
+    ):
+        messages.success(
+            request,
+            _("Vastgelegd dat het verslag is gedeeld met %(name)s.")
+            % {"name": form.cleaned_data["informal_supporter"].name},
+        )
+        return redirect(meeting)
+    return render(
+        request,
+        "cases/form_page.html",
+        _form_context(
+            meeting.case,
+            form,
+            _("Verslag van %(meeting)s delen") % {"meeting": meeting},
+            intro=_(
+                "Het verslag gaat alleen naar een informele ondersteuner als de "
+                "cliënt daar toestemming voor gaf en die niet heeft ingetrokken "
+                "(R11). Leg de toestemming vast op de pagina van de cliënt."
+            ),
+            back=meeting.get_absolute_url(),
+            back_label=_("Terug naar het gesprek"),
+            submit=_("Delen vastleggen"),
+        ),
+    )
+
+
 urlpatterns = [
     path("gesprekken/<int:pk>/", meeting_detail, name="meeting_detail"),
     path("gesprekken/<int:pk>/status/", meeting_status, name="meeting_status"),
     path("gesprekken/<int:pk>/aanwezigen/", attendance_add, name="attendance_add"),
+    path(
+        "gesprekken/<int:pk>/verslag-delen/",
+        meeting_summary_share,
+        name="meeting_summary_share",
+    ),
     path(
         "aanwezigheid/<int:pk>/weigeren/", attendance_refuse, name="attendance_refuse"
     ),

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Client, Family
-from roles.models import Assignment
+from roles import services as role_services
+from roles.models import Assignment, Consent, InformalSupporter
 from roles.policy import SupportRole
 from tests.browser.helpers import LANGUAGES, UI
 from tests.browser.test_journeys import JOURNEY_PAGES
@@ -50,6 +52,11 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("meeting_list", None, "", 200),
         ("case_detail", "mother_case", "", 404),
         ("assignment_add", "complaint_case", "", 403),
+        ("client_detail", "youth", "", 200),
+        ("consent_add", "youth", "", 200),
+        ("consent_withdraw", "invitation_consent", "", 200),
+        ("document_share", "document_consent", "", 200),
+        ("meeting_summary_share", "complaint_meeting", "", 200),
     ],
     "co1": [
         ("dashboard", None, "", 200),
@@ -76,11 +83,17 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("access_log", None, "", 200),
         ("access_log", None, "?action=read&date_from=2020-01-01", 200),
         ("client_access_history", "youth", "", 200),
+        ("privacy_client_export", "youth", "", 200),
     ],
 }
 
 #: URL names that are no page of their own.
-NOT_PAGES = {"logout", "session_extend"}
+NOT_PAGES = {
+    "logout",
+    "session_extend",
+    "privacy_client_export_pdf",
+    "privacy_client_export_json",
+}
 
 
 @pytest.fixture
@@ -100,6 +113,16 @@ def tour_world(privacy_world: World) -> World:
     ).pk
     world.objects["confidant_assignment"] = Assignment.objects.get(
         case_id=case, user=world.users["vp1"]
+    ).pk
+    world.objects["invitation_consent"] = Consent.objects.get(
+        item=Consent.Item.MEETING_INVITATION
+    ).pk
+    world.objects["document_consent"] = role_services.consent_record(
+        actor=world.users["vp1"],
+        informal_supporter=InformalSupporter.objects.get(name="Tante Ria"),
+        item=Consent.Item.DOCUMENT,
+        description="Brief aan de klachtencommissie",
+        given_on=timezone.localdate(),
     ).pk
     return world
 
