@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "guardian",
+    "django_tasks_db",
     "accounts",
     "cases",
     "roles",
@@ -162,3 +163,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Background work (django.tasks): the daily reminders run in a worker,
+# `python manage.py db_worker`, from a database queue (django-tasks-db).
+# TASKS_BACKEND=immediate runs each task at once, in the enqueuing process
+# (the tests do this).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[env("TASKS_BACKEND", default="database")],
+        "QUEUES": ["default"],
+    }
+}
+
+# E-mail (the daily reminders): printed on the console in the demo, sent
+# through SMTP (EMAIL_URL, e.g. smtp+tls://user:password@host:587) otherwise.
+if DEBUG or not env("EMAIL_URL", default=""):
+    EMAIL_BACKEND = env(
+        "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    )
+else:
+    vars().update(env.email_url("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="naast@localhost")
+#: The address of the site in reminder e-mails (links to the case pages).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
