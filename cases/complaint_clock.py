@@ -125,9 +125,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     day does not exist there (31 January + 1 month = 28/29 February)."""
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
-    return datetime.date(
-        year, month, min(day.day, calendar.monthrange(year, month)[1])
-    )
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def measures_due_date(complaint: Complaint) -> datetime.date | None:

@@ -948,7 +948,9 @@ def complaint_resume(
     if on > timezone.localdate() or on < complaint.suspended_since:
         raise field_error(
             "on",
-            _("De termijn loopt weer vanaf een datum tussen de opschorting en vandaag."),
+            _(
+                "De termijn loopt weer vanaf een datum tussen de opschorting en vandaag."
+            ),
             "resumed_on",
         )
     days = (on - complaint.suspended_since).days

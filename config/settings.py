@@ -179,14 +179,26 @@ TASKS = {
     }
 }
 
-# E-mail (the daily reminders): printed on the console in the demo, sent
-# through SMTP (EMAIL_URL, e.g. smtp+tls://user:password@host:587) otherwise.
+# E-mail (the daily reminders), through Django's mailers: printed on the
+# console in the demo and whenever EMAIL_URL is empty; otherwise SMTP from
+# EMAIL_URL (smtp+tls://user:password@host:587).
 if DEBUG or not env("EMAIL_URL", default=""):
-    EMAIL_BACKEND = env(
-        "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-    )
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
-    vars().update(env.email_url("EMAIL_URL"))
+    _smtp = env.email_url("EMAIL_URL")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _smtp["EMAIL_HOST"],
+                "port": _smtp["EMAIL_PORT"],
+                "username": _smtp["EMAIL_HOST_USER"],
+                "password": _smtp["EMAIL_HOST_PASSWORD"],
+                "use_tls": _smtp.get("EMAIL_USE_TLS", False),
+                "use_ssl": _smtp.get("EMAIL_USE_SSL", False),
+            },
+        }
+    }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="naast@localhost")
 #: The address of the site in reminder e-mails (links to the case pages).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
