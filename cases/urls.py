@@ -10,6 +10,7 @@ from .views import (
     dashboard,
     lists,
     meetings,
+    outreach,
     privacy,
     session,
 )
@@ -25,4 +26,5 @@ urlpatterns = [
     *lists.urlpatterns,
     *privacy.urlpatterns,
     *session.urlpatterns,
+    *outreach.urlpatterns,
 ]
