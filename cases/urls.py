@@ -7,6 +7,7 @@ from .views import (
     applications,
     cases,
     clients,
+    clocks,
     dashboard,
     lists,
     meetings,
@@ -27,4 +28,5 @@ urlpatterns = [
     *privacy.urlpatterns,
     *session.urlpatterns,
     *outreach.urlpatterns,
+    *clocks.urlpatterns,
 ]

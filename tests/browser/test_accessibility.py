@@ -10,11 +10,14 @@ The journeys (``test_journeys.py``) check the pages they pass with axe too;
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import Organisation
+from cases import services as case_services
 from cases.models import Client, Family
 from roles.models import Assignment
 from roles.policy import SupportRole
@@ -49,6 +52,12 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("meeting_list", None, "", 200),
         ("case_detail", "mother_case", "", 404),
         ("assignment_add", "complaint_case", "", 403),
+        ("complaint_suspend", "complaint_case", "", 200),
+        ("complaint_resume", "complaint_case", "", 200),
+        ("outreach_list", None, "", 200),
+        ("outreach_create", None, "", 200),
+        ("outreach_detail", "visit", "", 200),
+        ("outreach_case_open", "visit", "", 200),
     ],
     "co1": [
         ("dashboard", None, "", 200),
@@ -63,6 +72,8 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("case_detail", "complaint_case", "", 200),
         ("assignment_add", "complaint_case", "", 200),
         ("assignment_hand_over", "confidant_assignment", "", 200),
+        ("outreach_list", None, "", 200),
+        ("outreach_detail", "visit", "", 200),
     ],
     "dm": [
         ("dashboard", None, "", 200),
@@ -99,6 +110,15 @@ def tour_world(privacy_world: World) -> World:
     ).pk
     world.objects["confidant_assignment"] = Assignment.objects.get(
         case_id=case, user=world.users["vp1"]
+    ).pk
+    world.objects["visit"] = case_services.outreach_visit_record(
+        actor=world.users["vp1"],
+        institution=Organisation.objects.get(name="Jeugdzorg Midden"),
+        municipality=Client.objects.get(pk=youth).municipality,
+        visited_on=datetime.date(2026, 3, 2),
+        group="Leefgroep De Linde",
+        youths_spoken=4,
+        themes=["rights", "safety"],
     ).pk
     return world
 
