@@ -36,14 +36,15 @@ complaint regulations of committees under the Jeugdwet and the Wkkgz, which
 suspend while the complainant supplies information or an informal solution
 is tried). Naast records such a period as a suspension, so the days count.
 
-Public explanations found while checking agree on the terms (NVO, "Heeft u
-een klachtenregeling die voldoet aan de Jeugdwet?", 2019, on art. 4.2.1 ff.;
-klachtverloskunde.nl on the Wkkgz "six weeks, extendable by four, further
-only in consultation with you"; a Jeugdwet complaints committee suspending
-its handling while a complaint conversation is tried, klachtencommissiejeugdmn.nl).
-The lid numbers are those of the consolidated texts; no copy of the article
-texts themselves was at hand when this table was written, so check them
-against wetten.overheid.nl when the law changes.
+Public explanations found while checking agree on the terms: the NVO
+("Heeft u een klachtenregeling die voldoet aan de Jeugdwet?", 2019) on
+art. 4.2.1 ff. Jeugdwet; De Geschillencommissie Zorg ("Binnen welke termijn
+moet een klacht worden ingediend?") and klachtverloskunde.nl on the Wkkgz:
+six weeks, extendable once by four, further only in consultation with the
+complainant; klachtencommissiejeugdmn.nl on a Jeugdwet committee suspending
+its handling while a complaint conversation is tried. The article texts
+themselves were not at hand when this table was written: verify the lid
+numbers against wetten.overheid.nl, and again whenever a law changes.
 """
 
 from __future__ import annotations
