@@ -153,7 +153,9 @@ def _send(user: User, items: list[dict], day: datetime.date) -> bool:
                             ),
                             (
                                 ReminderSent.Kind.CASE_INACTIVE,
-                                _("Zaken zonder activiteit in 8 weken: afsluiten?"),
+                                _(
+                                    "Zaken zonder activiteit in 8 weken (afsluiten als de vraag is beantwoord)"
+                                ),
                             ),
                         )
                     ],
