@@ -88,8 +88,9 @@ def _client_id(obj: Model | None) -> int | None:
         return obj.pk
     if hasattr(obj, "client_id"):
         return obj.client_id
-    if hasattr(obj, "case"):
-        return obj.case.client_id
+    case = getattr(obj, "case", None)
+    if case is not None:
+        return case.client_id
     return None
 
 

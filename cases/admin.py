@@ -20,6 +20,7 @@ case and client pages (imports flow from roles to cases, not back).
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import admin
@@ -490,3 +491,12 @@ class AccessLogEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if self._may_read(request):
             log_read(request, object_type="access_log", object_id=object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+# The task queue (django-tasks-db) holds no client data, only which task ran
+# when; it is the operators' concern (`db_worker` logs,
+# `prune_db_task_results`), not the administrators', so it stays out of the admin.
+with contextlib.suppress(admin.sites.NotRegistered):
+    from django_tasks_db.models import DBTaskResult
+
+    admin.site.unregister(DBTaskResult)

@@ -33,6 +33,7 @@ NAVIGATION = [
         _("Gesprekken"),
         {User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER},
     ),
+    ("outreach_list", _("Outreach"), {User.Role.AKJ_CONFIDANT, User.Role.TEAM_LEAD}),
     ("application_list", _("Aanvragen"), {User.Role.DECISION_MAKER}),
     ("access_log", _("Toegangslog"), {User.Role.PRIVACY_OFFICER}),
 ]

@@ -532,6 +532,15 @@ class Complaint(models.Model):
         help_text=_("Eenmalig, met schriftelijke mededeling aan de klager."),
     )
     postponed_on = models.DateField(_("verdaagd op"), null=True, blank=True)
+    # Suspension (opschorting): while the complainant supplies information or
+    # an informal solution is tried, with the complainant's agreement, the
+    # clock stands still (``cases.complaint_clock``). Kept by
+    # ``complaint_suspend``/``complaint_resume``; days of ended suspensions add
+    # up in ``suspended_days``.
+    suspended_since = models.DateField(_("opgeschort sinds"), null=True, blank=True)
+    suspended_days = models.PositiveIntegerField(
+        _("dagen opgeschort"), default=0, editable=False
+    )
     # Kept by the services from ``complaint_clock.due_date`` so lists and
     # reminders can filter on it in SQL; empty when no clock runs.
     due_on = models.DateField(
@@ -827,3 +836,171 @@ class AccessLogEntry(models.Model):
         """The hex SHA-256 of the row's canonical form (which includes the
         previous row's hash)."""
         return hashlib.sha256(self.canonical()).hexdigest()
+
+
+class ReminderSent(models.Model):
+    """One reminder about one item to one caseworker on one day.
+
+    The unique constraint is what makes the daily reminders idempotent: the
+    reminder task inserts these rows before it sends, and an item already
+    reminded today is not sent again (``cases.tasks.send_daily_reminders``).
+    """
+
+    class Kind(models.TextChoices):
+        COMPLAINT_DUE_SOON = "complaint_due_soon", _("Klacht binnenkort te beslissen")
+        COMPLAINT_OVERDUE = "complaint_overdue", _("Klacht te laat beslist")
+        CASE_INACTIVE = "case_inactive", _("Zaak zonder activiteit")
+
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
+    case = models.ForeignKey(
+        SupportCase,
+        verbose_name=_("zaak"),
+        on_delete=models.PROTECT,
+        related_name="reminders",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ontvanger"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_on = models.DateField(_("verstuurd op"))
+
+    class Meta:
+        verbose_name = _("verstuurde herinnering")
+        verbose_name_plural = _("verstuurde herinneringen")
+        ordering = ["-sent_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "case", "recipient", "sent_on"],
+                name="reminder_once_per_item_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sent_on} {self.get_kind_display()} {self.case.reference}"
+
+
+class OutreachTheme(models.TextChoices):
+    """What youths raised during an outreach visit (R7)."""
+
+    RIGHTS = "rights", _("Rechten en plichten")
+    TREATMENT = "treatment", _("Bejegening door medewerkers")
+    RESTRICTIONS = "restrictions", _("Vrijheidsbeperkende maatregelen")
+    SAFETY = "safety", _("Veiligheid op de groep")
+    CONTACT = "contact", _("Contact met ouders en netwerk")
+    SCHOOL = "school", _("School en dagbesteding")
+    CARE_PLAN = "care_plan", _("Hulpverleningsplan en perspectief")
+    COMPLAINTS = "complaints", _("Klachtrecht en de vertrouwenspersoon")
+    OTHER = "other", _("Anders")
+
+
+class OutreachVisitQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> OutreachVisitQuerySet:
+        """A confidant sees the own visits; a team lead those of the own
+        organisation (R7). Visits hold no names, but they are the confidant's
+        work, not anyone else's."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.role == User.Role.TEAM_LEAD and user.organisation_id:
+            return self.filter(organisation_id=user.organisation_id)
+        if user.role == User.Role.AKJ_CONFIDANT:
+            return self.filter(confidant=user)
+        return self.none()
+
+
+class OutreachVisit(models.Model):
+    """A confidant's proactive visit to youths in a youth-care institution (R7).
+
+    Recorded per institution and group, as counts and themes only: no names.
+    When a youth asks for support a case is opened from the visit, and
+    ``case`` links the two.
+    """
+
+    confidant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vertrouwenspersoon"),
+        on_delete=models.PROTECT,
+        related_name="outreach_visits",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="outreach_visits",
+        help_text=_("De organisatie van de vertrouwenspersoon (het AKJ)."),
+    )
+    institution = models.ForeignKey(
+        Organisation,
+        verbose_name=_("instelling"),
+        on_delete=models.PROTECT,
+        related_name="outreach_visits_received",
+        limit_choices_to={"kind": Organisation.Kind.CARE_PROVIDER},
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        related_name="outreach_visits",
+        help_text=_("De gemeente waar de instelling (de locatie) staat."),
+    )
+    visited_on = models.DateField(_("datum bezoek"))
+    group = models.CharField(
+        _("groep"),
+        max_length=200,
+        help_text=_("Bijv. leefgroep De Linde. Geen namen van jongeren."),
+    )
+    youths_spoken = models.PositiveSmallIntegerField(_("aantal jongeren gesproken"))
+    themes = models.JSONField(
+        _("thema's"),
+        default=list,
+        blank=True,
+        help_text=_("Codes uit de lijst van thema's (OutreachTheme)."),
+    )
+    notes = models.TextField(
+        _("bijzonderheden"),
+        blank=True,
+        help_text=_(
+            "Zonder namen: wie een zaak wil, krijgt een zaak die vanuit dit "
+            "bezoek wordt geopend."
+        ),
+    )
+    case = models.ForeignKey(
+        SupportCase,
+        verbose_name=_("zaak"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_visits",
+        help_text=_("De zaak die vanuit dit bezoek is geopend."),
+    )
+    created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+
+    objects = OutreachVisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outreachbezoek")
+        verbose_name_plural = _("outreachbezoeken")
+        ordering = ["-visited_on", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["municipality", "visited_on"], name="outreach_muni_date_idx"
+            ),
+            models.Index(
+                fields=["confidant", "-visited_on"], name="outreach_confidant_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} – {self.group} ({self.visited_on:%d-%m-%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("outreach_detail", args=[self.pk])
+
+    @property
+    def theme_labels(self) -> list[str]:
+        return [
+            str(OutreachTheme(code).label)
+            for code in self.themes
+            if code in OutreachTheme.values
+        ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Municipality, Organisation, User
 from roles import services as role_services
 from roles.permissions import Perm, has, require
-from roles.policy import support_role_for_user
+from roles.policy import may_record_outreach, support_role_for_user
 
 from .complaint_clock import TERMS, due_date
 from .errors import field_error
@@ -37,6 +37,8 @@ from .models import (
     FamilyMembership,
     Meeting,
     Note,
+    OutreachTheme,
+    OutreachVisit,
     SupportCase,
 )
 
@@ -671,6 +673,9 @@ def complaint_advance(
                 _("Deze datum ligt vóór een eerdere stap van de klacht."),
                 "before_previous",
             )
+    if stage in (Complaint.Stage.DECIDED, Complaint.Stage.WITHDRAWN):
+        # A decision or withdrawal ends a suspension: no clock runs any more.
+        complaint.suspended_since = None
     complaint.stage = stage
     complaint.due_on = due_date(complaint)
     complaint.full_clean()
@@ -857,3 +862,176 @@ def meeting_set_status(*, actor: User, meeting: Meeting, status: str) -> Meeting
         detail=str(meeting),
     )
     return meeting
+
+
+# --- complaint suspension and outreach visits (R3, R7) ---------------------------------
+
+
+@transaction.atomic
+def complaint_suspend(
+    *,
+    actor: User,
+    complaint: Complaint,
+    reason: str,
+    on: datetime.date | None = None,
+) -> Complaint:
+    """Suspend (opschorten) the decision term of a running complaint (R3): the
+    clock stands still from ``on`` until the complaint is resumed, e.g. while
+    the complainant supplies information or an informal solution is tried with
+    the complainant's agreement (``complaint_clock``)."""
+    case = complaint.case
+    require(actor, Perm.CHANGE_CASE, case)
+    _lock(case)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    _ensure_open(case)
+    if complaint.suspended_since is not None:
+        raise ValidationError(
+            _("De termijn van deze klacht is al opgeschort."),
+            code="already_suspended",
+        )
+    due = due_date(complaint)
+    if due is None:
+        raise ValidationError(
+            _("Alleen een ingediende klacht die nog loopt kan worden opgeschort."),
+            code="not_running",
+        )
+    if not reason.strip():
+        raise field_error(
+            "reason", _("Vermeld waarom de termijn stilstaat."), "required"
+        )
+    on = on or timezone.localdate()
+    if on > timezone.localdate() or on < complaint.submitted_on:
+        raise field_error(
+            "on",
+            _("De opschorting begint tussen de indiening en vandaag."),
+            "suspended_since",
+        )
+    if on > due:
+        raise field_error(
+            "on",
+            _("Een termijn die al verstreken was kan niet meer worden opgeschort."),
+            "term_expired",
+        )
+    complaint.suspended_since = on
+    complaint.due_on = due_date(complaint)
+    complaint.full_clean()
+    complaint.save()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.COMPLAINT_STAGE,
+        actor=actor,
+        from_value=complaint.stage,
+        to_value=complaint.stage,
+        detail=_("Termijn opgeschort vanaf %(on)s: %(reason)s")
+        % {"on": on.isoformat(), "reason": reason.strip()},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_resume(
+    *, actor: User, complaint: Complaint, on: datetime.date | None = None
+) -> Complaint:
+    """Let the suspended decision term of a complaint run again from ``on``
+    (R3); the days it stood still are added to the due date."""
+    case = complaint.case
+    require(actor, Perm.CHANGE_CASE, case)
+    _lock(case)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    _ensure_open(case)
+    if complaint.suspended_since is None:
+        raise ValidationError(
+            _("De termijn van deze klacht is niet opgeschort."),
+            code="not_suspended",
+        )
+    on = on or timezone.localdate()
+    if on > timezone.localdate() or on < complaint.suspended_since:
+        raise field_error(
+            "on",
+            _(
+                "De termijn loopt weer vanaf een datum tussen de opschorting en vandaag."
+            ),
+            "resumed_on",
+        )
+    days = (on - complaint.suspended_since).days
+    complaint.suspended_days += days
+    complaint.suspended_since = None
+    complaint.due_on = due_date(complaint)
+    complaint.full_clean()
+    complaint.save()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.COMPLAINT_STAGE,
+        actor=actor,
+        from_value=complaint.stage,
+        to_value=complaint.stage,
+        detail=_("Termijn loopt weer na %(days)s dagen opschorting, tot %(due)s")
+        % {"days": days, "due": complaint.due_on.isoformat()},
+    )
+    return complaint
+
+
+def _require_outreach(actor: User) -> None:
+    if not may_record_outreach(actor) or actor.organisation_id is None:
+        raise PermissionDenied("only AKJ confidants record outreach visits (R7)")
+
+
+@transaction.atomic
+def outreach_visit_record(
+    *,
+    actor: User,
+    institution: Organisation,
+    municipality: Municipality,
+    visited_on: datetime.date,
+    group: str,
+    youths_spoken: int,
+    themes: list[str],
+    notes: str = "",
+) -> OutreachVisit:
+    """Record a confidant's visit to youths in a youth-care institution (R7):
+    where, when, which group, how many youths, which themes — no names."""
+    _require_outreach(actor)
+    _check_care_provider(institution, "institution")
+    if visited_on > timezone.localdate():
+        raise field_error("visited_on", _("Deze datum ligt in de toekomst."), "future")
+    unknown = set(themes) - set(OutreachTheme.values)
+    if unknown:
+        raise field_error("themes", _("Kies thema's uit de lijst."), "themes")
+    visit = OutreachVisit(
+        confidant=actor,
+        organisation_id=actor.organisation_id,
+        institution=institution,
+        municipality=municipality,
+        visited_on=visited_on,
+        group=group.strip(),
+        youths_spoken=youths_spoken,
+        themes=[code for code in OutreachTheme.values if code in themes],
+        notes=notes.strip(),
+    )
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def outreach_case_open(
+    *, actor: User, visit: OutreachVisit, **registration
+) -> SupportCase:
+    """Open a case from an outreach visit (R7): the youth who asked for support
+    is registered as a client living in the visited institution, the case is
+    opened with the confidant as its supporter, and the visit is linked to it.
+    ``registration`` are the arguments of ``client_register``."""
+    _require_outreach(actor)
+    visit = OutreachVisit.objects.select_for_update().get(pk=visit.pk)
+    if visit.confidant_id != actor.pk:
+        raise PermissionDenied("only the visiting confidant opens a case from it")
+    if visit.case_id is not None:
+        raise ValidationError(
+            _("Vanuit dit bezoek is al een zaak geopend."), code="already_opened"
+        )
+    registration.setdefault("lives_in_institution", True)
+    registration.setdefault("institution", visit.institution)
+    case = client_register(actor=actor, **registration)
+    visit.case = case
+    visit.save(update_fields=["case"])
+    return case

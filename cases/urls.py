@@ -7,9 +7,11 @@ from .views import (
     applications,
     cases,
     clients,
+    clocks,
     dashboard,
     lists,
     meetings,
+    outreach,
     printing,
     privacy,
     session,
@@ -27,4 +29,6 @@ urlpatterns = [
     *printing.urlpatterns,
     *privacy.urlpatterns,
     *session.urlpatterns,
+    *outreach.urlpatterns,
+    *clocks.urlpatterns,
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "guardian",
+    "django_tasks_db",
     "accounts",
     "cases",
     "roles",
@@ -164,3 +165,42 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Background work (django.tasks): the daily reminders run in a worker,
+# `python manage.py db_worker`, from a database queue (django-tasks-db).
+# TASKS_BACKEND=immediate runs each task at once, in the enqueuing process
+# (the tests do this).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[env("TASKS_BACKEND", default="database")],
+        "QUEUES": ["default"],
+    }
+}
+
+# E-mail (the daily reminders), through Django's mailers: printed on the
+# console in the demo and whenever EMAIL_URL is empty; otherwise SMTP from
+# EMAIL_URL (smtp+tls://user:password@host:587).
+if DEBUG or not env("EMAIL_URL", default=""):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    _smtp = env.email_url("EMAIL_URL")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _smtp["EMAIL_HOST"],
+                "port": _smtp["EMAIL_PORT"],
+                "username": _smtp["EMAIL_HOST_USER"],
+                "password": _smtp["EMAIL_HOST_PASSWORD"],
+                "use_tls": _smtp.get("EMAIL_USE_TLS", False),
+                "use_ssl": _smtp.get("EMAIL_USE_SSL", False),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="naast@localhost")
+#: The address of the site in reminder e-mails (links to the case pages).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

@@ -62,6 +62,8 @@ class RolePolicy:
     may_start_before_care: bool
     #: Sharing anything with this supporter needs the client's consent (R11).
     sharing_needs_consent: bool
+    #: Visits youths in institutions proactively and records the visits (R7).
+    outreach_visits: bool = False
 
 
 _ALL_MEETINGS = frozenset(Meeting.Kind.values)
@@ -91,6 +93,7 @@ POLICY: dict[SupportRole, RolePolicy] = {
         independent_of_decisions=True,
         may_start_before_care=False,
         sharing_needs_consent=False,
+        outreach_visits=True,
     ),
     SupportRole.CLIENT_SUPPORTER: RolePolicy(
         role=SupportRole.CLIENT_SUPPORTER,
@@ -107,6 +110,7 @@ POLICY: dict[SupportRole, RolePolicy] = {
         independent_of_decisions=True,
         may_start_before_care=True,
         sharing_needs_consent=False,
+        outreach_visits=False,
     ),
     SupportRole.INFORMAL_SUPPORTER: RolePolicy(
         role=SupportRole.INFORMAL_SUPPORTER,
@@ -123,6 +127,7 @@ POLICY: dict[SupportRole, RolePolicy] = {
         independent_of_decisions=False,
         may_start_before_care=True,
         sharing_needs_consent=True,
+        outreach_visits=False,
     ),
 }
 
@@ -141,3 +146,9 @@ def support_role_for_user(user: User) -> SupportRole | None:
 
 def professional_roles() -> list[SupportRole]:
     return [p.role for p in POLICY.values() if p.is_user]
+
+
+def may_record_outreach(user: User) -> bool:
+    """Whether the user's support role visits institutions (R7)."""
+    role = support_role_for_user(user)
+    return role is not None and POLICY[role].outreach_visits

@@ -452,3 +452,11 @@ def check_access(
         client.force_login(world.users[role])
         got[role] = getattr(client, method)(url, data).status_code
     assert got == {role: expected.get(role, 404) for role in roles}
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings) -> None:
+    """Background tasks (``django.tasks``) run at once, in the test's process."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }

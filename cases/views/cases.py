@@ -24,7 +24,7 @@ from roles.policy import RefusalGround, SupportRole, support_role_for_user
 
 from .. import services
 from ..access_log import log_read
-from ..complaint_clock import is_due_soon, is_overdue
+from ..complaint_clock import days_left, is_due_soon, is_overdue, measures_due_date
 from ..forms import call_service, form_data
 from ..forms.cases import (
     AssignForm,
@@ -205,10 +205,26 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             complaint_postponable=complaint is not None
             and complaint.due_on is not None
             and not complaint.postponement_weeks,
+            complaint_days_left=_clock_days(complaint),
+            complaint_measures_due=complaint and measures_due_date(complaint),
+            complaint_suspendable=complaint is not None
+            and complaint.due_on is not None,
+            complaint_resumable=complaint is not None
+            and complaint.suspended_since is not None
+            and complaint.stage
+            in (Complaint.Stage.SUBMITTED, Complaint.Stage.HANDLING),
             client_visible=has(request.user, Perm.VIEW_CLIENT, case.client),
         )
     log_read(request, case)
     return render(request, "cases/case_detail.html", context)
+
+
+def _clock_days(complaint: Complaint | None) -> dict[str, int] | None:
+    """Days left until the due date, or days late, for the case page (R3)."""
+    days = days_left(complaint) if complaint is not None else None
+    if days is None:
+        return None
+    return {"left": max(days, 0), "late": max(-days, 0)}
 
 
 def _case_for_change(request: HttpRequest, pk: int) -> SupportCase:

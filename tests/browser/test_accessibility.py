@@ -10,12 +10,15 @@ The journeys (``test_journeys.py``) check the pages they pass with axe too;
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.models import Organisation
+from cases import services as case_services
 from cases.models import Client, Family
 from roles import services as role_services
 from roles.models import Assignment, Consent, InformalSupporter
@@ -57,6 +60,12 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("consent_withdraw", "invitation_consent", "", 200),
         ("document_share", "document_consent", "", 200),
         ("meeting_summary_share", "complaint_meeting", "", 200),
+        ("complaint_suspend", "complaint_case", "", 200),
+        ("complaint_resume", "complaint_case", "", 200),
+        ("outreach_list", None, "", 200),
+        ("outreach_create", None, "", 200),
+        ("outreach_detail", "visit", "", 200),
+        ("outreach_case_open", "visit", "", 200),
     ],
     "co1": [
         ("dashboard", None, "", 200),
@@ -71,6 +80,8 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("case_detail", "complaint_case", "", 200),
         ("assignment_add", "complaint_case", "", 200),
         ("assignment_hand_over", "confidant_assignment", "", 200),
+        ("outreach_list", None, "", 200),
+        ("outreach_detail", "visit", "", 200),
     ],
     "dm": [
         ("dashboard", None, "", 200),
@@ -123,6 +134,15 @@ def tour_world(privacy_world: World) -> World:
         item=Consent.Item.DOCUMENT,
         description="Brief aan de klachtencommissie",
         given_on=timezone.localdate(),
+    ).pk
+    world.objects["visit"] = case_services.outreach_visit_record(
+        actor=world.users["vp1"],
+        institution=Organisation.objects.get(name="Jeugdzorg Midden"),
+        municipality=Client.objects.get(pk=youth).municipality,
+        visited_on=datetime.date(2026, 3, 2),
+        group="Leefgroep De Linde",
+        youths_spoken=4,
+        themes=["rights", "safety"],
     ).pk
     return world
 

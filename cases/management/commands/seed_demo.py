@@ -506,6 +506,7 @@ class _Seeder:
         self._scenario_informal_supporter()
         self._scenario_care_questions()
         self._scenario_handover()
+        self._scenario_outreach()
         return Client.objects.count() - before
 
     def _scenario_family(self) -> None:
@@ -661,6 +662,39 @@ class _Seeder:
         )  # fmt: skip
         complaint(jesse_case, vp2, home, S.WITHDRAWN)
         cs.case_close(actor=vp2, case=jesse_case, outcome=SupportCase.Outcome.WITHDRAWN)
+
+    def _scenario_outreach(self) -> None:
+        """R7: a confidant's visits to the groups of a residential institution,
+        without names; from one of them a youth's case was opened."""
+        vp1 = self.confidants[0]
+        home = self.providers["residential"]
+        utrecht = self.municipalities["Utrecht"]
+        visits = [
+            (70, "Leefgroep De Linde", 6, ["rights", "restrictions"]),
+            (40, "Leefgroep De Beuk", 4, ["contact", "school"]),
+            (10, "Leefgroep De Linde", 5, ["safety", "complaints"]),
+        ]
+        for days, group, youths, themes in visits:
+            visit = cs.outreach_visit_record(
+                actor=vp1,
+                institution=home,
+                municipality=utrecht,
+                visited_on=timezone.localdate() - datetime.timedelta(days=days),
+                group=group,
+                youths_spoken=youths,
+                themes=themes,
+            )
+        cs.outreach_case_open(
+            actor=vp1,
+            visit=visit,
+            first_name="Daan",
+            last_name="Mulder",
+            date_of_birth=self._born(14, 16),
+            kind=Kind.YOUTH,
+            municipality=utrecht,
+            case_kind=K.QUESTION,
+            case_title="Vraag over verlof en bezoekregeling",
+        )
 
     def _scenario_question_closed(self) -> None:
         """R6: a question answered and closed while a new problem stays open."""

@@ -1,0 +1,121 @@
+"""Suspending and resuming a complaint's decision term (R3): while suspended
+(opgeschort) the clock stands still; the days are added when it runs again."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import services
+from ..forms import call_service, form_data
+from .cases import _complaint_for_change, _form_context
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reden"),
+        max_length=200,
+        help_text=gettext_lazy(
+            "Bijv. de klager levert nog stukken aan, of er wordt met instemming "
+            "van de klager eerst een oplossing gezocht."
+        ),
+    )
+    on = forms.DateField(
+        label=gettext_lazy("Opgeschort vanaf"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text=gettext_lazy("Leeg laten voor vandaag."),
+    )
+
+
+class ResumeForm(forms.Form):
+    on = forms.DateField(
+        label=gettext_lazy("De termijn loopt weer vanaf"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text=gettext_lazy("Leeg laten voor vandaag."),
+    )
+
+
+def complaint_suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Suspend the decision term of a running complaint (R3)."""
+    complaint = _complaint_for_change(request, pk)
+    case = complaint.case
+    form = SuspendForm(form_data(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.complaint_suspend,
+            actor=request.user,
+            complaint=complaint,
+            reason=form.cleaned_data["reason"],
+            on=form.cleaned_data["on"],
+        )
+    ):
+        messages.success(request, _("De termijn van de klacht is opgeschort."))
+        return redirect(case)
+    return render(
+        request,
+        "cases/form_page.html",
+        _form_context(
+            case,
+            form,
+            _("Termijn van de klacht opschorten"),
+            intro=_(
+                "Zolang de termijn is opgeschort, staat de klok stil; de dagen "
+                "worden bij de uiterste beslisdatum opgeteld zodra de termijn "
+                "weer loopt."
+            ),
+        ),
+    )
+
+
+def complaint_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let a suspended decision term run again (R3)."""
+    complaint = _complaint_for_change(request, pk)
+    case = complaint.case
+    form = ResumeForm(form_data(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.complaint_resume,
+            actor=request.user,
+            complaint=complaint,
+            on=form.cleaned_data["on"],
+        )
+    ):
+        messages.success(request, _("De termijn van de klacht loopt weer."))
+        return redirect(case)
+    if complaint.suspended_since:
+        intro = _("De termijn staat stil sinds %(since)s.") % {
+            "since": date_format(complaint.suspended_since, "DATE_FORMAT")
+        }
+    else:
+        intro = _("De termijn van deze klacht is niet opgeschort.")
+    return render(
+        request,
+        "cases/form_page.html",
+        _form_context(
+            case, form, _("Termijn van de klacht laten doorlopen"), intro=intro
+        ),
+    )
+
+
+urlpatterns = [
+    path(
+        "zaken/<int:pk>/klacht/opschorten/",
+        complaint_suspend,
+        name="complaint_suspend",
+    ),
+    path("zaken/<int:pk>/klacht/doorlopen/", complaint_resume, name="complaint_resume"),
+]

@@ -1,0 +1,51 @@
+"""The access matrix of the outreach pages (R7): anyone gets the list (with
+only their own rows); only a confidant records visits; a visit is seen by its
+confidant and the organisation's team lead; only its confidant opens a case
+from it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from accounts.models import Organisation
+from cases import services
+from tests.conftest import WORLD_ROLES as ROLES
+from tests.conftest import World, check_access
+
+# url name, object key, method, {role: expected status}; roles not listed → 404.
+MATRIX = [
+    ("outreach_list", None, "get", dict.fromkeys(ROLES, 200)),
+    (
+        "outreach_create",
+        None,
+        "get",
+        {**dict.fromkeys(ROLES, 403), "vp1": 200, "vp2": 200},
+    ),
+    ("outreach_detail", "visit", "get", {"vp1": 200, "tl": 200}),
+    ("outreach_case_open", "visit", "get", {"vp1": 200, "tl": 403}),
+]
+
+
+@pytest.fixture
+def outreach_world(world: World) -> World:
+    """The access-matrix world with a visit of ``vp1``."""
+    world.objects["visit"] = services.outreach_visit_record(
+        actor=world.users["vp1"],
+        institution=Organisation.objects.get(name="Jeugdzorg Midden"),
+        municipality=world.users["dm"].organisation.municipality,
+        visited_on=datetime.date(2026, 3, 2),
+        group="Leefgroep De Linde",
+        youths_spoken=4,
+        themes=["rights"],
+    ).pk
+    return world
+
+
+@pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)
+def test_access_outreach(client, outreach_world, name, key, method, expected):
+    """R2, R7: the outreach pages answer each role with 404 unless the visit
+    is theirs to see, 403 when they see it but may not act, and login for
+    anonymous users."""
+    check_access(client, outreach_world, name, key, method, expected)
