@@ -15,7 +15,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import Client, Family
+from cases import services
+from cases.models import Client, Family, SupportCase
 from roles.models import Assignment
 from roles.policy import SupportRole
 from tests.browser.helpers import LANGUAGES, UI
@@ -42,6 +43,9 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("complaint_postpone", "complaint_case", "", 200),
         # Without JavaScript an empty note comes back as a page with the error.
         ("note_add", "complaint_case", "", 200),
+        ("note_correct", "note", "", 200),
+        ("note_withdraw", "note", "", 200),
+        ("note_history", "note", "", 200),
         ("assignment_end", "informal_assignment", "", 200),
         ("case_detail", "closed_case", "", 200),
         ("case_list", None, "", 200),
@@ -100,6 +104,19 @@ def tour_world(privacy_world: World) -> World:
     world.objects["confidant_assignment"] = Assignment.objects.get(
         case_id=case, user=world.users["vp1"]
     ).pk
+    note = services.note_add(
+        actor=world.users["vp1"],
+        case=SupportCase.objects.get(pk=case),
+        text="Sem vertelde over de groep op dinsdag.",
+    )
+    services.note_correct(
+        actor=world.users["vp1"],
+        note=note,
+        text="Sem vertelde over de groep op woensdag.",
+        reason="Verkeerde dag genoemd.",
+        expected_version=note.version,
+    )
+    world.objects["note"] = note.pk
     return world
 
 
