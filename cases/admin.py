@@ -10,7 +10,11 @@ The admin looks at the data; the work itself goes through the services.
   that a service creates (a client with their first case, a case, its
   complaint, a meeting, a note, a conflict of interests) are not added here,
   because the service enforces the rules and writes the case history.
-* A note's text is never shown, searched or filtered on, to anyone (R2).
+* A note's text is never shown, searched or filtered on, to anyone (R2),
+  also not in the note's history.
+* The tracked models show their history (django-simple-history) read only:
+  a version is never reverted or edited here, and a change made here is
+  recorded with the administrator's name and the reason "admin".
 * An administrator without the permission to view clients (a functional
   administrator) sees a client as a number, never by name (R2).
 
@@ -25,11 +29,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Organisation, User
 
@@ -140,6 +146,55 @@ class ClientPrivacyMixin:
         """Replace, in memory only, the related objects that name a client."""
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """A tracked model's admin with its history, read only: no revert, no
+    editing of a version, and fields in ``history_hidden_fields`` (a note's
+    text) appear in no comparison of versions."""
+
+    history_hidden_fields: tuple[str, ...] = ()
+
+    def has_change_history_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
+        return False
+
+    def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return True
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context=None
+    ):
+        # Showing a version is a GET; its POST would save the old version back.
+        # A version is shown unmasked, so not to those who see clients by number.
+        if request.method != "GET" or (
+            isinstance(self, ClientPrivacyMixin) and hides_client_data(request)
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def set_history_delta_changes(
+        self, request: HttpRequest, historical_records, foreign_keys_are_objs=True
+    ) -> None:
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=list(self.history_hidden_fields),
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+    def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
+        obj._change_reason = "admin"
+        if change and hasattr(obj, "version"):
+            # A caseworker's form loaded before this change is now stale.
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
 class CaseworkOrganisationFilter(admin.RelatedFieldListFilter):
     """Only the organisations that handle cases (AKJ, client support)."""
 
@@ -168,7 +223,7 @@ class FamilyMembershipInline(NoDeleteMixin, admin.TabularInline):
 
 
 @admin.register(Family)
-class FamilyAdmin(NoDeleteMixin, admin.ModelAdmin):
+class FamilyAdmin(NoDeleteMixin, HistoryAdmin):
     list_display = ("name", "created_at")
     search_fields = ("name",)
     readonly_fields = ("created_at",)
@@ -177,7 +232,7 @@ class FamilyAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Client)
-class ClientAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ClientAdmin(NoDeleteMixin, HistoryAdmin):
     """Correcting a client's data. A client is registered together with the
     case they came with (``client_register``), never on their own here."""
 
@@ -205,7 +260,7 @@ class ClientAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(FamilyMembership)
-class FamilyMembershipAdmin(NoDeleteMixin, admin.ModelAdmin):
+class FamilyMembershipAdmin(NoDeleteMixin, HistoryAdmin):
     list_display = ("family", "client", "relation")
     search_fields = ("family__name", "client__last_name", "client__first_name")
     list_select_related = ("family", "client")
@@ -243,7 +298,7 @@ class ConflictingInterestAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Care)
-class CareAdmin(NoDeleteMixin, admin.ModelAdmin):
+class CareAdmin(NoDeleteMixin, HistoryAdmin):
     list_display = (
         "client",
         "kind",
@@ -261,7 +316,7 @@ class CareAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ApplicationAdmin(NoDeleteMixin, HistoryAdmin):
     """The decision and the decider are set by ``application_decide`` and
     ``application_assign_decider``, which keep support and deciding apart (R9)."""
 
@@ -288,7 +343,7 @@ class ApplicationAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(SupportCase)
-class SupportCaseAdmin(ClientPrivacyMixin, NoDeleteMixin, admin.ModelAdmin):
+class SupportCaseAdmin(ClientPrivacyMixin, NoDeleteMixin, HistoryAdmin):
     """A case's metadata. Cases are opened by the services (which assign the
     opener and derive the permissions), the status moves only through
     ``case_set_status``/``case_close``, and the content (notes) is not here."""
@@ -369,7 +424,7 @@ class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ComplaintAdmin(ReadOnlyMixin, HistoryAdmin):
     """A complaint is created with its case and moves through its stages only
     via ``complaint_advance`` (R3), which sets the dates with the stage."""
 
@@ -389,7 +444,7 @@ class ComplaintAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(NoDeleteMixin, admin.ModelAdmin):
+class MeetingAdmin(NoDeleteMixin, HistoryAdmin):
     """Meetings are planned through ``meeting_plan``; the kind decides who may
     attend (R5) and so is read-only, like the status."""
 
@@ -408,14 +463,15 @@ class MeetingAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Note)
-class NoteAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class NoteAdmin(ReadOnlyMixin, HistoryAdmin):
     """A note's metadata only: which case, who, when. The text is under the
     confidant's duty of confidentiality (R2): it is not shown, searched,
     filtered on or even loaded here, for anyone."""
 
-    fields = ("case", "author", "created_at")
+    fields = ("case", "author", "created_at", "corrected_at", "withdrawn_at")
     exclude = ("text",)
-    readonly_fields = ("case", "author", "created_at")
+    readonly_fields = ("case", "author", "created_at", "corrected_at", "withdrawn_at")
+    history_hidden_fields = ("text", "correction_reason", "withdrawal_reason")
     list_display = ("case_reference", "author", "created_at")
     search_fields = ("case__reference",)
     list_select_related = ("case", "author")
@@ -424,6 +480,13 @@ class NoteAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).defer("text")
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        return (
+            super()
+            .get_history_queryset(request, history_manager, pk_name, object_id)
+            .defer(*self.history_hidden_fields)
+        )
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         # Lookups on a model's own fields are allowed by default, so

@@ -1,6 +1,13 @@
-"""The case history: one function appends a line; services call it last."""
+"""The case history: one function appends a line; services call it last.
+
+Every tracked model also keeps its versions (django-simple-history): ``track``
+names who saves it and why, ``reason_label`` shows that reason in words.
+"""
 
 from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -25,3 +32,50 @@ def event_record(
         to_value=to_value,
         detail=detail[:300],
     )
+
+
+# --- versions (django-simple-history) ------------------------------------------------
+
+#: The reasons the services give for their own writes, in words. A reason that
+#: is not a key here was written by a person (a correction, a withdrawal).
+REASONS = {
+    "history_start": _("Stand bij het begin van de versiegeschiedenis"),
+    "admin": _("Gewijzigd in het beheer"),
+    "seed_demo": _("Demogegevens geladen"),
+    "client_register": _("Cliënt ingeschreven"),
+    "client_update": _("Persoonsgegevens gewijzigd"),
+    "family_create": _("Gezin vastgelegd"),
+    "family_member_add": _("Gezinslid toegevoegd"),
+    "care_record": _("Hulp vastgelegd"),
+    "care_end": _("Hulp beëindigd"),
+    "case_open": _("Zaak geopend"),
+    "case_set_status": _("Status gewijzigd"),
+    "case_close": _("Zaak afgesloten"),
+    "note_add": _("Notitie toegevoegd"),
+    "meeting_plan": _("Gesprek gepland"),
+    "meeting_set_status": _("Gesprek gehouden of geannuleerd"),
+    "complaint_advance": _("Klachtfase gewijzigd"),
+    "complaint_postpone": _("Beslissing op de klacht verdaagd"),
+    "complaint_suspend": _("Termijn van de klacht opgeschort"),
+    "complaint_resume": _("Termijn van de klacht loopt weer"),
+    "application_decide": _("Beschikking vastgelegd"),
+    "application_assign_decider": _("Beslisser toegewezen"),
+}
+
+
+def track[M: models.Model](instance: M, *, actor: User | None, reason: str) -> M:
+    """Name who saves ``instance`` next and why, for the version its history
+    keeps of it (``history_user``, ``history_change_reason``). Services call
+    it before every save of a tracked model; they do not rely on the request,
+    because commands call them too."""
+    instance._history_user = actor
+    instance._change_reason = reason
+    return instance
+
+
+def reason_label(reason: str | None) -> str:
+    """A version's reason in words: the service's purpose, or what the person
+    who changed it wrote."""
+    if not reason:
+        return ""
+    return str(REASONS[reason]) if reason in REASONS else reason

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Municipality, Organisation, User
 
@@ -29,6 +30,30 @@ from .querysets import (
     ContentQuerySet,
     SupportCaseQuerySet,
 )
+
+
+class ImmutableHistory(models.Model):
+    """The base of every historical model (django-simple-history): a version,
+    once written, is never changed or removed, so no data is lost and the
+    history says truthfully who changed what, when and why."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("history is append-only: no update")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("history is append-only: no delete")
+
+
+def keep_history() -> HistoricalRecords:
+    """The history of a model: one row per save with the previous version's
+    fields, who (``history_user``), when and why (``history_change_reason``).
+    The services name the actor and the reason (``cases.history.track``)."""
+    return HistoricalRecords(bases=[ImmutableHistory])
 
 
 class CareKind(models.TextChoices):
@@ -46,6 +71,8 @@ class Family(models.Model):
         _("naam"), max_length=200, help_text=_("Bijv. Gezin De Vries")
     )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    history = keep_history()
 
     class Meta:
         verbose_name = _("gezin")
@@ -89,8 +116,12 @@ class Client(models.Model):
         limit_choices_to={"kind": Organisation.Kind.CARE_PROVIDER},
     )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    #: Raised by every change through a service; a form that was loaded at an
+    #: older version is refused instead of overwriting (optimistic locking).
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
 
     objects = ClientQuerySet.as_manager()
+    history = keep_history()
 
     class Meta:
         verbose_name = _("cliënt")
@@ -138,6 +169,8 @@ class FamilyMembership(models.Model):
     relation = models.CharField(
         _("relatie"), max_length=100, help_text=_("Bijv. moeder, zoon, pleegvader")
     )
+
+    history = keep_history()
 
     class Meta:
         verbose_name = _("gezinslid")
@@ -213,6 +246,8 @@ class Care(models.Model):
     started_on = models.DateField(_("gestart op"))
     ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
 
+    history = keep_history()
+
     class Meta:
         verbose_name = _("hulp")
         verbose_name_plural = _("hulp")
@@ -274,6 +309,7 @@ class Application(models.Model):
     decision_reason = models.TextField(_("motivering"), blank=True)
 
     objects = ApplicationQuerySet.as_manager()
+    history = keep_history()
 
     class Meta:
         verbose_name = _("aanvraag")
@@ -378,8 +414,11 @@ class SupportCase(models.Model):
     outcome = models.CharField(
         _("uitkomst"), max_length=20, choices=Outcome.choices, blank=True
     )
+    #: Raised by every change through a service (optimistic locking).
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
 
     objects = SupportCaseQuerySet.as_manager()
+    history = keep_history()
 
     class Meta:
         verbose_name = _("zaak")
@@ -431,6 +470,8 @@ class CaseEvent(models.Model):
         ATTENDANCE_ADDED = "attendance_added", _("Aanwezigheid vastgelegd")
         ATTENDANCE_REFUSED = "attendance_refused", _("Aanwezigheid geweigerd")
         NOTE_ADDED = "note_added", _("Notitie toegevoegd")
+        NOTE_CORRECTED = "note_corrected", _("Notitie gecorrigeerd")
+        NOTE_WITHDRAWN = "note_withdrawn", _("Notitie ingetrokken")
         COMPLAINT_STAGE = "complaint_stage", _("Klachtfase gewijzigd")
 
     case = models.ForeignKey(
@@ -547,6 +588,8 @@ class Complaint(models.Model):
         _("uiterste beslisdatum"), null=True, blank=True, editable=False
     )
 
+    history = keep_history()
+
     class Meta:
         verbose_name = _("klacht")
         verbose_name_plural = _("klachten")
@@ -635,6 +678,7 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
 
     objects = ContentQuerySet.as_manager()
+    history = keep_history()
 
     class Meta:
         verbose_name = _("gesprek")
@@ -651,7 +695,13 @@ class Meeting(models.Model):
 
 class Note(models.Model):
     """A case note. Under the confidant's duty of confidentiality (R2) it is
-    readable only by those who may see the case's content."""
+    readable only by those who may see the case's content.
+
+    A note is never deleted: it is corrected (``note_correct``, the previous
+    text stays in its history) or withdrawn (``note_withdraw``, its text is
+    then hidden in the timeline but kept in its history), each with who,
+    when and why.
+    """
 
     case = models.ForeignKey(
         SupportCase,
@@ -667,17 +717,83 @@ class Note(models.Model):
     )
     created_at = models.DateTimeField(_("geschreven op"), default=timezone.now)
     text = models.TextField(_("tekst"))
+    #: Raised by every change through a service (optimistic locking).
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    corrected_at = models.DateTimeField(
+        _("laatst gecorrigeerd op"), null=True, blank=True, editable=False
+    )
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("laatst gecorrigeerd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    correction_reason = models.CharField(
+        _("reden van de correctie"), max_length=300, blank=True, editable=False
+    )
+    withdrawn_at = models.DateTimeField(
+        _("ingetrokken op"), null=True, blank=True, editable=False
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ingetrokken door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdrawal_reason = models.CharField(
+        _("reden van de intrekking"), max_length=300, blank=True, editable=False
+    )
 
     objects = ContentQuerySet.as_manager()
+    history = keep_history()
 
     class Meta:
         verbose_name = _("notitie")
         verbose_name_plural = _("notities")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["case", "-created_at"], name="note_case_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    corrected_at__isnull=True,
+                    corrected_by__isnull=True,
+                    correction_reason="",
+                )
+                | (
+                    Q(corrected_at__isnull=False, corrected_by__isnull=False)
+                    & ~Q(correction_reason="")
+                ),
+                name="note_correction_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    withdrawn_at__isnull=True,
+                    withdrawn_by__isnull=True,
+                    withdrawal_reason="",
+                )
+                | (
+                    Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                    & ~Q(withdrawal_reason="")
+                ),
+                name="note_withdrawal_complete",
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Notitie bij %(case)s") % {"case": self.case.reference}
+
+    def get_absolute_url(self) -> str:
+        return reverse("note_history", args=[self.pk])
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 #: What an access-log row's ``object_type`` means, in words.
@@ -686,6 +802,7 @@ OBJECT_LABELS = {
     "supportcase": _("zaak"),
     "meeting": _("gesprek"),
     "application": _("aanvraag"),
+    "note": _("notitie"),
     "search": _("zoekopdracht cliënten"),
     "access_log": _("toegangslog"),
     "access_history": _("inzageoverzicht van de cliënt"),

@@ -23,7 +23,7 @@ from roles.policy import may_record_outreach, support_role_for_user
 
 from .complaint_clock import TERMS, due_date
 from .errors import field_error
-from .history import event_record
+from .history import event_record, track
 from .models import (
     Application,
     Care,
@@ -57,6 +57,23 @@ def _lock(case: SupportCase) -> SupportCase:
     return SupportCase.objects.select_for_update().get(pk=case.pk)
 
 
+def _check_version(
+    obj: Client | SupportCase | Note, expected_version: int | None
+) -> None:
+    """Optimistic locking: refuse a save made from a form that was loaded at an
+    older version than the (locked) row has now, instead of silently
+    overwriting the other person's change. ``None``: the caller edits what it
+    has just read (a command, a test), nothing to compare."""
+    if expected_version is not None and obj.version != expected_version:
+        raise ValidationError(
+            _(
+                "Iemand anders heeft dit intussen gewijzigd. Uw tekst staat "
+                "hieronder nog; bekijk de nieuwe versie en sla opnieuw op."
+            ),
+            code="stale",
+        )
+
+
 def case_reference(kind: str, year: int, pk: int) -> str:
     return f"{_REFERENCE_PREFIX.get(kind, 'VP')}-{year}-{pk:06d}"
 
@@ -65,7 +82,13 @@ def case_reference(kind: str, year: int, pk: int) -> str:
 
 
 def _client_find_or_create(
-    *, first_name: str, last_name: str, date_of_birth: datetime.date, **fields
+    *,
+    actor: User,
+    reason: str,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date,
+    **fields,
 ) -> tuple[Client, bool]:
     """One person is one client: reuse the client with the same name and date of
     birth, or create one with ``fields``."""
@@ -84,6 +107,7 @@ def _client_find_or_create(
         **fields,
     )
     client.full_clean()
+    track(client, actor=actor, reason=reason)
     client.save()
     return client, True
 
@@ -121,6 +145,8 @@ def client_register(
         raise PermissionDenied("only caseworkers register clients")
     _check_date_of_birth(date_of_birth)
     client, _created = _client_find_or_create(
+        actor=actor,
+        reason="client_register",
         first_name=first_name,
         last_name=last_name,
         date_of_birth=date_of_birth,
@@ -135,6 +161,7 @@ def client_register(
     ):
         membership = FamilyMembership(family=family, client=client, relation=relation)
         membership.full_clean()
+        track(membership, actor=actor, reason="client_register")
         membership.save()
     return _case_open(
         actor=actor,
@@ -243,15 +270,19 @@ def client_update(
     municipality: Municipality,
     lives_in_institution: bool = False,
     institution: Organisation | None = None,
+    expected_version: int | None = None,
 ) -> Client:
     """Correct a client's personal data.
 
     The client's identity is shared by everyone who supports the client now;
     only a current supporter may change it (R2, R6: a former supporter sees
-    nothing new and changes nothing).
+    nothing new and changes nothing). A form loaded before someone else's
+    change (``expected_version``) is refused; the previous data stay in the
+    client's history.
     """
     require(actor, Perm.CHANGE_CLIENT, client)
     client = Client.objects.select_for_update().get(pk=client.pk)
+    _check_version(client, expected_version)
     _check_date_of_birth(date_of_birth)
     _check_institution(lives_in_institution, institution)
     client.first_name = first_name.strip()
@@ -262,6 +293,9 @@ def client_update(
     client.lives_in_institution = lives_in_institution
     client.institution = institution if lives_in_institution else None
     client.full_clean()
+    # The row is locked, so +1 here is the database's +1.
+    client.version += 1
+    track(client, actor=actor, reason="client_update")
     client.save()
     return client
 
@@ -281,11 +315,13 @@ def family_create(*, actor: User, client: Client, name: str, relation: str) -> F
     require(actor, Perm.CHANGE_CLIENT, client)
     family = Family(name=name.strip())
     family.full_clean()
+    track(family, actor=actor, reason="family_create")
     family.save()
     membership = FamilyMembership(
         family=family, client=client, relation=relation.strip()
     )
     membership.full_clean()
+    track(membership, actor=actor, reason="family_create")
     membership.save()
     return family
 
@@ -314,6 +350,8 @@ def family_member_add(
     family = Family.objects.select_for_update().get(pk=family.pk)
     _check_date_of_birth(date_of_birth)
     client, created = _client_find_or_create(
+        actor=actor,
+        reason="family_member_add",
         first_name=first_name,
         last_name=last_name,
         date_of_birth=date_of_birth,
@@ -332,6 +370,7 @@ def family_member_add(
         family=family, client=client, relation=relation.strip()
     )
     membership.full_clean()
+    track(membership, actor=actor, reason="family_member_add")
     membership.save()
     return membership
 
@@ -373,6 +412,7 @@ def care_record(
         ended_on=ended_on,
     )
     care.full_clean()
+    track(care, actor=actor, reason="care_record")
     care.save()
     return care
 
@@ -399,6 +439,7 @@ def care_end(*, actor: User, care: Care, ended_on: datetime.date) -> Care:
     _check_care_end(care.started_on, ended_on)
     care.ended_on = ended_on
     care.full_clean()
+    track(care, actor=actor, reason="care_end")
     care.save(update_fields=["ended_on"])
     return care
 
@@ -456,11 +497,12 @@ def _case_open(
         opened_by=actor,
     )
     case.full_clean()
+    track(case, actor=actor, reason="case_open")
     case.save()
     case.reference = case_reference(kind, timezone.localdate(now).year, case.pk)
     case.save(update_fields=["reference"])
     if kind == SupportCase.Kind.COMPLAINT:
-        Complaint.objects.create(case=case)
+        track(Complaint(case=case), actor=actor, reason="case_open").save()
     event_record(
         case=case, kind=CaseEvent.Kind.OPENED, actor=actor, to_value=case.status
     )
@@ -471,31 +513,43 @@ def _case_open(
 
 
 @transaction.atomic
-def case_set_status(*, actor: User, case: SupportCase, status: str) -> SupportCase:
+def case_set_status(
+    *,
+    actor: User,
+    case: SupportCase,
+    status: str,
+    expected_version: int | None = None,
+) -> SupportCase:
     """Move a case along ``SupportCase.TRANSITIONS``; closing goes through
-    ``case_close`` because it also ends the support (R6)."""
+    ``case_close`` because it also ends the support (R6). A form loaded before
+    someone else's change (``expected_version``) is refused."""
     require(actor, Perm.CHANGE_CASE, case)
     case = _lock(case)
+    _check_version(case, expected_version)
     if status == SupportCase.Status.CLOSED:
-        raise ValidationError(
+        raise field_error(
+            "status",
             _("Sluit een zaak af met een uitkomst via 'Zaak afsluiten'."),
-            code="use_close",
+            "use_close",
         )
     if status not in SupportCase.Status.values:
         raise field_error("status", _("Kies een geldige status."), "invalid_status")
     if status not in SupportCase.TRANSITIONS[case.status]:
-        raise ValidationError(
+        raise field_error(
+            "status",
             _("Een zaak met status '%(from)s' kan niet naar '%(to)s'.")
             % {
                 "from": SupportCase.Status(case.status).label,
                 "to": SupportCase.Status(status).label,
             },
-            code="invalid_transition",
+            "invalid_transition",
         )
     old = case.status
     case.status = status
     case.full_clean()
-    case.save(update_fields=["status"])
+    case.version += 1
+    track(case, actor=actor, reason="case_set_status")
+    case.save(update_fields=["status", "version"])
     event_record(
         case=case,
         kind=CaseEvent.Kind.STATUS,
@@ -507,11 +561,20 @@ def case_set_status(*, actor: User, case: SupportCase, status: str) -> SupportCa
 
 
 @transaction.atomic
-def case_close(*, actor: User, case: SupportCase, outcome: str) -> SupportCase:
+def case_close(
+    *,
+    actor: User,
+    case: SupportCase,
+    outcome: str,
+    expected_version: int | None = None,
+) -> SupportCase:
     """Close a case with its outcome. Closing ends every assignment on it, and
-    with it the supporters' access to anything new about the client (R6)."""
+    with it the supporters' access to anything new about the client (R6). A
+    form loaded before someone else's change (``expected_version``) is
+    refused."""
     require(actor, Perm.CHANGE_CASE, case)
     case = _lock(case)
+    _check_version(case, expected_version)
     if case.is_closed:
         raise ValidationError(_("Deze zaak is al afgesloten."), code="case_closed")
     if outcome not in SupportCase.Outcome.values:
@@ -536,7 +599,9 @@ def case_close(*, actor: User, case: SupportCase, outcome: str) -> SupportCase:
     case.closed_at = timezone.now()
     case.outcome = outcome
     case.full_clean()
-    case.save(update_fields=["status", "closed_at", "outcome"])
+    case.version += 1
+    track(case, actor=actor, reason="case_close")
+    case.save(update_fields=["status", "closed_at", "outcome", "version"])
     event_record(
         case=case,
         kind=CaseEvent.Kind.CLOSED,
@@ -558,8 +623,99 @@ def note_add(*, actor: User, case: SupportCase, text: str) -> Note:
         raise field_error("text", _("Een notitie mag niet leeg zijn."), "empty")
     note = Note(case=case, author=actor, text=text.strip())
     note.full_clean()
+    track(note, actor=actor, reason="note_add")
     note.save()
     event_record(case=case, kind=CaseEvent.Kind.NOTE_ADDED, actor=actor)
+    return note
+
+
+def _note_for_change(
+    *, actor: User, note: Note, reason: str, expected_version: int
+) -> tuple[Note, str]:
+    """The locked note, after the checks a correction and a withdrawal share:
+    who may change the case's content (R2), an open case, the version the
+    form was loaded at, not withdrawn, and a reason."""
+    require(actor, Perm.CHANGE_CASE, note.case)
+    case = _lock(note.case)
+    _ensure_open(case)
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    note.case = case
+    _check_version(note, expected_version)
+    if note.is_withdrawn:
+        raise ValidationError(
+            _("Deze notitie is ingetrokken; er kan niets meer aan worden gewijzigd."),
+            code="note_withdrawn",
+        )
+    reason = reason.strip()
+    if not reason:
+        raise field_error("reason", _("Geef een reden op."), "required")
+    if len(reason) > 300:
+        raise field_error(
+            "reason", _("Houd de reden korter dan 300 tekens."), "max_length"
+        )
+    return note, reason
+
+
+@transaction.atomic
+def note_correct(
+    *, actor: User, note: Note, text: str, reason: str, expected_version: int
+) -> Note:
+    """Correct a note's text. Nothing is lost: the previous text stays in the
+    note's history with who corrected it, when and why, and the timeline shows
+    the correction. Only who may change the case's content may (R2). A form
+    loaded before someone else's change (``expected_version``) is refused."""
+    note, reason = _note_for_change(
+        actor=actor, note=note, reason=reason, expected_version=expected_version
+    )
+    text = text.strip()
+    if not text:
+        raise field_error("text", _("Een notitie mag niet leeg zijn."), "empty")
+    if text == note.text:
+        raise field_error(
+            "text", _("De tekst is niet gewijzigd; er is niets te corrigeren."), "same"
+        )
+    note.text = text
+    note.corrected_at = timezone.now()
+    note.corrected_by = actor
+    note.correction_reason = reason
+    note.full_clean()
+    note.version += 1
+    track(note, actor=actor, reason=reason)
+    note.save()
+    event_record(
+        case=note.case,
+        kind=CaseEvent.Kind.NOTE_CORRECTED,
+        actor=actor,
+        to_value=str(note.pk),
+        detail=reason,
+    )
+    return note
+
+
+@transaction.atomic
+def note_withdraw(
+    *, actor: User, note: Note, reason: str, expected_version: int
+) -> Note:
+    """Withdraw a note (intrekken) instead of deleting it: the timeline shows
+    it as withdrawn, with who, when and why, without its text; the text stays
+    in the note's history for those who see the case's content (R2)."""
+    note, reason = _note_for_change(
+        actor=actor, note=note, reason=reason, expected_version=expected_version
+    )
+    note.withdrawn_at = timezone.now()
+    note.withdrawn_by = actor
+    note.withdrawal_reason = reason
+    note.full_clean()
+    note.version += 1
+    track(note, actor=actor, reason=reason)
+    note.save()
+    event_record(
+        case=note.case,
+        kind=CaseEvent.Kind.NOTE_WITHDRAWN,
+        actor=actor,
+        to_value=str(note.pk),
+        detail=reason,
+    )
     return note
 
 
@@ -587,6 +743,7 @@ def meeting_plan(
         planned_by=actor,
     )
     meeting.full_clean()
+    track(meeting, actor=actor, reason="meeting_plan")
     meeting.save()
     event_record(
         case=case,
@@ -679,6 +836,7 @@ def complaint_advance(
     complaint.stage = stage
     complaint.due_on = due_date(complaint)
     complaint.full_clean()
+    track(complaint, actor=actor, reason="complaint_advance")
     complaint.save()
     event_record(
         case=case,
@@ -730,6 +888,7 @@ def complaint_postpone(
     complaint.postponed_on = on
     complaint.due_on = due_date(complaint)
     complaint.full_clean()
+    track(complaint, actor=actor, reason="complaint_postpone")
     complaint.save()
     event_record(
         case=case,
@@ -785,6 +944,7 @@ def application_decide(
     application.decision_reason = reason.strip()
     application.decided_on = decided_on
     application.full_clean()
+    track(application, actor=actor, reason="application_decide")
     application.save()
     return application
 
@@ -807,6 +967,7 @@ def application_assign_decider(
     role_services.ensure_not_supporting(user=decider, client=application.client)
     application.decider = decider
     application.full_clean()
+    track(application, actor=actor, reason="application_assign_decider")
     application.save(update_fields=["decider"])
     return application
 
@@ -852,6 +1013,7 @@ def meeting_set_status(*, actor: User, meeting: Meeting, status: str) -> Meeting
     old = meeting.status
     meeting.status = status
     meeting.full_clean()
+    track(meeting, actor=actor, reason="meeting_set_status")
     meeting.save(update_fields=["status"])
     event_record(
         case=case,
@@ -915,6 +1077,7 @@ def complaint_suspend(
     complaint.suspended_since = on
     complaint.due_on = due_date(complaint)
     complaint.full_clean()
+    track(complaint, actor=actor, reason="complaint_suspend")
     complaint.save()
     event_record(
         case=case,
@@ -958,6 +1121,7 @@ def complaint_resume(
     complaint.suspended_since = None
     complaint.due_on = due_date(complaint)
     complaint.full_clean()
+    track(complaint, actor=actor, reason="complaint_resume")
     complaint.save()
     event_record(
         case=case,

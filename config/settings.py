@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "django_tasks_db",
+    "simple_history",
     "accounts",
     "cases",
     "roles",
@@ -65,6 +66,9 @@ MIDDLEWARE = [
     # Default deny: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Names the logged-in user on history rows written outside the services
+    # (the admin); the services name the actor themselves.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cases.middleware.HtmxLoginRedirectMiddleware",
     # Logs writes and refused actions in the access log (NEN 7513).
@@ -134,6 +138,13 @@ LOGOUT_REDIRECT_URL = "login"
 # Guardian: no anonymous user row; Naast never grants anything to anonymous.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
+
+# History of changes (django-simple-history): every tracked write keeps the
+# previous version, with who and why. A reason can be longer than 100
+# characters; history is never reverted or edited from the admin.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_EDIT = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

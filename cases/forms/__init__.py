@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_noop
 
@@ -35,6 +35,26 @@ def call_service[T](
         return None
     log_change(service, kwargs, result)
     return result
+
+
+def version_field(*, required: bool = False) -> forms.IntegerField:
+    """The version of the row a form edits, carried as a hidden field so that
+    the service can refuse a save from a form that someone else's change has
+    made stale (optimistic locking, code ``stale``)."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=required, min_value=1)
+
+
+def refresh_version(form: forms.Form, current: int) -> bool:
+    """If the service refused ``form`` as stale, keep everything the user typed
+    but let the next save go against the ``current`` version: the user sees
+    the message and the new version, and saves again on purpose. Returns
+    whether the form was stale."""
+    if not form.has_error(NON_FIELD_ERRORS, "stale"):
+        return False
+    data = form.data.copy()
+    data["version"] = str(current)
+    form.data = data
+    return True
 
 
 def form_data(request: HttpRequest) -> QueryDict | None:

@@ -13,6 +13,7 @@ from roles.policy import RefusalGround, SupportRole, policy_for
 
 from ..complaint_clock import TERMS
 from ..models import Application, Complaint, ComplaintRegime, Meeting, SupportCase
+from . import version_field
 
 
 def _ordered_choices(choices: list[tuple[str, str]], allowed: frozenset[str]) -> list:
@@ -26,17 +27,45 @@ class NoteForm(forms.Form):
     )
 
 
+class NoteCorrectForm(forms.Form):
+    """A corrected text, why, and the version of the note it corrects."""
+
+    text = forms.CharField(
+        label=_("Notitie"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000
+    )
+    reason = forms.CharField(
+        label=_("Reden van de correctie"),
+        max_length=300,
+        help_text=_("Bijv. verkeerde datum genoemd. De vorige tekst blijft bewaard."),
+    )
+    version = version_field(required=True)
+
+
+class NoteWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van de intrekking"),
+        max_length=300,
+        help_text=_("Bijv. bij de verkeerde zaak vastgelegd."),
+    )
+    version = version_field(required=True)
+
+
 class CaseStatusForm(forms.Form):
     """The next status of a case; closing is not offered (``CloseCaseForm``, R6)."""
 
     status = forms.ChoiceField(
         label=_("Nieuwe status"), choices=(), widget=forms.RadioSelect
     )
+    version = version_field()
 
     def __init__(self, *args: Any, case: SupportCase, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = SupportCase.TRANSITIONS[case.status] - {SupportCase.Status.CLOSED}
-        self.fields["status"].choices = _ordered_choices(
+        # Only the allowed statuses are offered, but every status is accepted:
+        # a form loaded before someone else's change then reaches the service,
+        # which refuses it as stale (or names the transition it does not allow).
+        self.fields["status"].choices = SupportCase.Status.choices
+        self.fields["status"].widget.choices = _ordered_choices(
             SupportCase.Status.choices, allowed
         )
 
@@ -45,6 +74,7 @@ class CloseCaseForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Uitkomst"), choices=SupportCase.Outcome.choices
     )
+    version = version_field()
 
 
 class MeetingForm(forms.Form):

@@ -17,6 +17,7 @@ from accounts.models import Municipality, Organisation, User
 from roles.policy import policy_for, support_role_for_user
 
 from ..models import CareKind, Client, Family, SupportCase
+from . import version_field
 
 
 def _date_input() -> forms.DateInput:
@@ -59,6 +60,12 @@ class ClientForm(forms.Form):
                 _("Een geboortedatum kan niet in de toekomst liggen."), code="future"
             )
         return value
+
+
+class ClientEditForm(ClientForm):
+    """A client's personal data, and the version of the client they edit."""
+
+    version = version_field()
 
 
 def _kind_choices(user: User) -> list[tuple[str, str]]:

@@ -25,7 +25,7 @@ from roles.policy import RefusalGround, SupportRole, support_role_for_user
 from .. import services
 from ..access_log import log_read
 from ..complaint_clock import days_left, is_due_soon, is_overdue, measures_due_date
-from ..forms import call_service, form_data
+from ..forms import call_service, form_data, refresh_version
 from ..forms.cases import (
     AssignForm,
     CaseStatusForm,
@@ -36,8 +36,11 @@ from ..forms.cases import (
     HandOverForm,
     InformalAssignForm,
     MeetingForm,
+    NoteCorrectForm,
     NoteForm,
+    NoteWithdrawForm,
 )
+from ..history import reason_label
 from ..models import (
     CaseEvent,
     Complaint,
@@ -61,6 +64,10 @@ class TimelineEntry:
     note: str = ""
     #: Orders entries with the same timestamp (rows of one kind by creation).
     pk: int = 0
+    #: The note of a note entry (its correction, its withdrawal, its links).
+    note_obj: Note | None = None
+    #: A page about the entry: a corrected or withdrawn note's versions.
+    url: str = ""
 
 
 def _label(choices: type[TextChoices], value: str) -> str:
@@ -100,16 +107,29 @@ def _event_detail(event: CaseEvent) -> str:
     return detail
 
 
+def _event_url(event: CaseEvent) -> str:
+    """The versions of the note a correction or withdrawal event is about."""
+    note_kinds = (CaseEvent.Kind.NOTE_CORRECTED, CaseEvent.Kind.NOTE_WITHDRAWN)
+    if event.kind in note_kinds and event.to_value.isdigit():
+        return reverse("note_history", args=[int(event.to_value)])
+    return ""
+
+
 def case_timeline(user: User, case: SupportCase) -> list[TimelineEntry]:
     """Everything that happened in a case, newest first: its events with each
-    note's text in place of the bare "note added" event. Two queries."""
+    note's text in place of the bare "note added" event; a corrected note
+    says so, a withdrawn note shows no text. Two queries."""
     events = (
         CaseEvent.objects.visible_to(user)
         .filter(case=case)
         .exclude(kind=CaseEvent.Kind.NOTE_ADDED)
         .select_related("actor")
     )
-    notes = Note.objects.visible_to(user).filter(case=case).select_related("author")
+    notes = (
+        Note.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("author", "corrected_by", "withdrawn_by")
+    )
     entries = chain(
         (
             TimelineEntry(
@@ -119,6 +139,7 @@ def case_timeline(user: User, case: SupportCase) -> list[TimelineEntry]:
                 detail=_event_detail(e),
                 actor=e.actor,
                 pk=e.pk,
+                url=_event_url(e),
             )
             for e in events
         ),
@@ -126,10 +147,12 @@ def case_timeline(user: User, case: SupportCase) -> list[TimelineEntry]:
             TimelineEntry(
                 at=n.created_at,
                 kind="note",
-                title=_("Notitie"),
+                title=_("Notitie (ingetrokken)") if n.is_withdrawn else _("Notitie"),
                 actor=n.author,
-                note=n.text,
+                # A withdrawn note's text is in its versions, not in the timeline.
+                note="" if n.is_withdrawn else n.text,
                 pk=n.pk,
+                note_obj=n,
             )
             for n in notes
         ),
@@ -263,10 +286,173 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- correcting and withdrawing notes (no data lost) ---------------------------------
+
+
+def _note(request: HttpRequest, pk: int) -> Note:
+    """A note whose case content the user sees (R2), else 404."""
+    return get_object_or_404(
+        Note.objects.visible_to(request.user).select_related(
+            "case", "author", "corrected_by", "withdrawn_by"
+        ),
+        pk=pk,
+    )
+
+
+def _note_page(
+    request: HttpRequest, note: Note, form, title: str, **extra: Any
+) -> HttpResponse:
+    log_read(request, note)
+    return render(
+        request,
+        "cases/note_form.html",
+        {"case": note.case, "note": note, "form": form, "title": title, **extra},
+    )
+
+
+def note_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a note's text, with a reason; the previous text stays in the
+    note's versions. A save from a form that someone else's change made stale
+    is refused, with the user's text kept in the form and the new version
+    shown beside it."""
+    note = _note(request, pk)
+    require(request.user, Perm.CHANGE_CASE, note.case)
+    if note.is_withdrawn:
+        return _note_page(request, note, None, _("Notitie corrigeren"))
+    form = NoteCorrectForm(
+        form_data(request), initial={"text": note.text, "version": note.version}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.note_correct,
+            actor=request.user,
+            note=note,
+            text=form.cleaned_data["text"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    ):
+        messages.success(
+            request,
+            _("De notitie is gecorrigeerd. De vorige tekst blijft bewaard."),
+        )
+        return redirect(note.case)
+    stale = refresh_version(form, note.version)
+    return _note_page(
+        request,
+        note,
+        form,
+        _("Notitie corrigeren"),
+        shown_heading=_("De nieuwe versie") if stale else "",
+        intro=_(
+            "De vorige tekst blijft bewaard in de versiegeschiedenis van de "
+            "notitie, met wie hem wanneer en waarom heeft gecorrigeerd."
+        ),
+        submit=_("Correctie opslaan"),
+    )
+
+
+def note_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a note (intrekken) instead of deleting it: it stays in the
+    timeline as withdrawn and its text in its versions."""
+    note = _note(request, pk)
+    require(request.user, Perm.CHANGE_CASE, note.case)
+    if note.is_withdrawn:
+        return _note_page(request, note, None, _("Notitie intrekken"))
+    form = NoteWithdrawForm(form_data(request), initial={"version": note.version})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.note_withdraw,
+            actor=request.user,
+            note=note,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    ):
+        messages.success(request, _("De notitie is ingetrokken."))
+        return redirect(note.case)
+    stale = refresh_version(form, note.version)
+    return _note_page(
+        request,
+        note,
+        form,
+        _("Notitie intrekken"),
+        shown_heading=_("De nieuwe versie") if stale else _("De notitie"),
+        intro=_(
+            "Een ingetrokken notitie blijft in de tijdlijn staan als ingetrokken, "
+            "zonder tekst. De tekst blijft bewaard in de versiegeschiedenis, "
+            "zichtbaar voor wie de inhoud van de zaak mag zien."
+        ),
+        intro_level="warning",
+        submit=_("Notitie intrekken"),
+    )
+
+
+@dataclass(frozen=True)
+class NoteVersion:
+    """One version of a note, as its history keeps it."""
+
+    number: int
+    at: datetime.datetime
+    by: User | None
+    what: str
+    reason: str
+    text: str
+    withdrawn: bool
+
+
+def note_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every version of a note, newest first: the text as it was, who changed
+    it, when and why — also the text of a withdrawn note, for those who see
+    the case's content (R2)."""
+    note = _note(request, pk)
+    records = list(
+        note.history.select_related("history_user").order_by("history_date", "pk")
+    )
+    versions = []
+    previous = None
+    for record in records:
+        if previous is None:
+            what = _("Geschreven")
+        elif record.withdrawn_at and not previous.withdrawn_at:
+            what = _("Ingetrokken")
+        elif record.text != previous.text:
+            what = _("Gecorrigeerd")
+        else:
+            what = _("Gewijzigd")
+        versions.append(
+            NoteVersion(
+                number=record.version,
+                at=record.history_date,
+                by=record.history_user,
+                what=what,
+                reason=reason_label(record.history_change_reason),
+                text=record.text,
+                withdrawn=record.withdrawn_at is not None,
+            )
+        )
+        previous = record
+    versions.reverse()
+    log_read(request, note)
+    return render(
+        request,
+        "cases/note_history.html",
+        {"case": note.case, "note": note, "versions": versions},
+    )
+
+
 def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a case to one of the statuses its current status allows."""
     case = _case_for_change(request, pk)
-    form = CaseStatusForm(form_data(request), case=case)
+    form = CaseStatusForm(
+        form_data(request), case=case, initial={"version": case.version}
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -276,10 +462,12 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             case=case,
             status=form.cleaned_data["status"],
+            expected_version=form.cleaned_data["version"],
         )
     ):
         messages.success(request, _("De status van de zaak is gewijzigd."))
         return redirect(case)
+    refresh_version(form, case.version)
     return render(
         request,
         "cases/form_page.html",
@@ -300,7 +488,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a case with its outcome; this ends the support in it (R6)."""
     case = _case_for_change(request, pk)
-    form = CloseCaseForm(form_data(request))
+    form = CloseCaseForm(form_data(request), initial={"version": case.version})
     if (
         request.method == "POST"
         and form.is_valid()
@@ -310,6 +498,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             case=case,
             outcome=form.cleaned_data["outcome"],
+            expected_version=form.cleaned_data["version"],
         )
     ):
         messages.success(
@@ -317,6 +506,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
             _("De zaak is afgesloten. De ondersteuning is beëindigd."),
         )
         return redirect(case)
+    refresh_version(form, case.version)
     return render(
         request,
         "cases/form_page.html",
@@ -634,6 +824,9 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("zaken/<int:pk>/", case_detail, name="case_detail"),
     path("zaken/<int:pk>/notities/", note_add, name="note_add"),
+    path("notities/<int:pk>/corrigeren/", note_correct, name="note_correct"),
+    path("notities/<int:pk>/intrekken/", note_withdraw, name="note_withdraw"),
+    path("notities/<int:pk>/versies/", note_history, name="note_history"),
     path("zaken/<int:pk>/status/", case_status, name="case_status"),
     path("zaken/<int:pk>/afsluiten/", case_close, name="case_close"),
     path("zaken/<int:pk>/gesprekken/nieuw/", meeting_plan, name="meeting_plan"),

@@ -30,12 +30,12 @@ from roles.policy import support_role_for_user
 from .. import services
 from ..access_log import log_read
 from ..filters_clients import ClientFilter
-from ..forms import call_service, form_data
+from ..forms import call_service, form_data, refresh_version
 from ..forms.clients import (
     CareEndForm,
     CareForm,
     CaseOpenForm,
-    ClientForm,
+    ClientEditForm,
     ClientRegisterForm,
     ConflictForm,
     FamilyCreateForm,
@@ -313,11 +313,14 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct the client's personal data."""
+    """Correct the client's personal data. A save from a form that someone
+    else's change made stale is refused; the user's input stays in the form,
+    next to the data as they are now."""
     client = _client_for_change(request, pk)
-    form = ClientForm(
+    form = ClientEditForm(
         form_data(request),
         initial={
+            "version": client.version,
             "first_name": client.first_name,
             "last_name": client.last_name,
             "date_of_birth": client.date_of_birth,
@@ -327,19 +330,19 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "institution": client.institution_id,
         },
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if call_service(
             form,
             services.client_update,
             actor=request.user,
             client=client,
-            **form.cleaned_data,
-        )
-    ):
-        messages.success(request, _("De persoonsgegevens zijn opgeslagen."))
-        return redirect(client)
+            expected_version=data.pop("version"),
+            **data,
+        ):
+            messages.success(request, _("De persoonsgegevens zijn opgeslagen."))
+            return redirect(client)
+    stale = refresh_version(form, client.version)
     return _client_form_page(
         request,
         client,
@@ -348,6 +351,8 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
         intro=_(
             "Deze gegevens zijn zichtbaar voor iedereen die de cliënt nu ondersteunt."
         ),
+        # Someone else saved first: what is saved now, beside the user's input.
+        current=client if stale else None,
     )
 
 

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Organisation
 from cases import services as case_services
-from cases.models import Client, Family
+from cases.models import Client, Family, SupportCase
 from roles import services as role_services
 from roles.models import Assignment, Consent, InformalSupporter
 from roles.policy import SupportRole
@@ -47,6 +47,9 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("complaint_postpone", "complaint_case", "", 200),
         # Without JavaScript an empty note comes back as a page with the error.
         ("note_add", "complaint_case", "", 200),
+        ("note_correct", "note", "", 200),
+        ("note_withdraw", "note", "", 200),
+        ("note_history", "note", "", 200),
         ("assignment_end", "informal_assignment", "", 200),
         ("case_detail", "closed_case", "", 200),
         ("case_print", "complaint_case", "", 200),
@@ -144,6 +147,19 @@ def tour_world(privacy_world: World) -> World:
         youths_spoken=4,
         themes=["rights", "safety"],
     ).pk
+    note = case_services.note_add(
+        actor=world.users["vp1"],
+        case=SupportCase.objects.get(pk=case),
+        text="Sem vertelde over de groep op dinsdag.",
+    )
+    case_services.note_correct(
+        actor=world.users["vp1"],
+        note=note,
+        text="Sem vertelde over de groep op woensdag.",
+        reason="Verkeerde dag genoemd.",
+        expected_version=note.version,
+    )
+    world.objects["note"] = note.pk
     return world
 
 

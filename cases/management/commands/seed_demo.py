@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from faker import Faker
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Municipality, Organisation, User
 from cases import services as cs
@@ -543,11 +544,18 @@ class _Seeder:
             ),
         )
         self._care(son_case.client, "gi", CareKind.CHILD_PROTECTION, 420)
-        cs.note_add(
+        note = cs.note_add(
             actor=vp1,
             case=mother_case,
             text="Moeder wil weten wat de ondertoezichtstelling betekent voor de "
             "omgang; uitleg gegeven over haar positie.",
+        )
+        cs.note_correct(
+            actor=vp1,
+            note=note,
+            text=f"{note.text} Folder over de OTS meegegeven.",
+            reason="Aangevuld: de folder was niet genoemd.",
+            expected_version=note.version,
         )
         cs.case_set_status(
             actor=vp2, case=father_case, status=SupportCase.Status.IN_PROGRESS
@@ -815,6 +823,15 @@ class _Seeder:
             consent_given_on=self.today,
         )
         cs.note_add(actor=co1, case=kees_case, text=SUPPORTER_NOTES[1])
+        wrong = cs.note_add(
+            actor=co1, case=kees_case, text="Teruggebeld over de logeeropvang."
+        )
+        cs.note_withdraw(
+            actor=co1,
+            note=wrong,
+            reason="Bij de verkeerde zaak vastgelegd.",
+            expected_version=wrong.version,
+        )
         self._application(kees, APPLICATIONS[4], Application.Decision.GRANTED)
 
         young_adult = self._register(
@@ -955,9 +972,10 @@ class _Seeder:
         out = _Households()
         while len(out.clients) < size:
             self._household(out, size - len(out.clients))
-        Family.objects.bulk_create(out.families, batch_size=BATCH)
-        Client.objects.bulk_create(out.clients, batch_size=BATCH)
-        FamilyMembership.objects.bulk_create(
+        _with_history(Family, out.families)
+        _with_history(Client, out.clients)
+        _with_history(
+            FamilyMembership,
             (
                 FamilyMembership(
                     family_id=out.families[f].pk,
@@ -966,7 +984,6 @@ class _Seeder:
                 )
                 for c, f, relation in out.members
             ),
-            batch_size=BATCH,
         )
         provider_of = self._bulk_care(out.clients)
         t = self._tick("bulk clients", t)
@@ -1009,7 +1026,7 @@ class _Seeder:
                     ended_on=ended,
                 )
             )
-        Care.objects.bulk_create(care, batch_size=BATCH)
+        _with_history(Care, care)
         return provider_of
 
     def _bulk_cases(
@@ -1072,7 +1089,7 @@ class _Seeder:
             case.reference = cs.case_reference(
                 case.kind, timezone.localtime(case.opened_at).year, pk
             )
-        SupportCase.objects.bulk_create(cases, batch_size=BATCH)
+        _with_history(SupportCase, cases)
         return cases
 
     def _bulk_history(self, cases: list[SupportCase]) -> list[Assignment]:
@@ -1162,9 +1179,9 @@ class _Seeder:
                     role, Assignment.EndReason.CASE_CLOSED, name,
                 )  # fmt: skip
         Assignment.objects.bulk_create(assignments, batch_size=BATCH)
-        Complaint.objects.bulk_create(complaints, batch_size=BATCH)
-        Note.objects.bulk_create(notes, batch_size=BATCH)
-        Meeting.objects.bulk_create([m for m, _a in meetings], batch_size=BATCH)
+        _with_history(Complaint, complaints)
+        _with_history(Note, notes)
+        _with_history(Meeting, [m for m, _a in meetings])
         attendances = []
         for meeting, assignment in meetings:
             # R5: a confidant attends only at the client's request.
@@ -1329,7 +1346,15 @@ class _Seeder:
                     else "",
                 )
             )
-        Application.objects.bulk_create(applications, batch_size=BATCH)
+        _with_history(Application, applications)
+
+
+def _with_history(model: type[Model], objs) -> None:
+    """``bulk_create`` and the first version of each row in its history, so
+    that a later change keeps the version before it."""
+    bulk_create_with_history(
+        list(objs), model, batch_size=BATCH, default_change_reason="seed_demo"
+    )
 
 
 def _reserve_pks(model: type[Model], count: int) -> list[int]:
