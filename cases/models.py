@@ -432,6 +432,9 @@ class CaseEvent(models.Model):
         ATTENDANCE_REFUSED = "attendance_refused", _("Aanwezigheid geweigerd")
         NOTE_ADDED = "note_added", _("Notitie toegevoegd")
         COMPLAINT_STAGE = "complaint_stage", _("Klachtfase gewijzigd")
+        EMERGENCY_OPENED = "emergency_opened", _("Noodtoegang geopend")
+        EMERGENCY_ENDED = "emergency_ended", _("Noodtoegang beëindigd")
+        EMERGENCY_REVIEWED = "emergency_reviewed", _("Noodtoegang beoordeeld")
 
     case = models.ForeignKey(
         SupportCase,
@@ -680,6 +683,7 @@ OBJECT_LABELS = {
     "search": _("zoekopdracht cliënten"),
     "access_log": _("toegangslog"),
     "access_history": _("inzageoverzicht van de cliënt"),
+    "emergency_list": _("overzicht noodtoegang"),
 }
 
 
