@@ -35,6 +35,7 @@ NAVIGATION = [
     ),
     ("application_list", _("Aanvragen"), {User.Role.DECISION_MAKER}),
     ("access_log", _("Toegangslog"), {User.Role.PRIVACY_OFFICER}),
+    ("privacy_emergency_list", _("Noodtoegang"), {User.Role.PRIVACY_OFFICER}),
 ]
 
 

@@ -8,6 +8,7 @@ from .views import (
     cases,
     clients,
     dashboard,
+    emergency,
     lists,
     meetings,
     privacy,
@@ -24,5 +25,6 @@ urlpatterns = [
     *applications.urlpatterns,
     *lists.urlpatterns,
     *privacy.urlpatterns,
+    *emergency.urlpatterns,
     *session.urlpatterns,
 ]

@@ -45,6 +45,7 @@ from ..models import (
     Note,
     SupportCase,
 )
+from .emergency import case_context as emergency_case_context
 
 # --- the timeline -------------------------------------------------------------------
 
@@ -207,6 +208,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not complaint.postponement_weeks,
             client_visible=has(request.user, Perm.VIEW_CLIENT, case.client),
         )
+    context.update(emergency_case_context(request.user, case, content))
     log_read(request, case)
     return render(request, "cases/case_detail.html", context)
 

@@ -26,6 +26,7 @@ from roles.policy import policy_for, support_role_for_user
 
 from .. import filters
 from ..models import Application, Meeting, SupportCase
+from .emergency import dashboard_context as emergency_dashboard_context
 
 #: How many of the newest open cases the dashboard shows.
 NEWEST_CASES = 5
@@ -49,6 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = _decision_maker(user)
     else:
         context = {"view": "other"}
+    context.update(emergency_dashboard_context(user))
     return render(request, "cases/dashboard.html", context)
 
 
