@@ -15,7 +15,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import Client, Family
+from cases.models import Client, Family, SupportCase
+from roles import services as role_services
 from roles.models import Assignment
 from roles.policy import SupportRole
 from tests.browser.helpers import LANGUAGES, UI
@@ -63,6 +64,15 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("case_detail", "complaint_case", "", 200),
         ("assignment_add", "complaint_case", "", 200),
         ("assignment_hand_over", "confidant_assignment", "", 200),
+        ("emergency_access_open", "complaint_case", "", 200),
+        # Under emergency access (R2): the banner, the content, ending it.
+        ("case_detail", "mother_case", "", 200),
+        ("emergency_access_end", "tl_emergency", "", 200),
+    ],
+    "vp2": [
+        # The emergency access to vp2's case is told on the dashboard and the case.
+        ("dashboard", None, "", 200),
+        ("case_detail", "mother_case", "", 200),
     ],
     "dm": [
         ("dashboard", None, "", 200),
@@ -75,6 +85,9 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("access_log", None, "", 200),
         ("access_log", None, "?action=read&date_from=2020-01-01", 200),
         ("client_access_history", "youth", "", 200),
+        ("privacy_emergency_list", None, "", 200),
+        ("privacy_emergency_list", None, "?status=unreviewed", 200),
+        ("privacy_emergency_review", "tl_emergency", "", 200),
     ],
 }
 
@@ -99,6 +112,11 @@ def tour_world(privacy_world: World) -> World:
     ).pk
     world.objects["confidant_assignment"] = Assignment.objects.get(
         case_id=case, user=world.users["vp1"]
+    ).pk
+    world.objects["tl_emergency"] = role_services.emergency_access_open(
+        by=world.users["tl"],
+        case=SupportCase.objects.get(pk=world.objects["mother_case"]),
+        reason="De vertrouwenspersoon is plotseling uitgevallen.",
     ).pk
     return world
 
