@@ -1,8 +1,10 @@
 """The access log (NEN 7513 style): the one place that writes it.
 
 Every page that shows a client's data declares what it showed with
-``log_read(request, obj)`` just before it renders; ``log_access`` writes the
-row. Views never create ``AccessLogEntry`` rows themselves.
+``log_read(request, obj)`` just before it renders; ``log_access`` logs what a
+request did and ``log_event`` what a service did without a request (opening
+emergency access). Both go through ``_write``, the one function that creates
+``AccessLogEntry`` rows; views never create them themselves.
 
 Each row is chained to the previous one by its hash. Writing a row takes the
 previous row's hash and inserts one row, in one transaction that serialises
@@ -71,7 +73,11 @@ PURPOSES: dict[str, str] = {
 }
 
 
-def _address(request: HttpRequest) -> str | None:
+#: The purpose recorded when a team lead reads under emergency access (R2).
+EMERGENCY_PURPOSE = "noodtoegang"
+
+
+def request_address(request: HttpRequest) -> str | None:
     """The request's address, normalised as the database returns it."""
     raw = request.META.get("REMOTE_ADDR") or ""
     try:
@@ -94,6 +100,48 @@ def _client_id(obj: Model | None) -> int | None:
     return None
 
 
+def _write(
+    *,
+    user: User,
+    action: str,
+    client: Client | None,
+    obj: Model | None,
+    purpose: str,
+    outcome: str,
+    on_behalf_of: str,
+    object_type: str,
+    object_id: str,
+    address: str | None,
+) -> AccessLogEntry:
+    """The one writer of access-log rows: chain to the previous row and insert."""
+    entry = AccessLogEntry(
+        action=action,
+        outcome=outcome,
+        user=user,
+        user_name=(user.get_full_name() or user.username)[:300],
+        user_role=user.role,
+        on_behalf_of=on_behalf_of,
+        purpose=purpose,
+        client_id=client.pk if client is not None else _client_id(obj),
+        object_type=object_type or (obj._meta.model_name if obj is not None else ""),
+        object_id=(object_id or (str(obj.pk) if obj is not None else ""))[:255],
+        address=address,
+    )
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+        previous = (
+            AccessLogEntry.objects.order_by("-pk")
+            .values_list("hash", flat=True)
+            .first()
+        )
+        entry.previous_hash = previous or AccessLogEntry.GENESIS
+        entry.hash = entry.compute_hash()
+        entry.save(force_insert=True)
+    return entry
+
+
 def log_access(
     *,
     request: HttpRequest,
@@ -112,38 +160,70 @@ def log_access(
     ``object_id`` default to ``obj``'s model name and primary key (a search
     passes ``object_type="search"`` and the query instead).
     """
-    user: User = request.user
     # At most one row per request: the first (a change) stands for the page.
     logged = getattr(request, "_naast_access_logged", None)
     if logged is not None:
         return logged
-    entry = AccessLogEntry(
+    entry = _write(
+        user=request.user,
         action=action,
-        outcome=outcome,
-        user=user,
-        user_name=(user.get_full_name() or user.username)[:300],
-        user_role=user.role,
-        on_behalf_of=on_behalf_of,
+        client=client,
+        obj=obj,
         purpose=purpose,
-        client_id=client.pk if client is not None else _client_id(obj),
-        object_type=object_type or (obj._meta.model_name if obj is not None else ""),
-        object_id=(object_id or (str(obj.pk) if obj is not None else ""))[:255],
-        address=_address(request),
+        outcome=outcome,
+        on_behalf_of=on_behalf_of,
+        object_type=object_type,
+        object_id=object_id,
+        address=request_address(request),
     )
-    with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-        previous = (
-            AccessLogEntry.objects.order_by("-pk")
-            .values_list("hash", flat=True)
-            .first()
-        )
-        entry.previous_hash = previous or AccessLogEntry.GENESIS
-        entry.hash = entry.compute_hash()
-        entry.save(force_insert=True)
     request._naast_access_logged = entry
     return entry
+
+
+def log_event(
+    *,
+    user: User,
+    action: str,
+    obj: Model | None = None,
+    client: Client | None = None,
+    purpose: str = "",
+    address: str | None = None,
+) -> AccessLogEntry:
+    """Append one row for what ``user`` did outside a view: a service that
+    grants access (emergency access, R2) logs it in its own transaction, so
+    the grant and its log row commit together or not at all. The view passes
+    the request's address (``request_address``) through the service. Within a
+    request by the same user it is that request's one row."""
+    entry = _write(
+        user=user,
+        action=action,
+        client=client,
+        obj=obj,
+        purpose=purpose,
+        outcome=AccessLogEntry.Outcome.SUCCESS,
+        on_behalf_of="",
+        object_type="",
+        object_id="",
+        address=address,
+    )
+    request = _current_request.get()
+    if request is not None and request.user == user:
+        request._naast_access_logged = entry
+    return entry
+
+
+def read_purpose(user: User, obj: Model | None, client: Client | None = None) -> str:
+    """The purpose of a read: the reader's role's, or "noodtoegang" when a
+    team lead reads what only emergency access shows them (R2): a client's
+    file, a meeting, or a case whose content is open to them. Costs one query
+    for a team lead reading a case, none otherwise."""
+    if user.role == User.Role.TEAM_LEAD and (obj is not None or client is not None):
+        # Imported late: roles depends on cases, not the other way round.
+        from roles.permissions import reads_under_emergency_access
+
+        if reads_under_emergency_access(user, obj if obj is not None else client):
+            return EMERGENCY_PURPOSE
+    return PURPOSES.get(user.role, "")
 
 
 def log_read(
@@ -155,13 +235,14 @@ def log_read(
     object_id: str = "",
 ) -> AccessLogEntry:
     """Log that the page about to be rendered shows ``obj`` (or a search, or
-    the log itself) to ``request.user``, with the purpose of their role."""
+    the log itself) to ``request.user``, with the purpose of their role
+    (``read_purpose``)."""
     return log_access(
         request=request,
         action=AccessLogEntry.Action.READ,
         client=client,
         obj=obj,
-        purpose=PURPOSES.get(request.user.role, ""),
+        purpose=read_purpose(request.user, obj, client),
         object_type=object_type,
         object_id=object_id,
     )

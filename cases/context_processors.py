@@ -36,6 +36,7 @@ NAVIGATION = [
     ("outreach_list", _("Outreach"), {User.Role.AKJ_CONFIDANT, User.Role.TEAM_LEAD}),
     ("application_list", _("Aanvragen"), {User.Role.DECISION_MAKER}),
     ("access_log", _("Toegangslog"), {User.Role.PRIVACY_OFFICER}),
+    ("privacy_emergency_list", _("Noodtoegang"), {User.Role.PRIVACY_OFFICER}),
 ]
 
 

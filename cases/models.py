@@ -473,6 +473,9 @@ class CaseEvent(models.Model):
         NOTE_CORRECTED = "note_corrected", _("Notitie gecorrigeerd")
         NOTE_WITHDRAWN = "note_withdrawn", _("Notitie ingetrokken")
         COMPLAINT_STAGE = "complaint_stage", _("Klachtfase gewijzigd")
+        EMERGENCY_OPENED = "emergency_opened", _("Noodtoegang geopend")
+        EMERGENCY_ENDED = "emergency_ended", _("Noodtoegang beëindigd")
+        EMERGENCY_REVIEWED = "emergency_reviewed", _("Noodtoegang beoordeeld")
 
     case = models.ForeignKey(
         SupportCase,
@@ -815,6 +818,7 @@ OBJECT_LABELS = {
     "avg_export": _("inzageverzoek van de cliënt (AVG)"),
     "avg_export_pdf": _("inzage-export van de cliënt (PDF)"),
     "avg_export_json": _("inzage-export van de cliënt (JSON)"),
+    "emergency_list": _("overzicht noodtoegang"),
 }
 
 

@@ -158,6 +158,10 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 
 ADMIN_URL = env("ADMIN_URL", default="admin/")
 
+# Emergency access (R2): how many hours a team lead may read one case's content
+# after opening it with a reason; it ends by itself at that moment.
+NAAST_EMERGENCY_ACCESS_HOURS = env.int("NAAST_EMERGENCY_ACCESS_HOURS", default=24)
+
 # Sessions end after 15 idle minutes; every request restarts the clock, and the
 # pages warn two minutes before with a button to extend (WCAG 2.2.1).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=15 * 60)

@@ -4,6 +4,8 @@ the object-permission tables that ``roles.permissions`` derives from assignments
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -373,3 +375,127 @@ class SharedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_item_display()} → {self.informal_supporter}"
+
+
+class EmergencyAccessQuerySet(models.QuerySet):
+    def running(self, now: datetime.datetime | None = None) -> EmergencyAccessQuerySet:
+        """Emergency accesses that give access at ``now``: not ended and not
+        expired. Expiry is a moment, not a job: at ``expires_at`` this filter
+        stops matching."""
+        return self.filter(ended_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def visible_to(self, user) -> EmergencyAccessQuerySet:
+        """The emergency accesses a user may know of (``roles.permissions``)."""
+        from .permissions import emergency_access_visibility
+
+        return self.filter(emergency_access_visibility(user))
+
+
+class EmergencyAccess(models.Model):
+    """A team lead's time-limited, read-only access to one case's content with
+    a stated reason ("break the glass", R2).
+
+    It is logged in the access log, shown to the case's supporter and reviewed
+    by the privacy officer. It gives nothing by itself: ``roles.permissions``
+    reads the running rows (not ended, not expired) when it decides what a team
+    lead sees, so the access ends exactly at ``expires_at`` without a job.
+    ``ended_at`` is set when the team lead ends it early, or, for a grant that
+    simply expired, to ``expires_at`` when the same team lead opens the same
+    case again.
+    """
+
+    case = models.ForeignKey(
+        SupportCase,
+        verbose_name=_("zaak"),
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+    )
+    granted_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("teamleider"),
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+    )
+    reason = models.TextField(_("reden"))
+    started_at = models.DateTimeField(_("gestart op"), default=timezone.now)
+    expires_at = models.DateTimeField(_("loopt af op"))
+    ended_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beoordeeld door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
+    review_note = models.TextField(_("beoordeling"), blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("noodtoegang")
+        verbose_name_plural = _("noodtoegangen")
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["granted_to", "case"],
+                name="emergency_open_user_idx",
+                condition=Q(ended_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("started_at")),
+                name="emergency_expires_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True)
+                | Q(ended_at__gte=models.F("started_at")),
+                name="emergency_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="emergency_has_reason",
+            ),
+            # A review records who, when and what, or nothing at all.
+            models.CheckConstraint(
+                condition=Q(
+                    reviewed_by__isnull=True, reviewed_at__isnull=True, review_note=""
+                )
+                | (
+                    Q(reviewed_by__isnull=False, reviewed_at__isnull=False)
+                    & ~Q(review_note="")
+                ),
+                name="emergency_review_complete",
+            ),
+            # One open emergency access per case and team lead. "Open" is
+            # ended_at IS NULL: an expired grant is closed (ended_at =
+            # expires_at) before the next one starts.
+            models.UniqueConstraint(
+                fields=["case", "granted_to"],
+                condition=Q(ended_at__isnull=True),
+                name="emergency_one_open_per_case_user",
+                violation_error_message=_("U heeft al noodtoegang tot deze zaak."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.granted_to} – {self.case.reference}"
+
+    def is_running(self, now: datetime.datetime | None = None) -> bool:
+        """Whether this access gives access at ``now``."""
+        return self.ended_at is None and self.expires_at > (now or timezone.now())
+
+    @property
+    def running(self) -> bool:
+        return self.is_running()
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        """When the access ended or ends: early, or at its expiry."""
+        return min(self.ended_at, self.expires_at) if self.ended_at else self.expires_at
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None

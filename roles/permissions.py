@@ -24,6 +24,16 @@ ended otherwise       nothing (handover, support ended, R2)  nothing
 
 A team lead sees the metadata of their organisation's cases (never content,
 never clients); a decision-maker sees the applications of their municipality.
+
+Emergency access (R2, "break the glass") is the one exception for a team lead:
+while an ``EmergencyAccess`` of theirs runs (not ended, ``expires_at`` in the
+future), they may read that case's content (notes, meetings, events) and, while
+the case is open, its client's file — read only, nothing to change. No
+permission rows are written for it: the filters below read the running rows at
+query time, so the access ends exactly at ``expires_at`` without a job, and
+only a team lead's filters get the extra condition (a caseworker's queries are
+unchanged). A closed case can be opened too: its content stays readable, as it
+does for its confidant (R6), but not the client's file.
 """
 
 from __future__ import annotations
@@ -34,14 +44,19 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Permission
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from guardian.core import ObjectPermissionChecker
 
 from accounts.models import User
 from cases.access_log import permission_denied
-from cases.models import Application, Client, SupportCase
+from cases.models import Application, Client, Meeting, Note, SupportCase
 
-from .models import Assignment, CaseUserObjectPermission, ClientUserObjectPermission
+from .models import (
+    Assignment,
+    CaseUserObjectPermission,
+    ClientUserObjectPermission,
+    EmergencyAccess,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -68,6 +83,9 @@ class Perm(StrEnum):
     CHANGE_CASE = "change_case"
     ASSIGN_SUPPORT = "assign_support"
     DECIDE_APPLICATION = "decide_application"
+    OPEN_EMERGENCY_ACCESS = "open_emergency_access"
+    END_EMERGENCY_ACCESS = "end_emergency_access"
+    REVIEW_EMERGENCY_ACCESS = "review_emergency_access"
 
 
 # --- visibility (question 1) -----------------------------------------------------
@@ -94,9 +112,24 @@ def case_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
     return Q(pk__in=[])
 
 
+def _is_team_lead(user: User | AnonymousUser) -> bool:
+    return _is_user(user) and user.role == User.Role.TEAM_LEAD
+
+
+def _running_emergency(user: User) -> QuerySet[EmergencyAccess]:
+    """The team lead's emergency accesses that give access now, on cases of
+    their own organisation."""
+    return EmergencyAccess.objects.running().filter(
+        granted_to=user, case__organisation_id=user.organisation_id
+    )
+
+
 def case_content_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
     """The cases whose notes and meetings a user may read: only the supporter's
-    own (R2). A team lead sees no content."""
+    own (R2). A team lead sees no content, except of a case under their running
+    emergency access."""
+    if _is_team_lead(user):
+        return Q(**{f"{prefix}pk__in": _running_emergency(user).values("case_id")})
     if not _is_user(user) or not user.is_caseworker:
         return Q(pk__in=[])
     return Q(
@@ -108,7 +141,14 @@ def case_content_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
 
 
 def client_visibility(user: User | AnonymousUser) -> Q:
-    """The clients a caseworker supports now (R2, R6)."""
+    """The clients a caseworker supports now (R2, R6); for a team lead, the
+    client of an open case under their running emergency access."""
+    if _is_team_lead(user):
+        return Q(
+            pk__in=_running_emergency(user)
+            .exclude(case__status=SupportCase.Status.CLOSED)
+            .values("case__client_id")
+        )
     if not _is_user(user) or not user.is_caseworker:
         return Q(pk__in=[])
     return Q(user_perms__user=user, user_perms__permission__codename=VIEW_CLIENT)
@@ -126,6 +166,38 @@ def application_visibility(user: User | AnonymousUser) -> Q:
     return Q(municipality_id=user.organisation.municipality_id)
 
 
+def emergency_access_visibility(user: User | AnonymousUser) -> Q:
+    """Who knows of an emergency access: the privacy officer (all of them, to
+    review), the team lead who holds it, and whoever reads the case's content
+    (its supporter is told, R2)."""
+    if not _is_user(user):
+        return Q(pk__in=[])
+    if user.is_privacy_officer:
+        return Q()
+    if user.role == User.Role.TEAM_LEAD:
+        return Q(granted_to=user)
+    if user.is_caseworker:
+        return Q(
+            case__in=SupportCase.objects.filter(case_content_visibility(user)).values(
+                "pk"
+            )
+        )
+    return Q(pk__in=[])
+
+
+def reads_under_emergency_access(user: User, obj: Model) -> bool:
+    """Whether showing ``obj`` to ``user`` is a read under emergency access
+    (logged with its own purpose). A team lead sees a client's file and a
+    meeting or note only that way; a case's content only while it runs."""
+    if not _is_team_lead(user):
+        return False
+    if isinstance(obj, Client | Meeting | Note):
+        return True
+    if isinstance(obj, SupportCase):
+        return _running_emergency(user).filter(case_id=obj.pk).exists()
+    return False
+
+
 # --- actions (question 2) ---------------------------------------------------------
 
 _OBJECT_PERMS: dict[Perm, tuple[type[Model], str]] = {
@@ -140,6 +212,20 @@ def has(user: User | AnonymousUser, perm: Perm, obj: Model) -> bool:
     """Whether ``user`` may do ``perm`` to ``obj`` (one object; not for loops)."""
     if not _is_user(user):
         return False
+    if _is_team_lead(user) and perm is Perm.VIEW_CASE_CONTENT:
+        # R2: a team lead reads content only under running emergency access.
+        return (
+            isinstance(obj, SupportCase)
+            and _running_emergency(user).filter(case_id=obj.pk).exists()
+        )
+    if _is_team_lead(user) and perm is Perm.VIEW_CLIENT:
+        return (
+            isinstance(obj, Client)
+            and _running_emergency(user)
+            .filter(case__client_id=obj.pk)
+            .exclude(case__status=SupportCase.Status.CLOSED)
+            .exists()
+        )
     if perm in _OBJECT_PERMS:
         model, codename = _OBJECT_PERMS[perm]
         if not isinstance(obj, model):
@@ -161,6 +247,18 @@ def has(user: User | AnonymousUser, perm: Perm, obj: Model) -> bool:
             isinstance(obj, Application)
             and Application.objects.visible_to(user).filter(pk=obj.pk).exists()
         )
+    if perm is Perm.OPEN_EMERGENCY_ACCESS:
+        # R2: only a team lead of the case's own organisation breaks the glass.
+        return (
+            isinstance(obj, SupportCase)
+            and user.role == User.Role.TEAM_LEAD
+            and user.organisation_id is not None
+            and user.organisation_id == obj.organisation_id
+        )
+    if perm is Perm.END_EMERGENCY_ACCESS:
+        return isinstance(obj, EmergencyAccess) and obj.granted_to_id == user.pk
+    if perm is Perm.REVIEW_EMERGENCY_ACCESS:
+        return isinstance(obj, EmergencyAccess) and user.is_privacy_officer
     raise ValueError(perm)  # pragma: no cover - every Perm is handled above
 
 

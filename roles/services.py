@@ -1,5 +1,6 @@
-"""Support assignments, attendance, refusals and consent: the rules R1, R4, R5,
-R6, R9, R11 and R12, and the only place where object permissions change.
+"""Support assignments, attendance, refusals, consent and emergency access: the
+rules R1, R2, R4, R5, R6, R9, R11 and R12, and the only place where object
+permissions change.
 
 Each service checks the actor's permission (403), then the rule
 (``ValidationError`` with a Dutch message, nothing changed), writes, keeps the
@@ -10,15 +11,20 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases.access_log import EMERGENCY_PURPOSE, log_event
 from cases.errors import field_error
 from cases.history import event_record
 from cases.models import (
+    AccessLogEntry,
     Application,
     CaseEvent,
     Client,
@@ -27,7 +33,14 @@ from cases.models import (
     SupportCase,
 )
 
-from .models import Assignment, Attendance, Consent, InformalSupporter, SharedItem
+from .models import (
+    Assignment,
+    Attendance,
+    Consent,
+    EmergencyAccess,
+    InformalSupporter,
+    SharedItem,
+)
 from .permissions import Perm, require, sync_case_permissions
 from .policy import RefusalGround, SupportRole, policy_for
 
@@ -847,3 +860,144 @@ def document_share(*, by: User, consent: Consent) -> SharedItem:
     shared.full_clean()
     shared.save()
     return shared
+
+
+# --- emergency access ("break the glass", R2) ----------------------------------------------
+
+#: A reason shorter than this says nothing a reviewer can weigh.
+EMERGENCY_REASON_MIN_LENGTH = 20
+
+
+def _when(moment: datetime.datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+@transaction.atomic
+def emergency_access_open(
+    *, by: User, case: SupportCase, reason: str, address: str | None = None
+) -> EmergencyAccess:
+    """Open one case's content to its organisation's team lead for
+    ``NAAST_EMERGENCY_ACCESS_HOURS`` hours, read only, with a stated reason (R2).
+
+    Only a team lead of the case's organisation (403 for anyone else). The
+    reason is required and must say something (at least
+    ``EMERGENCY_REASON_MIN_LENGTH`` characters). A closed case may be opened: its
+    content stays readable, as for its confidant (R6), its client's file does
+    not. Refused while the same team lead's access to the case still runs.
+    The grant is written to the access log (action ``emergency``, with
+    ``address``) and to the case history, which its supporter reads, in the
+    same transaction.
+    """
+    require(by, Perm.OPEN_EMERGENCY_ACCESS, case)
+    case = SupportCase.objects.select_for_update().get(pk=case.pk)
+    reason = reason.strip()
+    if len(reason) < EMERGENCY_REASON_MIN_LENGTH:
+        raise field_error(
+            "reason",
+            _(
+                "Geef de reden van de noodtoegang, in ten minste %(min)d tekens: "
+                "de vertrouwenspersoon en de privacyfunctionaris lezen die."
+            )
+            % {"min": EMERGENCY_REASON_MIN_LENGTH},
+            "emergency_reason",
+        )
+    now = timezone.now()
+    mine = EmergencyAccess.objects.filter(
+        case=case, granted_to=by, ended_at__isnull=True
+    )
+    # A grant that ran out ended at its expiry; record that, so that at most
+    # one grant per case and team lead is open (the partial unique constraint).
+    mine.filter(expires_at__lte=now).update(ended_at=F("expires_at"))
+    running = mine.first()
+    if running is not None:
+        raise ValidationError(
+            _("U heeft al noodtoegang tot deze zaak, tot %(until)s.")
+            % {"until": _when(running.expires_at)},
+            code="emergency_running",
+        )
+    access = EmergencyAccess(
+        case=case,
+        granted_to=by,
+        reason=reason,
+        started_at=now,
+        expires_at=now
+        + datetime.timedelta(hours=settings.NAAST_EMERGENCY_ACCESS_HOURS),
+    )
+    access.full_clean()
+    access.save()
+    log_event(
+        user=by,
+        action=AccessLogEntry.Action.EMERGENCY,
+        obj=case,
+        purpose=EMERGENCY_PURPOSE,
+        address=address,
+    )
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.EMERGENCY_OPENED,
+        actor=by,
+        detail=_("%(user)s, tot %(until)s. Reden: %(reason)s")
+        % {"user": by, "until": _when(access.expires_at), "reason": reason},
+    )
+    return access
+
+
+@transaction.atomic
+def emergency_access_end(*, by: User, access: EmergencyAccess) -> EmergencyAccess:
+    """The team lead ends their emergency access before it runs out (R2); from
+    that moment they see the case's content no more."""
+    require(by, Perm.END_EMERGENCY_ACCESS, access)
+    access = (
+        EmergencyAccess.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=access.pk)
+    )
+    if not access.is_running():
+        raise ValidationError(
+            _("Deze noodtoegang is al afgelopen."), code="emergency_ended"
+        )
+    access.ended_at = timezone.now()
+    access.full_clean()
+    access.save(update_fields=["ended_at"])
+    event_record(
+        case=access.case,
+        kind=CaseEvent.Kind.EMERGENCY_ENDED,
+        actor=by,
+        detail=str(by),
+    )
+    return access
+
+
+@transaction.atomic
+def emergency_access_review(
+    *, by: User, access: EmergencyAccess, note: str
+) -> EmergencyAccess:
+    """The privacy officer records their review of an emergency access (R2):
+    who, when and their judgement; once."""
+    require(by, Perm.REVIEW_EMERGENCY_ACCESS, access)
+    access = (
+        EmergencyAccess.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=access.pk)
+    )
+    if access.is_reviewed:
+        raise ValidationError(
+            _("Deze noodtoegang is al beoordeeld."), code="emergency_reviewed"
+        )
+    note = note.strip()
+    if not note:
+        raise field_error(
+            "note", _("Schrijf uw beoordeling op."), "emergency_review_note"
+        )
+    access.reviewed_by = by
+    access.reviewed_at = timezone.now()
+    access.review_note = note
+    access.full_clean()
+    access.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    event_record(
+        case=access.case,
+        kind=CaseEvent.Kind.EMERGENCY_REVIEWED,
+        actor=by,
+        detail=note,
+    )
+    return access

@@ -3,8 +3,9 @@ docstrings name it. A refused action must leave the database unchanged (the
 ``refused`` fixture compares a snapshot of every row before and after) and say
 why in Dutch; with the English catalogue compiled, in English under ``en``.
 
-Not tested because not (yet) implemented: R2's logged handover and emergency
-access, R3's complaint deadlines, R7's outreach visits.
+R2's logged handover and emergency access are tested in
+``test_emergency_access.py``. Not tested because not (yet) implemented: R3's
+complaint deadlines, R7's outreach visits.
 """
 
 from __future__ import annotations

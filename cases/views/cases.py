@@ -48,6 +48,7 @@ from ..models import (
     Note,
     SupportCase,
 )
+from .emergency import case_context as emergency_case_context
 
 # --- the timeline -------------------------------------------------------------------
 
@@ -238,6 +239,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             in (Complaint.Stage.SUBMITTED, Complaint.Stage.HANDLING),
             client_visible=has(request.user, Perm.VIEW_CLIENT, case.client),
         )
+    context.update(emergency_case_context(request.user, case, content))
     log_read(request, case)
     return render(request, "cases/case_detail.html", context)
 

@@ -27,6 +27,7 @@ from roles.policy import policy_for, support_role_for_user
 from .. import filters
 from ..access_log import log_read
 from ..models import Application, Meeting, SupportCase
+from .emergency import dashboard_context as emergency_dashboard_context
 
 #: How many of the newest open cases the dashboard shows.
 NEWEST_CASES = 5
@@ -52,6 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = _decision_maker(user)
     else:
         context = {"view": "other"}
+    context.update(emergency_dashboard_context(user))
     if any(context.get(key) for key in CLIENT_ROWS):
         # One access-log row for the clients the dashboard names.
         log_read(request, object_type="dashboard")

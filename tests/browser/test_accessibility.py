@@ -85,6 +85,15 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("assignment_hand_over", "confidant_assignment", "", 200),
         ("outreach_list", None, "", 200),
         ("outreach_detail", "visit", "", 200),
+        ("emergency_access_open", "complaint_case", "", 200),
+        # Under emergency access (R2): the banner, the content, ending it.
+        ("case_detail", "mother_case", "", 200),
+        ("emergency_access_end", "tl_emergency", "", 200),
+    ],
+    "vp2": [
+        # The emergency access to vp2's case is told on the dashboard and the case.
+        ("dashboard", None, "", 200),
+        ("case_detail", "mother_case", "", 200),
     ],
     "dm": [
         ("dashboard", None, "", 200),
@@ -98,6 +107,9 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("access_log", None, "?action=read&date_from=2020-01-01", 200),
         ("client_access_history", "youth", "", 200),
         ("privacy_client_export", "youth", "", 200),
+        ("privacy_emergency_list", None, "", 200),
+        ("privacy_emergency_list", None, "?status=unreviewed", 200),
+        ("privacy_emergency_review", "tl_emergency", "", 200),
     ],
 }
 
@@ -160,6 +172,11 @@ def tour_world(privacy_world: World) -> World:
         expected_version=note.version,
     )
     world.objects["note"] = note.pk
+    world.objects["tl_emergency"] = role_services.emergency_access_open(
+        by=world.users["tl"],
+        case=SupportCase.objects.get(pk=world.objects["mother_case"]),
+        reason="De vertrouwenspersoon is plotseling uitgevallen.",
+    ).pk
     return world
 
 

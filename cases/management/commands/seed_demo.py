@@ -508,6 +508,7 @@ class _Seeder:
         self._scenario_care_questions()
         self._scenario_handover()
         self._scenario_outreach()
+        self._scenario_emergency_access()
         return Client.objects.count() - before
 
     def _scenario_family(self) -> None:
@@ -868,6 +869,29 @@ class _Seeder:
             actor=vp1,
             case=handover,
             text="Zaak overgenomen van een collega; kennismaking met Mila gepland.",
+        )
+
+    def _scenario_emergency_access(self) -> None:
+        """R2: the team lead opened a case's content with a reason while its
+        confidant was unreachable, ended it, and the privacy officer reviewed it."""
+        vp1 = self.confidants[0]
+        case = (
+            SupportCase.objects.filter(
+                assignments__user=vp1, assignments__ended_at=None
+            )
+            .order_by("pk")
+            .first()
+        )
+        access = rs.emergency_access_open(
+            by=self.team_lead,
+            case=case,
+            reason="De cliënt belde in paniek en de vertrouwenspersoon is op vakantie.",
+        )
+        rs.emergency_access_end(by=self.team_lead, access=access)
+        rs.emergency_access_review(
+            by=User.objects.get(username=PRIVACY_OFFICER_USERNAME),
+            access=access,
+            note="Gerechtvaardigd; besproken met de teamleider.",
         )
 
     def _application(
