@@ -104,6 +104,7 @@ def client_register(
     at_clients_request: bool = True,
     subject: str = "",
     provider: Organisation | None = None,
+    theme: str = "",
 ) -> SupportCase:
     """Register a client together with the case they came with.
 
@@ -141,6 +142,7 @@ def client_register(
         title=case_title,
         subject=subject,
         provider=provider,
+        theme=theme,
         at_clients_request=at_clients_request,
     )
 
@@ -413,6 +415,7 @@ def case_open(
     title: str,
     subject: str = "",
     provider: Organisation | None = None,
+    theme: str = "",
     at_clients_request: bool = True,
 ) -> SupportCase:
     """Open a new case for a client the caseworker already supports."""
@@ -424,6 +427,7 @@ def case_open(
         title=title,
         subject=subject,
         provider=provider,
+        theme=theme,
         at_clients_request=at_clients_request,
     )
 
@@ -436,6 +440,7 @@ def _case_open(
     title: str,
     subject: str = "",
     provider: Organisation | None = None,
+    theme: str = "",
     at_clients_request: bool = True,
 ) -> SupportCase:
     role = support_role_for_user(actor)
@@ -449,6 +454,7 @@ def _case_open(
         kind=kind,
         subject=subject,
         provider=provider,
+        theme=theme,
         title=title,
         opened_at=now,
         opened_by=actor,
