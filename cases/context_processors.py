@@ -35,6 +35,11 @@ NAVIGATION = [
     ),
     ("application_list", _("Aanvragen"), {User.Role.DECISION_MAKER}),
     ("access_log", _("Toegangslog"), {User.Role.PRIVACY_OFFICER}),
+    (
+        "report_municipal_index",
+        _("Rapportage"),
+        {User.Role.TEAM_LEAD, User.Role.CONTRACT_MANAGER},
+    ),
 ]
 
 

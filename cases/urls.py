@@ -11,6 +11,7 @@ from .views import (
     lists,
     meetings,
     privacy,
+    reports,
     session,
 )
 
@@ -24,5 +25,6 @@ urlpatterns = [
     *applications.urlpatterns,
     *lists.urlpatterns,
     *privacy.urlpatterns,
+    *reports.urlpatterns,
     *session.urlpatterns,
 ]
