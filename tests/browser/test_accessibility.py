@@ -63,6 +63,8 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("case_detail", "complaint_case", "", 200),
         ("assignment_add", "complaint_case", "", 200),
         ("assignment_hand_over", "confidant_assignment", "", 200),
+        ("report_municipal_index", None, "", 200),
+        ("report_municipal", "other_municipality", "?year=2025", 200),
     ],
     "dm": [
         ("dashboard", None, "", 200),
@@ -76,14 +78,24 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("access_log", None, "?action=read&date_from=2020-01-01", 200),
         ("client_access_history", "youth", "", 200),
     ],
+    "cm": [
+        ("dashboard", None, "", 200),
+        ("report_municipal", "municipality", "", 200),
+        ("report_municipal", "municipality", "?start=2025-05-01&end=2025-04-01", 200),
+    ],
 }
 
 #: URL names that are no page of their own.
-NOT_PAGES = {"logout", "session_extend"}
+NOT_PAGES = {
+    "logout",
+    "session_extend",
+    "report_municipal_csv",
+    "report_municipal_pdf",
+}
 
 
 @pytest.fixture
-def tour_world(privacy_world: World) -> World:
+def tour_world(privacy_world: World, report_world: World) -> World:
     """The access-matrix world (with its privacy officer) and the objects the
     tour needs besides."""
     world = privacy_world
