@@ -91,6 +91,12 @@ def _municipalities(request: HttpRequest):
 
 def _report(request: HttpRequest, pk: int) -> tuple[Report | None, PeriodForm]:
     municipality = get_object_or_404(reportable_municipalities(request.user), pk=pk)
+    return _report_of(request, municipality)
+
+
+def _report_of(
+    request: HttpRequest, municipality: Municipality
+) -> tuple[Report | None, PeriodForm]:
     form = PeriodForm(request.GET or {"year": timezone.localdate().year})
     if not form.is_valid():
         return None, form
@@ -127,7 +133,11 @@ def report_municipal_index(request: HttpRequest) -> HttpResponse:
 def report_municipal(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as a page: key figures, and per table a chart with the same
     numbers as a table beside it."""
-    report, form = _report(request, pk)
+    # One query for both: may the user read it, and may they choose another.
+    municipalities = {m.pk: m for m in reportable_municipalities(request.user)}
+    if pk not in municipalities:
+        raise Http404("not a municipality this user reports on")
+    report, form = _report_of(request, municipalities[pk])
     query = request.GET.urlencode()
     return render(
         request,
@@ -138,7 +148,7 @@ def report_municipal(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "municipality_pk": pk,
             "query": query,
-            "several": len(reportable_municipalities(request.user)) > 1,
+            "several": len(municipalities) > 1,
         },
     )
 
