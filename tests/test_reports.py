@@ -274,6 +274,8 @@ def test_csv_contains_no_suppressed_value(client, contract_manager):
     assert by_label["Totaal"] == "25"
     outcome = {row[1]: row[2] for row in rows if len(row) == 3 and row[0] == "Uitkomst"}
     assert outcome["Niet opgelost"] == SMALL_TEXT
+    figures = {row[1]: row[2] for row in rows if len(row) == 3}
+    assert figures["Mediane doorlooptijd (afgesloten zaken)"] == "11 dagen"
     # The only numbers in the rows of the kind table are the shown ones.
     kind_numbers = {
         v for row in rows if row[0] == "Soort zaak" for v in _numbers(row[2])
@@ -375,3 +377,33 @@ def test_theme_can_be_chosen_when_opening_a_case(db):
     form = CaseOpenForm(user=user)
     values = [value for value, _label in form.fields["theme"].choices]
     assert values == ["", *SupportCase.Theme.values]
+
+
+def test_team_lead_reads_where_their_organisations_clients_live(client, fixture_2025):
+    """A team lead reads the reports of the municipalities where clients of
+    their organisation's cases live; a team lead of an organisation without
+    cases there reads none (404, also for the choice page)."""
+    akj = Organisation.objects.get(kind=Organisation.Kind.AKJ)
+    lead = User.objects.create_user("tl", role=User.Role.TEAM_LEAD, organisation=akj)
+    assert set(reportable_municipalities(lead).values_list("cbs_code", flat=True)) == {
+        "GM0344",
+        "GM0193",
+    }
+    other = User.objects.create_user(
+        "tl2",
+        role=User.Role.TEAM_LEAD,
+        organisation=OrganisationFactory(client_support=True),
+    )
+    client.force_login(other)
+    assert client.get(reverse("report_municipal_index")).status_code == 404
+    url = reverse("report_municipal", args=[fixture_2025.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(lead)
+    response = client.get(reverse("report_municipal_index"))
+    assert response.status_code == 200
+    response = client.get(
+        reverse("report_municipal_index"),
+        {"municipality": fixture_2025.pk, "year": 2025},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?start=2025-01-01&end=2025-12-31"

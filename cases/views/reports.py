@@ -180,14 +180,21 @@ def report_municipal_csv(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for cell in (report.clients, report.cases, report.closed):
         writer.writerow([_t("Kerncijfers"), cell.label, cell.display])
-    writer.writerow([_t("Kerncijfers"), _t("Mediane doorlooptijd"), ""])
-    writer.writerow([_t("Kerncijfers"), report.median_display, ""])
+    writer.writerow(
+        [
+            _t("Kerncijfers"),
+            _t("Mediane doorlooptijd (afgesloten zaken)"),
+            report.median_display,
+        ]
+    )
     for table in report.tables:
         for cell in table.cells:
             writer.writerow([table.title, cell.label, cell.display])
         writer.writerow([table.title, table.total.label, table.total.display])
     if report.outreach is None:
-        writer.writerow([_t("Outreach"), _t("niet beschikbaar"), ""])
+        writer.writerow(
+            [_t("Outreach"), _t("Outreachbezoeken"), _t("niet beschikbaar")]
+        )
     else:
         for cell in (report.outreach.visits, report.outreach.youths_spoken):
             writer.writerow([_t("Outreach"), cell.label, cell.display])
