@@ -19,6 +19,9 @@ Small cells (DOMAIN: "counts only, small counts suppressed")
     smallest other cell is suppressed as well (complementary suppression,
     shown as "afgeschermd"). The tables are one-dimensional splits of the same
     population, so no cell of one table can be derived from another table.
+    For the same reason the number of closed cases is not shown on its own:
+    with the total it would give away the "not yet closed" row of the
+    outcome table.
     ``suppress`` is the one pure function that decides this; the ``Report``
     holds only the numbers that may be shown, so a suppressed number never
     reaches a template, the CSV or the PDF.
@@ -181,7 +184,6 @@ class Report:
     end: datetime.date
     clients: Cell
     cases: Cell
-    closed: Cell
     median_days: float | None  # None when fewer than SMALL cases were closed
     tables: tuple[Table, ...]
     outreach: Outreach | None  # None where outreach visits are not recorded
@@ -360,7 +362,6 @@ def municipal_report(
         end=end,
         clients=_cell(_("Cliënten"), counts["clients"]),
         cases=_cell(_("Zaken"), counts["cases"]),
-        closed=_cell(_("Afgesloten zaken"), closed),
         median_days=_median_days(cases, closed) if closed >= SMALL else None,
         tables=tuple(tables),
         outreach=_outreach_counts(municipality, start, end),

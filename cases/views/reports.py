@@ -154,7 +154,7 @@ def report_municipal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _figures(report: Report | None) -> list:
-    return [] if report is None else [report.clients, report.cases, report.closed]
+    return [] if report is None else [report.clients, report.cases]
 
 
 def _require(report: Report | None) -> Report:
@@ -178,7 +178,7 @@ def report_municipal_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer.writerow(
         [_t("Periode"), f"{report.start.isoformat()} – {report.end.isoformat()}", ""]
     )
-    for cell in (report.clients, report.cases, report.closed):
+    for cell in (report.clients, report.cases):
         writer.writerow([_t("Kerncijfers"), cell.label, cell.display])
     writer.writerow(
         [
