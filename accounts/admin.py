@@ -79,8 +79,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "municipality", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = ("name", "kind", "provider_kind", "municipality", "is_active")
+    list_filter = ("kind", "provider_kind", "is_active")
     search_fields = ("name",)
     list_select_related = ("municipality",)
     autocomplete_fields = ("municipality",)

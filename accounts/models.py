@@ -45,6 +45,16 @@ class Organisation(models.Model):
         MUNICIPALITY = "municipality", _("Gemeente")
         CARE_PROVIDER = "care_provider", _("Jeugdhulpaanbieder")
 
+    class ProviderKind(models.TextChoices):
+        """What kind of care provider; the municipal report counts per kind."""
+
+        AMBULANT = "ambulant", _("Jeugdhulp zonder verblijf")
+        RESIDENTIAL = "residential", _("Jeugdhulp met verblijf")
+        CERTIFIED = "certified", _("Gecertificeerde instelling")
+        MENTAL_HEALTH = "mental_health", _("Jeugd-ggz")
+        FOSTER_CARE = "foster_care", _("Pleegzorg")
+        OTHER = "other", _("Overige aanbieder")
+
     name = models.CharField(_("naam"), max_length=200)
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
     municipality = models.ForeignKey(
@@ -55,6 +65,13 @@ class Organisation(models.Model):
         blank=True,
         related_name="organisations",
         help_text=_("Voor een gemeentelijke organisatie: de gemeente zelf."),
+    )
+    provider_kind = models.CharField(
+        _("soort aanbieder"),
+        max_length=20,
+        choices=ProviderKind.choices,
+        blank=True,
+        help_text=_("Voor een jeugdhulpaanbieder: wat voor aanbieder het is."),
     )
     is_active = models.BooleanField(_("actief"), default=True)
 
@@ -91,6 +108,7 @@ class User(AbstractUser):
         DECISION_MAKER = "decision_maker", _("Beslisser (gemeente)")
         FUNCTIONAL_ADMIN = "functional_admin", _("Functioneel beheerder")
         PRIVACY_OFFICER = "privacy_officer", _("Privacyfunctionaris")
+        CONTRACT_MANAGER = "contract_manager", _("Contractmanager gemeente")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -123,6 +141,11 @@ class User(AbstractUser):
     @property
     def is_caseworker(self) -> bool:
         return self.role in (self.Role.AKJ_CONFIDANT, self.Role.CLIENT_SUPPORTER)
+
+    @property
+    def is_contract_manager(self) -> bool:
+        """Reads the anonymous report of their own municipality only."""
+        return self.is_active and self.role == self.Role.CONTRACT_MANAGER
 
     @property
     def is_privacy_officer(self) -> bool:

@@ -37,6 +37,11 @@ NAVIGATION = [
     ("application_list", _("Aanvragen"), {User.Role.DECISION_MAKER}),
     ("access_log", _("Toegangslog"), {User.Role.PRIVACY_OFFICER}),
     ("privacy_emergency_list", _("Noodtoegang"), {User.Role.PRIVACY_OFFICER}),
+    (
+        "report_municipal_index",
+        _("Rapportage"),
+        {User.Role.TEAM_LEAD, User.Role.CONTRACT_MANAGER},
+    ),
 ]
 
 

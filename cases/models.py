@@ -369,6 +369,19 @@ class SupportCase(models.Model):
         WITHDRAWN = "withdrawn", _("Ingetrokken door de cliënt")
         REFERRED = "referred", _("Doorverwezen")
 
+    class Theme(models.TextChoices):
+        """What the question or complaint is mainly about; the anonymous
+        municipal report counts cases per theme (``cases.reports``)."""
+
+        TREATMENT = "treatment", _("Bejegening")
+        COMMUNICATION = "communication", _("Communicatie")
+        INFORMATION = "information", _("Informatie")
+        LEGAL_POSITION = "legal_position", _("Rechtspositie")
+        CARE_PLAN = "care_plan", _("Hulpverleningsplan")
+        COERCION = "coercion", _("Dwang en vrijheidsbeperking")
+        RECORDS_PRIVACY = "records_privacy", _("Dossier en privacy")
+        OTHER = "other", _("Overig")
+
     reference = models.CharField(
         _("kenmerk"), max_length=20, unique=True, editable=False
     )
@@ -400,6 +413,13 @@ class SupportCase(models.Model):
         limit_choices_to={"kind": Organisation.Kind.CARE_PROVIDER},
     )
     title = models.CharField(_("korte omschrijving"), max_length=200)
+    theme = models.CharField(
+        _("thema"),
+        max_length=20,
+        choices=Theme.choices,
+        blank=True,
+        help_text=_("Waar de vraag of klacht vooral over gaat."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )

@@ -130,6 +130,7 @@ def client_register(
     at_clients_request: bool = True,
     subject: str = "",
     provider: Organisation | None = None,
+    theme: str = "",
 ) -> SupportCase:
     """Register a client together with the case they came with.
 
@@ -170,6 +171,7 @@ def client_register(
         title=case_title,
         subject=subject,
         provider=provider,
+        theme=theme,
         at_clients_request=at_clients_request,
     )
 
@@ -456,6 +458,7 @@ def case_open(
     title: str,
     subject: str = "",
     provider: Organisation | None = None,
+    theme: str = "",
     at_clients_request: bool = True,
 ) -> SupportCase:
     """Open a new case for a client the caseworker already supports."""
@@ -467,6 +470,7 @@ def case_open(
         title=title,
         subject=subject,
         provider=provider,
+        theme=theme,
         at_clients_request=at_clients_request,
     )
 
@@ -479,6 +483,7 @@ def _case_open(
     title: str,
     subject: str = "",
     provider: Organisation | None = None,
+    theme: str = "",
     at_clients_request: bool = True,
 ) -> SupportCase:
     role = support_role_for_user(actor)
@@ -492,6 +497,7 @@ def _case_open(
         kind=kind,
         subject=subject,
         provider=provider,
+        theme=theme,
         title=title,
         opened_at=now,
         opened_by=actor,

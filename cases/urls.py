@@ -15,6 +15,7 @@ from .views import (
     outreach,
     printing,
     privacy,
+    reports,
     session,
 )
 
@@ -30,6 +31,7 @@ urlpatterns = [
     *printing.urlpatterns,
     *privacy.urlpatterns,
     *emergency.urlpatterns,
+    *reports.urlpatterns,
     *session.urlpatterns,
     *outreach.urlpatterns,
     *clocks.urlpatterns,

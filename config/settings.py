@@ -179,6 +179,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every step of every PDF at INFO: only its problems matter.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Background work (django.tasks): the daily reminders run in a worker,

@@ -460,3 +460,34 @@ def _immediate_tasks(settings) -> None:
     settings.TASKS = {
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
     }
+
+
+@pytest.fixture
+def report_world(world: World) -> World:
+    """The access-matrix world with a contract manager (``cm``) of its
+    municipality (Utrecht); a second municipality (Zwolle) where a client of
+    the AKJ lives, so the AKJ team lead reads its report and ``cm`` does not;
+    and a third (Amersfoort) where no client of the AKJ lives."""
+    utrecht = Municipality.objects.get(cbs_code="GM0344")
+    world.users["cm"] = User.objects.create_user(
+        "cm",
+        password="x",
+        role=User.Role.CONTRACT_MANAGER,
+        organisation=world.users["dm"].organisation,
+    )
+    zwolle = Municipality.objects.create(name="Zwolle", cbs_code="GM0193")
+    services.client_register(
+        actor=world.users["vp1"],
+        first_name="Daan",
+        last_name="Visser",
+        date_of_birth=datetime.date(2010, 6, 1),
+        kind="youth",
+        municipality=zwolle,
+        case_kind="question",
+        case_title="Vraag over verlof",
+    )
+    amersfoort = Municipality.objects.create(name="Amersfoort", cbs_code="GM0307")
+    world.objects["municipality"] = utrecht.pk
+    world.objects["other_municipality"] = zwolle.pk
+    world.objects["unreported_municipality"] = amersfoort.pk
+    return world

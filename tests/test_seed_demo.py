@@ -59,6 +59,10 @@ ACCOUNTS = {
     "beslisser1": (User.Role.DECISION_MAKER, Organisation.Kind.MUNICIPALITY),
     "beheerder": (User.Role.FUNCTIONAL_ADMIN, Organisation.Kind.AKJ),
     "privacyfunctionaris": (User.Role.PRIVACY_OFFICER, Organisation.Kind.AKJ),
+    "contractmanager": (
+        User.Role.CONTRACT_MANAGER,
+        Organisation.Kind.MUNICIPALITY,
+    ),
 }
 COUNTED = [
     User,

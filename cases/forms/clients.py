@@ -103,6 +103,12 @@ class ClientRegisterForm(_CaseFieldsMixin, ClientForm):
     provider = forms.ModelChoiceField(
         label=_("Jeugdhulpaanbieder"), queryset=_care_providers(), required=False
     )
+    theme = forms.ChoiceField(
+        label=_("Thema"),
+        choices=[("", "—"), *SupportCase.Theme.choices],
+        required=False,
+        help_text=_("Waar de vraag of klacht vooral over gaat."),
+    )
     at_clients_request = forms.BooleanField(
         label=_("Op verzoek van de cliënt"), required=False, initial=True
     )
@@ -124,6 +130,12 @@ class CaseOpenForm(_CaseFieldsMixin, forms.Form):
     )
     provider = forms.ModelChoiceField(
         label=_("Jeugdhulpaanbieder"), queryset=_care_providers(), required=False
+    )
+    theme = forms.ChoiceField(
+        label=_("Thema"),
+        choices=[("", "—"), *SupportCase.Theme.choices],
+        required=False,
+        help_text=_("Waar de vraag of klacht vooral over gaat."),
     )
     at_clients_request = forms.BooleanField(
         label=_("Op verzoek van de cliënt"), required=False, initial=True

@@ -155,6 +155,7 @@ def client_register(request: HttpRequest) -> HttpResponse:
             case_title=data["case_title"],
             subject=data["subject"],
             provider=data["provider"],
+            theme=data["theme"],
             at_clients_request=data["at_clients_request"],
         )
         if case:

@@ -89,6 +89,8 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         # Under emergency access (R2): the banner, the content, ending it.
         ("case_detail", "mother_case", "", 200),
         ("emergency_access_end", "tl_emergency", "", 200),
+        ("report_municipal_index", None, "", 200),
+        ("report_municipal", "other_municipality", "?year=2025", 200),
     ],
     "vp2": [
         # The emergency access to vp2's case is told on the dashboard and the case.
@@ -111,6 +113,11 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("privacy_emergency_list", None, "?status=unreviewed", 200),
         ("privacy_emergency_review", "tl_emergency", "", 200),
     ],
+    "cm": [
+        ("dashboard", None, "", 200),
+        ("report_municipal", "municipality", "", 200),
+        ("report_municipal", "municipality", "?start=2025-05-01&end=2025-04-01", 200),
+    ],
 }
 
 #: URL names that are no page of their own.
@@ -119,11 +126,13 @@ NOT_PAGES = {
     "session_extend",
     "privacy_client_export_pdf",
     "privacy_client_export_json",
+    "report_municipal_csv",
+    "report_municipal_pdf",
 }
 
 
 @pytest.fixture
-def tour_world(privacy_world: World) -> World:
+def tour_world(privacy_world: World, report_world: World) -> World:
     """The access-matrix world (with its privacy officer) and the objects the
     tour needs besides."""
     world = privacy_world

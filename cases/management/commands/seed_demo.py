@@ -102,6 +102,7 @@ MUNICIPALITIES: list[tuple[str, str, int]] = [
     ("Dordrecht", "GM0505", 12),
 ]
 DECIDER_MUNICIPALITY = "Utrecht"
+CONTRACT_MANAGER_USERNAME = "contractmanager"  # reads Utrecht's anonymous report
 
 AKJ_NAME = "AKJ – Advies- en Klachtenbureau Jeugdzorg"
 CLIENT_SUPPORT_NAME = "MEE Middenland Cliëntondersteuning"
@@ -117,6 +118,26 @@ PROVIDERS: list[tuple[str, str, tuple[str, ...]]] = [
     ("ggz", "Jeugd-GGZ Polderlicht", (CareKind.YOUTH_CARE,)),
     ("foster", "Pleegzorg Vlietland", (CareKind.YOUTH_CARE,)),
 ]
+_PK = Organisation.ProviderKind
+PROVIDER_KINDS: dict[str, str] = {
+    "ambulant": _PK.AMBULANT,
+    "residential": _PK.RESIDENTIAL,
+    "gi": _PK.CERTIFIED,
+    "ggz": _PK.MENTAL_HEALTH,
+    "foster": _PK.FOSTER_CARE,
+}
+# How often each theme of a confidant's case occurs (a rough guess, for the demo).
+_T = SupportCase.Theme
+THEME_WEIGHTS: dict[str, int] = {
+    _T.TREATMENT: 20,
+    _T.COMMUNICATION: 20,
+    _T.INFORMATION: 15,
+    _T.LEGAL_POSITION: 15,
+    _T.CARE_PLAN: 12,
+    _T.COERCION: 5,
+    _T.RECORDS_PRIVACY: 5,
+    _T.OTHER: 8,
+}
 
 TITLES: dict[str, list[str]] = {
     SupportCase.Kind.QUESTION: [
@@ -248,6 +269,20 @@ class Command(BaseCommand):
                     ).first(),
                     is_staff=True,
                 )
+            # ... and the municipality's contract manager, from before the reports.
+            if not User.objects.filter(username=CONTRACT_MANAGER_USERNAME).exists():
+                User.objects.create_user(
+                    CONTRACT_MANAGER_USERNAME,
+                    password=PASSWORD,
+                    first_name="Carla",
+                    last_name="Mulder",
+                    email=f"{CONTRACT_MANAGER_USERNAME}@naast.example",
+                    role=User.Role.CONTRACT_MANAGER,
+                    organisation=Organisation.objects.filter(
+                        kind=Organisation.Kind.MUNICIPALITY,
+                        municipality__name=DECIDER_MUNICIPALITY,
+                    ).first(),
+                )
             self.stdout.write("Demo data already present")
             return
         started = time.perf_counter()
@@ -263,6 +298,7 @@ class _Seeder:
     def __init__(self, *, total_clients: int) -> None:
         self.total_clients = total_clients
         self.rng = random.Random(SEED)  # noqa: S311 - demo data, not secrets
+        self.theme_rng = random.Random(SEED + 1)  # noqa: S311 - demo data
         self.fake = Faker("nl_NL")
         self.fake.seed_instance(SEED)
         self.now = timezone.now()
@@ -347,9 +383,13 @@ class _Seeder:
         self.muni_ids = [self.municipalities[n].pk for n, _c, _w in MUNICIPALITIES]
         self.muni_weights = [w for _n, _c, w in MUNICIPALITIES]
 
-        def org(name: str, kind: str, municipality=None) -> Organisation:
+        def org(
+            name: str, kind: str, municipality=None, provider_kind: str = ""
+        ) -> Organisation:
             return Organisation.objects.get_or_create(
-                name=name, kind=kind, defaults={"municipality": municipality}
+                name=name,
+                kind=kind,
+                defaults={"municipality": municipality, "provider_kind": provider_kind},
             )[0]
 
         self.akj = org(AKJ_NAME, Organisation.Kind.AKJ)
@@ -359,7 +399,7 @@ class _Seeder:
             for name, muni in self.municipalities.items()
         }
         self.providers = {
-            key: org(name, Organisation.Kind.CARE_PROVIDER)
+            key: org(name, Organisation.Kind.CARE_PROVIDER, None, PROVIDER_KINDS[key])
             for key, name, _kinds in PROVIDERS
         }
         self.provider_kinds = {key: kinds for key, _n, kinds in PROVIDERS}
@@ -408,6 +448,13 @@ class _Seeder:
                 User.Role.DECISION_MAKER,
                 self.municipal_orgs[DECIDER_MUNICIPALITY],
                 "m",
+            ),
+            # Reads the anonymous report of the decision-maker's municipality.
+            self._user(
+                CONTRACT_MANAGER_USERNAME,
+                User.Role.CONTRACT_MANAGER,
+                self.municipal_orgs[DECIDER_MUNICIPALITY],
+                "f",
             ),
             self._user(
                 "beheerder",
@@ -1092,6 +1139,7 @@ class _Seeder:
                         organisation_id=org.pk,
                         kind=kind,
                         subject=rng.choice(CareKind.values) if provider_id else "",
+                        theme=self._theme(kind),
                         provider_id=provider_id,
                         title=rng.choice(TITLES[kind]),
                         status=status,
@@ -1115,6 +1163,15 @@ class _Seeder:
             )
         _with_history(SupportCase, cases)
         return cases
+
+    def _theme(self, kind: str) -> str:
+        """Most confidants' cases get a theme; care questions none. A random
+        stream of its own, so the rest of the demo stays as it was."""
+        if kind == SupportCase.Kind.CARE_QUESTION or self.theme_rng.random() < 0.1:
+            return ""
+        return self.theme_rng.choices(
+            list(THEME_WEIGHTS), list(THEME_WEIGHTS.values())
+        )[0]
 
     def _bulk_history(self, cases: list[SupportCase]) -> list[Assignment]:
         """Assignments, complaints, notes, meetings with attendance, and the case
