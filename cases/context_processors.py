@@ -35,6 +35,7 @@ NAVIGATION = [
     ),
     ("application_list", _("Aanvragen"), {User.Role.DECISION_MAKER}),
     ("access_log", _("Toegangslog"), {User.Role.PRIVACY_OFFICER}),
+    ("retention_register", _("Vernietigingsregister"), {User.Role.PRIVACY_OFFICER}),
 ]
 
 
