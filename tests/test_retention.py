@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -432,6 +432,25 @@ def test_register_is_append_only(scene):
         record.save()
     with pytest.raises(AppendOnlyError):
         record.delete()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
+def test_postgresql_refuses_raw_update_and_delete_of_the_register(scene):
+    """On PostgreSQL a trigger refuses UPDATE and DELETE, even by raw SQL."""
+    retention_run(dry_run=False)
+    for sql in [
+        "UPDATE retention_destructionrecord SET count = 1",
+        "DELETE FROM retention_destructionrecord",
+    ]:
+        with (
+            pytest.raises(DatabaseError),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert DestructionRecord.objects.exists()
 
 
 # --- the command ----------------------------------------------------------------------
