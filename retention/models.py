@@ -20,6 +20,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+#: Each retention rule (``retention.services.RULES``) in words.
+RULE_LABELS = {
+    "case": _("Afgesloten zaken"),
+    "care": _("Beëindigde hulp"),
+    "application": _("Aanvragen met een beschikking"),
+    "consent": _("Ingetrokken toestemmingen"),
+    "informal_supporter": _("Informele ondersteuners zonder zaak"),
+    "client": _("Cliënten zonder lopende zaak"),
+}
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or remove a register row."""
@@ -107,6 +117,11 @@ class DestructionRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("the destruction register is append-only: no delete")
+
+    @property
+    def rule_label(self) -> str:
+        """The rule in words (the key itself for a rule that was dropped)."""
+        return str(RULE_LABELS.get(self.rule, self.rule))
 
     @property
     def record_type_label(self) -> str:

@@ -36,7 +36,7 @@ from cases.models import (
     SupportCase,
 )
 from retention import services
-from retention.models import AppendOnlyError, DestructionRecord
+from retention.models import RULE_LABELS, AppendOnlyError, DestructionRecord
 from retention.services import ANONYMISED, retention_run
 from roles.models import (
     Assignment,
@@ -420,6 +420,12 @@ def test_terms_come_from_the_settings(scene, settings):
     assert _exists(scene.old_case)
 
 
+def test_every_rule_has_a_term_and_a_label(settings):
+    """Each rule has its term in the settings and its name in words."""
+    keys = [rule.key for rule in services.RULES]
+    assert set(keys) == set(settings.NAAST_RETENTION) == set(RULE_LABELS)
+
+
 def test_register_is_append_only(scene):
     """Register rows cannot be changed or removed through the ORM."""
     retention_run(dry_run=False)
@@ -551,6 +557,7 @@ def test_register_page_lists_the_register(client, old_world):
     page = _register(client, old_world.users["po"]).content.decode()
     assert "Vernietigingsregister" in page
     assert "zaken" in page  # SupportCase's plural name
+    assert "Afgesloten zaken" in page  # the rule
     assert f">{old_world.objects['closed_case']}</td>" in page
     assert "systeem" in page
     assert "Bakker" not in page
