@@ -65,7 +65,10 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         model = Municipality
 
     name = factory.Sequence(lambda n: f"Gemeente {n:04d}")
-    cbs_code = factory.Sequence(lambda n: f"GM{n % 10000:04d}")
+    # GM5000-GM9999: clear of the real CBS codes (all below GM2000) that
+    # fixtures and tests use, so the sequence never collides with them
+    # however many municipalities a test session makes.
+    cbs_code = factory.Sequence(lambda n: f"GM{5000 + n % 5000:04d}")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
