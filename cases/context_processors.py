@@ -42,6 +42,7 @@ NAVIGATION = [
         _("Rapportage"),
         {User.Role.TEAM_LEAD, User.Role.CONTRACT_MANAGER},
     ),
+    ("retention_register", _("Vernietigingsregister"), {User.Role.PRIVACY_OFFICER}),
 ]
 
 

@@ -1109,7 +1109,7 @@ class OutreachVisit(models.Model):
     case = models.ForeignKey(
         SupportCase,
         verbose_name=_("zaak"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="outreach_visits",

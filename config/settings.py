@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "cases",
     "roles",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,63 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Retention (bewaartermijnen): per record type, the whole years after the date
+# named that a real run of ``manage.py apply_retention`` destroys it (clients:
+# anonymises them). Each rule is in ``retention.services.RULES``; every term
+# can be set from the environment, at least 1 year.
+#
+# The law gives no term for what a confidant or client supporter records
+# about a client: AVG art. 5(1)(e) (opslagbeperking) only says "no longer
+# than necessary for the purpose", and sets no number. The jeugdhulp file's
+# term of Jeugdwet art. 7.3.8 (20 years after the care ends, 15 before 2020;
+# rijksoverheid.nl, "Wat is de bewaartermijn voor een dossier jeugdhulp of
+# jeugdbescherming?") binds the care provider's file, not the AKJ's or the
+# client supporter's: their support is no jeugdhulp. The Archiefwet binds
+# government bodies through their selection list (selectielijst); Naast is
+# the supporting organisation's own system, not the municipality's archive.
+# So the defaults below are organisational choices, each to be confirmed in
+# the organisation's privacy policy (the AKJ's "Privacybeleid
+# vertrouwenswerk" on akj.nl/privacy names its own; we could not read its
+# term), and set here when it differs.
+NAAST_RETENTION = {
+    # Closed support cases with their notes, meetings, attendance, events,
+    # complaint, assignments and permission rows; from the day of closing.
+    # Organisational choice: 5 years, the top of the 1-5 years after the end
+    # of the work of the NVO's professional code for pedagogues (nvo.nl, "Wat
+    # is de bewaartermijn van dossiers?"), well past every complaint term
+    # (Jeugdwet, Wkkgz: at most 6 months before a disputes body).
+    "case": env.int("RETENTION_CASE_YEARS", default=5),
+    # Care a client received, from the day it ended. Only the context of the
+    # support; the provider keeps the jeugdhulp file itself for 20 years
+    # (Jeugdwet art. 7.3.8). Organisational choice, as cases.
+    "care": env.int("RETENTION_CARE_YEARS", default=5),
+    # Applications with their decision, from the day of the decision; kept
+    # to refuse supporter and decider in one hand (R9). The municipality's
+    # own file follows its selection list (Archiefwet; "Selectielijst
+    # gemeenten en intergemeentelijke organen 2020"). Organisational choice.
+    "application": env.int("RETENTION_APPLICATION_YEARS", default=5),
+    # Consents (R11), from the day they were withdrawn; consents given for a
+    # meeting go with its case. Organisational choice, as cases.
+    "consent": env.int("RETENTION_CONSENT_YEARS", default=5),
+    # Informal supporters (someone of the client's network: a third party's
+    # name, telephone and e-mail) who support no case any more and whose
+    # client has no open case; from the day they were recorded. AVG art.
+    # 5(1)(e); organisational choice, as cases.
+    "informal_supporter": env.int("RETENTION_INFORMAL_SUPPORTER_YEARS", default=5),
+    # Clients without an open case whose last case closed this long ago are
+    # anonymised, not deleted: the name goes, the date of birth keeps its
+    # year only, the institution goes, and so do family memberships,
+    # conflicting interests and remaining consents and informal supporters.
+    # The row stays for anonymous statistics and for the access log. As cases.
+    "client": env.int("RETENTION_CLIENT_YEARS", default=5),
+    # Not applied, on purpose: the access log (NEN 7513) is kept at least 5
+    # years (the ministerial regulation under the Besluit elektronische
+    # gegevensverwerking door zorgaanbieders, KNMP news of 16 July 2019: at
+    # least 5 years, at most the file's term); it is an append-only hash
+    # chain, and Naast has no verifiable truncation of it yet. The
+    # destruction register is kept permanently and holds no personal data.
+}
 
 LOGGING = {
     "version": 1,

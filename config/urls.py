@@ -9,4 +9,5 @@ urlpatterns = [
     # The language switch is on the login page too.
     path("taal/", login_not_required(set_language), name="set_language"),
     path("", include("cases.urls")),
+    path("", include("retention.urls")),
 ]

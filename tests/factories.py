@@ -65,9 +65,10 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         model = Municipality
 
     name = factory.Sequence(lambda n: f"Gemeente {n:04d}")
-    # GM9000 and up: no real municipality (and no fixture's GM0344) has these,
-    # so a long test run never makes a code that a fixture uses too.
-    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n % 1000:04d}")
+    # GM5000-GM9999: clear of the real CBS codes (all below GM2000) that
+    # fixtures and tests use, so the sequence never collides with them
+    # however many municipalities a test session makes.
+    cbs_code = factory.Sequence(lambda n: f"GM{5000 + n % 5000:04d}")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -395,12 +396,16 @@ def give_consent(
     meeting: Meeting | None = None,
     item: str = Consent.Item.MEETING_INVITATION,
 ) -> Consent:
-    """Record the client's consent, given today (R11)."""
+    """Record the client's consent, given today (R11); a document's consent
+    names the document."""
     return role_services.consent_record(
         actor=actor,
         informal_supporter=informal_supporter,
         item=item,
         meeting=meeting,
+        description="Brief aan de klachtencommissie"
+        if item == Consent.Item.DOCUMENT
+        else "",
         given_on=timezone.localdate(),
     )
 

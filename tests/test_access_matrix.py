@@ -47,20 +47,23 @@ def test_access_matrix(client, world, name, key, method, expected):
 
 
 def test_every_url_is_in_the_matrix():
-    """Each caseworker page has a row in an access matrix (this module's MATRIX or
-    the MATRIX of another ``tests/test_access_*.py`` module)."""
+    """Each page of ``cases.urls`` and ``retention.urls`` has a row in an access
+    matrix (this module's MATRIX or the MATRIX of another
+    ``tests/test_access_*.py`` module)."""
     import importlib
     import pkgutil
 
     import tests
     from cases.urls import urlpatterns
+    from retention.urls import urlpatterns as retention_urlpatterns
 
     covered = {"login", "logout"}
     for info in pkgutil.iter_modules(tests.__path__):
         if info.name.startswith("test_access"):
             module = importlib.import_module(f"tests.{info.name}")
             covered |= {row[0] for row in module.MATRIX}
-    assert {p.name for p in urlpatterns} - covered == set()
+    names = {p.name for p in [*urlpatterns, *retention_urlpatterns]}
+    assert names - covered == set()
 
 
 def test_login_page_is_public(client, db):

@@ -32,6 +32,7 @@ from cases.models import (
     Note,
     SupportCase,
 )
+from retention.models import DestructionRecord
 from roles import services as role_services
 from roles.models import (
     Assignment,
@@ -177,6 +178,16 @@ def admin_data(db) -> SimpleNamespace:
     log_request = RequestFactory().get("/")
     log_request.user = confidant
     log_read(log_request, case)
+    # One destruction-register row (retention).
+    DestructionRecord.objects.create(
+        rule="case",
+        term_years=5,
+        cutoff=datetime.date(2020, 1, 1),
+        record_type="cases.note",
+        action=DestructionRecord.Action.DESTROYED,
+        count=1,
+        object_ids=[1],
+    )
     return SimpleNamespace(
         case=case,
         note=note,

@@ -112,6 +112,7 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("privacy_emergency_list", None, "", 200),
         ("privacy_emergency_list", None, "?status=unreviewed", 200),
         ("privacy_emergency_review", "tl_emergency", "", 200),
+        ("retention_register", None, "", 200),
     ],
     "cm": [
         ("dashboard", None, "", 200),
@@ -302,10 +303,12 @@ def test_axe_reports_violations(open_ui, require_axe, tour_world) -> None:
 
 
 def test_every_page_is_checked() -> None:
-    """Each page of ``cases.urls`` is in the journeys or in the tour, so axe
-    checks it: a new page needs a row in ``TOUR`` (or a journey)."""
+    """Each page of ``cases.urls`` and ``retention.urls`` is in the journeys
+    or in the tour, so axe checks it: a new page needs a row in ``TOUR`` (or a
+    journey)."""
     from cases.urls import urlpatterns
+    from retention.urls import urlpatterns as retention_urlpatterns
 
     toured = {name for pages in TOUR.values() for name, *_ in pages}
-    names = {pattern.name for pattern in urlpatterns}
+    names = {pattern.name for pattern in [*urlpatterns, *retention_urlpatterns]}
     assert names - NOT_PAGES - toured - JOURNEY_PAGES == set()
