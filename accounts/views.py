@@ -53,6 +53,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         if two_factor.confirm_device(device=device, token=form.cleaned_data["code"]):
             otp_login(request, device)
+            request.session.cycle_key()
             codes = two_factor.new_recovery_codes(user=request.user)
             request.session[RECOVERY_CODES_SESSION_KEY] = codes
             return redirect(_with_next("two_factor_recovery_codes", next_url))
