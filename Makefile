@@ -74,6 +74,8 @@ install: $(STAMP) ## Create .venv and install dependencies (only when needed); c
 # --- everyday targets -------------------------------------------------------
 
 run: export DEBUG := True
+# The demo accounts log in with a password only; production requires 2FA.
+run: export NAAST_REQUIRE_2FA := False
 run: install ## Local demo: migrate, load demo data, serve on http://127.0.0.1:8000 (PORT=...)
 	@mkdir -p var
 	$(PY) manage.py migrate

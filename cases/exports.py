@@ -368,16 +368,17 @@ def export_json(data: dict[str, Any]) -> bytes:
 PDF_STYLESHEET = Path(__file__).parent / "static" / "css" / "inzage-pdf.css"
 
 
-def export_pdf(html: str) -> bytes:
-    """The rendered HTML as an A4 PDF (WeasyPrint). Nothing is fetched: the
-    stylesheet is read from ``PDF_STYLESHEET``, there is no base URL, and the
-    fetcher refuses every URL but ``data:``, so no address in a client's data
-    can make the server reach out."""
+def export_pdf(html: str, stylesheet_path: Path = PDF_STYLESHEET) -> bytes:
+    """The rendered HTML as an A4 PDF (WeasyPrint); every PDF Naast makes goes
+    through here. Nothing is fetched: the stylesheet is read from disk, there
+    is no base URL, and the fetcher refuses every URL but ``data:``, so no
+    address in a client's data can make the server reach out. WeasyPrint is
+    imported here: loading Pango is slow and only PDFs need it."""
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    stylesheet = CSS(string=PDF_STYLESHEET.read_text(), url_fetcher=fetcher)
+    stylesheet = CSS(string=stylesheet_path.read_text(), url_fetcher=fetcher)
     return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
         stylesheets=[stylesheet]
     )

@@ -450,7 +450,12 @@ def check_access(
     got = {}
     for role in roles:
         client.force_login(world.users[role])
-        got[role] = getattr(client, method)(url, data).status_code
+        response = getattr(client, method)(url, data)
+        got[role] = response.status_code
+        if response.status_code == 200:
+            # Every page a role may see carries the Content Security Policy.
+            assert response["Content-Security-Policy"], url
+            assert response["X-Frame-Options"] == "DENY", url
     assert got == {role: expected.get(role, 404) for role in roles}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+from pathlib import Path
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,7 +24,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
 
+from ..exports import export_pdf
 from ..reports import Report, municipal_report, reportable_municipalities
+
+#: The report PDF's stylesheet, read from disk by ``export_pdf``.
+REPORT_PDF_STYLESHEET = (
+    Path(__file__).resolve().parent.parent / "static" / "css" / "report-pdf.css"
+)
 
 FIRST_YEAR = 2000
 
@@ -198,8 +205,6 @@ def report_municipal_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 def report_municipal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as PDF (WeasyPrint), the same tables and charts as the page."""
-    from weasyprint import HTML  # imported here: loading Pango is slow
-
     report = _require(_report(request, pk)[0])
     html = render_to_string(
         "cases/report_municipal_pdf.html",
@@ -207,7 +212,7 @@ def report_municipal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         request=request,
     )
     response = HttpResponse(
-        HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(),
+        export_pdf(html, REPORT_PDF_STYLESHEET),
         content_type="application/pdf",
     )
     response["Content-Disposition"] = (

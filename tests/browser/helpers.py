@@ -20,7 +20,14 @@ from typing import Any
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
-from playwright.sync_api import Locator, Page, Request, Response, expect
+from playwright.sync_api import (
+    ConsoleMessage,
+    Locator,
+    Page,
+    Request,
+    Response,
+    expect,
+)
 
 from tests.factories import DEMO_PASSWORD
 
@@ -107,7 +114,8 @@ class UI:
     document language, a title, exactly one ``h1``, and — when ``axe`` is on —
     zero axe-core violations of WCAG 2.1 A/AA. Violations are collected, so one
     run reports all of them; ``assert_accessible`` fails the test at the end.
-    Failed requests and JavaScript errors are collected the same way.
+    Failed requests, JavaScript errors and what the Content Security Policy
+    blocked are collected the same way.
     """
 
     def __init__(
@@ -124,6 +132,7 @@ class UI:
         page.on("pageerror", lambda exc: self.errors.append(f"JavaScript: {exc}"))
         page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
+        page.on("console", self._console)
 
     # --- text and URLs ------------------------------------------------------------
 
@@ -286,6 +295,11 @@ class UI:
 
     def _request_failed(self, request: Request) -> None:
         self.errors.append(f"request failed: {request.url} ({request.failure})")
+
+    def _console(self, message: ConsoleMessage) -> None:
+        # Chromium reports what the Content Security Policy blocked in the console.
+        if "Content Security Policy" in message.text:
+            self.errors.append(f"CSP: {message.text}")
 
     def _response(self, response: Response) -> None:
         # 4xx on a page is asserted where expected; a missing asset is a bug.

@@ -72,6 +72,7 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
     ],
     "co1": [
         ("dashboard", None, "", 200),
+        ("two_factor_setup", None, "", 200),
         ("case_detail", "care_case", "", 200),
         ("meeting_detail", "content_meeting", "", 200),
         ("client_detail", "youth", "", 200),

@@ -1,0 +1,27 @@
+"""Forms of the two-factor pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app (or, when verifying, a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def __init__(self, *args: object, help_text: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text
