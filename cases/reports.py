@@ -68,6 +68,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Municipality, Organisation, User
 
@@ -193,7 +194,8 @@ class Report:
             return str(_("niet getoond (minder dan %(n)s afgesloten zaken)")) % {
                 "n": SMALL
             }
-        return str(_("%(days)s dagen")) % {"days": f"{self.median_days:.0f}"}
+        days = round(self.median_days)
+        return ngettext("%(days)s dag", "%(days)s dagen", days) % {"days": days}
 
 
 # --- who may read which municipality ------------------------------------------------

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Municipality, Organisation, User
 from roles import services as role_services
@@ -1135,7 +1136,11 @@ def complaint_resume(
         actor=actor,
         from_value=complaint.stage,
         to_value=complaint.stage,
-        detail=_("Termijn loopt weer na %(days)s dagen opschorting, tot %(due)s")
+        detail=ngettext(
+            "Termijn loopt weer na %(days)s dag opschorting, tot %(due)s",
+            "Termijn loopt weer na %(days)s dagen opschorting, tot %(due)s",
+            days,
+        )
         % {"days": days, "due": complaint.due_on.isoformat()},
     )
     return complaint

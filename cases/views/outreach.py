@@ -163,7 +163,7 @@ def outreach_create(request: HttpRequest) -> HttpResponse:
             form,
             _("Outreachbezoek vastleggen"),
             intro=_(
-                "Leg vast waar en wanneer je jongeren sprak, hoeveel en waarover. "
+                "Leg vast waar en wanneer u jongeren sprak, hoeveel en waarover. "
                 "Zonder namen: wie ondersteuning wil, krijgt een eigen zaak."
             ),
         ),
