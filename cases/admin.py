@@ -500,8 +500,29 @@ class NoteAdmin(ReadOnlyMixin, HistoryAdmin):
         return obj.case.reference
 
 
+class PrivacyOfficerReadMixin(ReadOnlyMixin):
+    """Read only, and only for superusers and privacy officers (staff): the
+    access log and the destruction register."""
+
+    @staticmethod
+    def _may_read(request: HttpRequest) -> bool:
+        user = request.user
+        return user.is_active and (
+            user.is_superuser
+            or (user.is_staff and user.role == User.Role.PRIVACY_OFFICER)
+        )
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._may_read(request)
+
+    def has_view_permission(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> bool:
+        return self._may_read(request)
+
+
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AccessLogEntryAdmin(PrivacyOfficerReadMixin, admin.ModelAdmin):
     """The access log, read only, for superusers and privacy officers (staff)
     only: no adding, changing or deleting, and opening it is itself logged."""
 
@@ -519,22 +540,6 @@ class AccessLogEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "timestamp"
     list_select_related = False
     show_full_result_count = False
-
-    @staticmethod
-    def _may_read(request: HttpRequest) -> bool:
-        user = request.user
-        return user.is_active and (
-            user.is_superuser
-            or (user.is_staff and user.role == User.Role.PRIVACY_OFFICER)
-        )
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._may_read(request)
-
-    def has_view_permission(
-        self, request: HttpRequest, obj: Model | None = None
-    ) -> bool:
-        return self._may_read(request)
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: Model | None = None

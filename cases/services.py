@@ -685,18 +685,7 @@ def note_correct(
     note.corrected_at = timezone.now()
     note.corrected_by = actor
     note.correction_reason = reason
-    note.full_clean()
-    note.version += 1
-    track(note, actor=actor, reason=reason)
-    note.save()
-    event_record(
-        case=note.case,
-        kind=CaseEvent.Kind.NOTE_CORRECTED,
-        actor=actor,
-        to_value=str(note.pk),
-        detail=reason,
-    )
-    return note
+    return _note_save_version(note, actor, reason, CaseEvent.Kind.NOTE_CORRECTED)
 
 
 @transaction.atomic
@@ -712,16 +701,18 @@ def note_withdraw(
     note.withdrawn_at = timezone.now()
     note.withdrawn_by = actor
     note.withdrawal_reason = reason
+    return _note_save_version(note, actor, reason, CaseEvent.Kind.NOTE_WITHDRAWN)
+
+
+def _note_save_version(note: Note, actor: User, reason: str, kind: str) -> Note:
+    """Save a corrected or withdrawn note as its next version, with who and
+    why in its history and a line in the case's timeline."""
     note.full_clean()
     note.version += 1
     track(note, actor=actor, reason=reason)
     note.save()
     event_record(
-        case=note.case,
-        kind=CaseEvent.Kind.NOTE_WITHDRAWN,
-        actor=actor,
-        to_value=str(note.pk),
-        detail=reason,
+        case=note.case, kind=kind, actor=actor, to_value=str(note.pk), detail=reason
     )
     return note
 
