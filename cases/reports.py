@@ -70,6 +70,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation, User
+from config.db_routers import replica_reads
 
 from .models import CareKind, OutreachVisit, SupportCase
 
@@ -312,6 +313,7 @@ def _outreach_counts(
     )
 
 
+@replica_reads
 def municipal_report(
     *, municipality: Municipality, start: datetime.date, end: datetime.date
 ) -> Report:

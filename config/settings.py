@@ -145,6 +145,21 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
     )
+# Optional read replica (a PostgreSQL streaming replica of the primary) for
+# the anonymous reports only; see config.db_routers and the README.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update(
+        {
+            "ATOMIC_REQUESTS": False,
+            "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+            # Tests read the primary through this alias.
+            "TEST": {"MIRROR": "default"},
+        }
+    )
+    DATABASE_ROUTERS = ["config.db_routers.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

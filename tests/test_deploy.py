@@ -142,3 +142,51 @@ def test_the_503_page_links_the_collected_files(collected_static):
     assert len(links) == 3
     for link in links:
         assert Client().get(link).status_code == 200, link
+
+
+def test_reports_read_from_the_replica_and_nothing_else_does(monkeypatch):
+    """With DATABASE_REPLICA_URL the router sends the municipal report's reads
+    to the replica; other reads, every write and every migration stay on the
+    primary."""
+    from cases.models import SupportCase
+    from config import db_routers
+
+    router = db_routers.ReportsReplicaRouter()
+    monkeypatch.setattr(db_routers, "has_replica", lambda: True)
+    assert router.db_for_read(SupportCase) is None
+    with db_routers.reading_from_replica():
+        assert router.db_for_read(SupportCase) == "replica"
+        assert router.db_for_write(SupportCase) is None
+    assert router.db_for_read(SupportCase) is None
+    assert router.allow_migrate("replica", "cases") is False
+    assert router.allow_migrate("default", "cases") is True
+
+    monkeypatch.setattr(db_routers, "has_replica", lambda: False)
+    with db_routers.reading_from_replica():
+        assert router.db_for_read(SupportCase) is None
+
+
+def test_the_municipal_report_is_marked_for_the_replica(world, monkeypatch):
+    """``cases.reports.municipal_report`` runs its queries inside
+    ``reading_from_replica`` (the only code that does)."""
+    import datetime
+
+    from accounts.models import Municipality
+    from cases import reports
+    from config import db_routers
+
+    seen = []
+    bounds = reports._bounds
+
+    def spy(*args, **kwargs):
+        seen.append(db_routers.replica_active())
+        return bounds(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "_bounds", spy)
+    reports.municipal_report(
+        municipality=Municipality.objects.get(),
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 12, 31),
+    )
+    assert seen == [True]
+    assert db_routers.replica_active() is False
