@@ -205,7 +205,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 # `manage.py collectstatic` writes here; WhiteNoise serves it (hashed names,
 # gzip and Brotli copies, cached for a year). The Docker image collects at build.
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
