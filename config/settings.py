@@ -154,7 +154,10 @@ if env("DATABASE_REPLICA_URL", default=""):
             "ATOMIC_REQUESTS": False,
             "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+            "OPTIONS": {
+                **DATABASES["replica"].get("OPTIONS", {}),
+                "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
+            },
             # Tests read the primary through this alias.
             "TEST": {"MIRROR": "default"},
         }
