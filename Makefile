@@ -19,11 +19,11 @@ PYTEST_STATUS_FILE ?=
 # Accepts an interpreter if it runs and is a version the project supports.
 PY_OK := import sys; sys.exit(not ((3, 12) <= sys.version_info[:2] < (3, 15)))
 
-.PHONY: help install run test lint format messages clean assets test-browser screenshots
+.PHONY: help install run run-prod-local test lint format messages clean assets test-browser screenshots
 
 help: ## List the targets (default)
 	@echo "Naast make targets:"
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo "Variables: PYTHON=/path/to/python3.12+  PORT=$(PORT) (run)  PYTEST_ARGS='...' (test)"
 
@@ -81,6 +81,40 @@ run: install ## Local demo: migrate, load demo data, serve on http://127.0.0.1:8
 	$(PY) manage.py migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production settings on this machine: gunicorn + WhiteNoise + PostgreSQL, no TLS.
+# The database is created when missing; a SECRET_KEY is generated once (kept in
+# var/) unless one is set. NAAST_REQUIRE_2FA stays on unless you switch it off.
+PROD_LOCAL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/naast_prod_local
+run-prod-local: export DEBUG := False
+run-prod-local: export DATABASE_URL := $(PROD_LOCAL_DATABASE_URL)
+run-prod-local: export ALLOWED_HOSTS := 127.0.0.1,localhost
+run-prod-local: export CSRF_TRUSTED_ORIGINS := http://127.0.0.1:$(PORT),http://localhost:$(PORT)
+# No TLS locally: no https redirect, cookies also over http.
+run-prod-local: export SECURE_SSL_REDIRECT := False
+run-prod-local: export SESSION_COOKIE_SECURE := False
+run-prod-local: export CSRF_COOKIE_SECURE := False
+run-prod-local: export NAAST_REQUIRE_2FA ?= True
+run-prod-local: export WEB_CONCURRENCY ?= 2
+run-prod-local: export GUNICORN_BIND := 127.0.0.1:$(PORT)
+run-prod-local: install ## Production settings locally: gunicorn on PostgreSQL naast_prod_local, http://127.0.0.1:8000
+	@set -euo pipefail; mkdir -p var; \
+	if [ -z "$${SECRET_KEY:-}" ]; then \
+	  [ -s var/prod-local-secret-key ] || \
+	    $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/prod-local-secret-key; \
+	  export SECRET_KEY="$$(cat var/prod-local-secret-key)"; \
+	fi; \
+	$(PY) -c 'import sys, environ, psycopg; from psycopg import sql; \
+	db = environ.Env.db_url_config(sys.argv[1]); \
+	conn = psycopg.connect(dbname="postgres", host=db["HOST"] or None, port=db["PORT"] or None, user=db["USER"] or None, password=db["PASSWORD"] or None, autocommit=True); \
+	exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone(); \
+	exists or conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"]))); \
+	print(("Using" if exists else "Created"), "database", db["NAME"])' "$$DATABASE_URL"; \
+	$(PY) manage.py migrate --no-input; \
+	$(PY) manage.py collectstatic --no-input -v 0; \
+	$(PY) manage.py seed_demo; \
+	echo "Serving production settings on http://$$GUNICORN_BIND/ (NAAST_REQUIRE_2FA=$$NAAST_REQUIRE_2FA)"; \
+	exec $(VENV)/bin/gunicorn -c python:config.gunicorn config.wsgi
 
 # Settings demand SECRET_KEY when DEBUG is off; tests run with DEBUG off.
 test: export DEBUG := False

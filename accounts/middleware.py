@@ -25,6 +25,7 @@ ALLOWED_BEFORE_SECOND_FACTOR = frozenset(
         "session_extend",
         "two_factor_setup",
         "two_factor_verify",
+        "health",
     }
 )
 
@@ -50,11 +51,12 @@ class TwoFactorRequiredMiddleware:
     ) -> HttpResponse | None:
         if not settings.NAAST_REQUIRE_2FA:
             return None
-        user = request.user
-        if not user.is_authenticated or user.is_verified():
-            return None
+        # The allowed pages first: the health check must not load the session.
         match = request.resolver_match
         if match is not None and match.url_name in ALLOWED_BEFORE_SECOND_FACTOR:
+            return None
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
             return None
         name = "two_factor_verify" if has_confirmed_device(user) else "two_factor_setup"
         target = reverse(name)

@@ -71,6 +71,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Municipality, Organisation, User
+from config.db_routers import replica_reads
 
 from .models import CareKind, OutreachVisit, SupportCase
 
@@ -314,6 +315,7 @@ def _outreach_counts(
     )
 
 
+@replica_reads
 def municipal_report(
     *, municipality: Municipality, start: datetime.date, end: datetime.date
 ) -> Report:

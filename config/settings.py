@@ -68,6 +68,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (SECURE_CSP below).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Static files (collectstatic'ed, hashed names, compressed) straight from the
+    # app server; after the CSP middleware so that they carry the header too.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A lost database connection in a view: the 503 page, not a 500
+    # (config.health; handler500 covers the other middleware).
+    "config.health.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,12 +129,40 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Connections are kept between requests (DB_CONN_MAX_AGE seconds) and tested
+# before reuse, so a restarted PostgreSQL costs at most the requests that were
+# running at that moment (they get the 503 page, config.health); the next
+# request opens a new connection by itself.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+else:
+    # Fail fast when the server is down instead of hanging a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
+    )
+# Optional read replica (a PostgreSQL streaming replica of the primary) for
+# the anonymous reports only; see config.db_routers and the README.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update(
+        {
+            "ATOMIC_REQUESTS": False,
+            "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {
+                **DATABASES["replica"].get("OPTIONS", {}),
+                "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
+            },
+            # Tests read the primary through this alias.
+            "TEST": {"MIRROR": "default"},
+        }
+    )
+    DATABASE_ROUTERS = ["config.db_routers.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -172,7 +206,28 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# `manage.py collectstatic` writes here; WhiteNoise serves it (hashed names,
+# gzip and Brotli copies, cached for a year). The Docker image collects at build.
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            # The demo serves straight from the app directories (no collectstatic).
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Cache and sessions. The app servers keep no state of their own: sessions
+# live in the database (default) or, with CACHE_URL=redis://host:6379/0 and
+# SESSION_ENGINE=django.contrib.sessions.backends.cached_db, in Redis with the
+# database behind it. Without CACHE_URL each process has its own local cache,
+# which nothing shared relies on.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 
 # --- security (OWASP ASVS level 2) -------------------------------------------------
 
@@ -215,6 +270,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 # HTTPS only in production: redirect http to https and tell browsers (HSTS).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers check health over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^gezondheid/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True

@@ -16,3 +16,13 @@ from config.settings import *  # noqa: F403
 SECURE_SSL_REDIRECT = False
 NAAST_REQUIRE_2FA = False
 AXES_ENABLED = False
+
+# Static files from the app directories: the tests run no collectstatic
+# (tests/test_deploy.py collects into a temporary directory itself).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# WhiteNoise looks files up per request (no STATIC_ROOT scan at start-up).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
