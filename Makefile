@@ -19,7 +19,7 @@ PYTEST_STATUS_FILE ?=
 # Accepts an interpreter if it runs and is a version the project supports.
 PY_OK := import sys; sys.exit(not ((3, 12) <= sys.version_info[:2] < (3, 15)))
 
-.PHONY: help install run run-prod-local test lint format messages clean assets test-browser screenshots
+.PHONY: help install run run-prod-local test lint format messages clean assets test-browser screenshots bench
 
 help: ## List the targets (default)
 	@echo "Naast make targets:"
@@ -124,6 +124,14 @@ test: install ## Run the tests (SQLite unless DATABASE_URL is set; extra args: P
 	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ -n "$(PYTEST_STATUS_FILE)" ]; then echo "$$status" > "$(PYTEST_STATUS_FILE)"; fi; \
 	exit $$status
+
+# Seeds (or reuses) one PostgreSQL database per size and measures the main pages
+# with the test client and over HTTP against gunicorn; see benchmarks/bench.py.
+BENCH_CLIENTS_LARGE ?= 100000
+BENCH_CLIENTS_SMALL ?= 1000
+BENCH_ARGS ?=
+bench: install ## Measure pages at BENCH_CLIENTS_SMALL and _LARGE clients on PostgreSQL (BENCH_PG=postgres://..., BENCH_ARGS='--reseed')
+	$(PY) benchmarks/bench.py --small $(BENCH_CLIENTS_SMALL) --large $(BENCH_CLIENTS_LARGE) $(BENCH_ARGS)
 
 # Playwright drives Debian's Chromium (/usr/bin/chromium; never downloaded) against
 # a live server; axe-core comes from node_modules (`npm ci`). `make test` skips them.

@@ -1,0 +1,605 @@
+"""Measure the main pages at two database sizes on PostgreSQL: ``make bench``.
+
+For each size (``--small`` and ``--large`` clients) the script
+
+1. makes sure a PostgreSQL database holds ``seed_demo --clients N`` (it reuses
+   one whose client count already matches; ``--reseed`` starts afresh), and
+   runs ``migrate`` on it;
+2. measures every page with the Django test client (server time around
+   ``client.get``, SQL queries with ``CaptureQueriesContext``) and over HTTP
+   against gunicorn (2 workers on 127.0.0.1, with a logged-in session cookie);
+3. times the visible-cases list's queries (ORM) against the same SQL written by
+   hand, and prints ``EXPLAIN ANALYZE`` of the client search by name prefix and
+   date of birth.
+
+Then it prints one table comparing the sizes and writes it, with the raw
+numbers, to ``benchmarks/results/bench-<date>.json``.
+
+Each size is measured in its own process (``--measure``), since Django talks
+to one database per process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PORT = int(os.environ.get("BENCH_PORT", "8301"))
+
+# The pages, in the order of the table.
+PAGES = [
+    "dashboard",
+    "client list p1",
+    "client list deep",
+    "client search",
+    "case list",
+    "case detail",
+    "meeting form",
+    "municipal report",
+]
+
+
+def label(n: int) -> str:
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
+
+
+def db_url(n: int) -> str:
+    return f"{PG}/{os.environ.get('BENCH_DB_PREFIX', 'naast_bench_')}{label(n)}"
+
+
+def django_env(url: str) -> dict[str, str]:
+    """Production-like settings: DEBUG off, no HTTPS redirect on 127.0.0.1,
+    no second factor for the measured accounts."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=url,
+        DEBUG="False",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        NAAST_REQUIRE_2FA="False",
+        SECURE_SSL_REDIRECT="False",
+        SESSION_COOKIE_SECURE="False",
+        CSRF_COOKIE_SECURE="False",
+        SECURE_HSTS_SECONDS="0",
+    )
+    return env
+
+
+# --- preparing the databases (parent process) -------------------------------------
+
+
+def _pg(dbname: str = "postgres"):
+    return psycopg.connect(f"{PG}/{dbname}", autocommit=True)
+
+
+def client_count(n: int) -> int | None:
+    """Clients in the size's database, or None if it has none (yet)."""
+    name = db_url(n).rsplit("/", 1)[1]
+    with _pg() as conn:
+        if not conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone():
+            return None
+    with _pg(name) as conn:
+        try:
+            return conn.execute("SELECT count(*) FROM cases_client").fetchone()[0]
+        except psycopg.Error:  # not migrated yet
+            return None
+
+
+def prepare(n: int, *, reseed: bool) -> dict:
+    """Seed (or reuse) the size's database and migrate it."""
+    url = db_url(n)
+    name = url.rsplit("/", 1)[1]
+    env = django_env(url)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    count = client_count(n)
+    seeded_seconds = None
+    if reseed or count != n:
+        print(f"[{label(n)}] seeding {n} clients into {name} (found {count})")
+        with _pg() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)  # noqa: S603
+        started = time.perf_counter()
+        subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            [*manage, "seed_demo", "--clients", str(n)], env=env, cwd=ROOT, check=True
+        )
+        seeded_seconds = round(time.perf_counter() - started, 1)
+    else:
+        print(f"[{label(n)}] reusing {name} ({count} clients)")
+    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)  # noqa: S603
+    with _pg(name) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return {"database": name, "seeded_seconds": seeded_seconds}
+
+
+def measure_size(n: int, args: argparse.Namespace) -> dict:
+    """Run ``--measure`` for one size in a child process; return its JSON."""
+    out = RESULTS / f".measure-{label(n)}.json"
+    cmd = [
+        sys.executable,
+        __file__,
+        "--measure",
+        str(n),
+        "--requests",
+        str(args.requests),
+        "--warmup",
+        str(args.warmup),
+        "--out",
+        str(out),
+    ]
+    if args.no_http:
+        cmd.append("--no-http")
+    subprocess.run(cmd, env=django_env(db_url(n)), cwd=ROOT, check=True)  # noqa: S603
+    data = json.loads(out.read_text())
+    out.unlink()
+    return data
+
+
+# --- measuring one size (child process) --------------------------------------------
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-quantile (nearest rank) of values, in ms."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def summary(samples: list[float]) -> dict:
+    ms = [s * 1000 for s in samples]
+    return {
+        "median_ms": round(statistics.median(ms), 2),
+        "p95_ms": round(pct(ms, 0.95), 2),
+        "n": len(ms),
+    }
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def pick_subjects() -> dict:
+    """The measured accounts and objects, chosen by the same rule at every
+    size: the confidant whose caseload is the median one (by visible cases),
+    their case with the most notes and meetings, their client whose name and
+    date of birth are searched, and the contract manager's municipality."""
+    from django.db.models import Count
+
+    from accounts.models import User
+    from cases.models import Client, SupportCase
+    from roles.models import CaseUserObjectPermission
+    from roles.permissions import VIEW_CASE
+
+    loads = list(
+        CaseUserObjectPermission.objects.filter(
+            permission__codename=VIEW_CASE, user__role=User.Role.AKJ_CONFIDANT
+        )
+        .values("user_id")
+        .annotate(cases=Count("id"))
+        .order_by("cases", "user_id")
+    )
+    median = loads[len(loads) // 2]
+    user = User.objects.get(pk=median["user_id"])
+    cases = (
+        SupportCase.objects.visible_to(user)
+        .open()
+        .annotate(
+            n_notes=Count("notes", distinct=True),
+            n_meetings=Count("meetings", distinct=True),
+        )
+        .order_by("-n_meetings", "-n_notes", "pk")
+    )
+    plannable = [
+        c for c in cases[:20] if c.kind in {"question", "problem", "complaint"}
+    ]
+    case = plannable[0] if plannable else cases[0]
+    clients = Client.objects.visible_to(user).order_by("last_name", "pk")
+    searched = clients[len(clients) // 2]
+    manager = User.objects.get(username="contractmanager")
+    return {
+        "user": user,
+        "user_clients": clients.count(),
+        "user_cases": median["cases"],
+        "confidants": len(loads),
+        "case": case,
+        "searched": searched,
+        "manager": manager,
+        "municipality_id": manager.organisation.municipality_id,
+        "all_clients": Client.objects.count(),
+        "all_cases": SupportCase.objects.count(),
+    }
+
+
+def page_urls(s: dict) -> dict[str, tuple[str, str]]:
+    """Page name -> (account key, path with query)."""
+    from django.urls import reverse
+
+    from cases.views.clients import PAGE_SIZE
+
+    last_page = max(1, -(-s["user_clients"] // PAGE_SIZE))
+    searched = s["searched"]
+    search = urllib.parse.urlencode(
+        {
+            "name": searched.last_name[:3],
+            "date_of_birth": searched.date_of_birth.isoformat(),
+        }
+    )
+    return {
+        "dashboard": ("user", reverse("dashboard")),
+        "client list p1": ("user", reverse("client_list")),
+        "client list deep": ("user", f"{reverse('client_list')}?page={last_page}"),
+        "client search": ("user", f"{reverse('client_list')}?{search}"),
+        "case list": ("user", reverse("case_list")),
+        "case detail": ("user", reverse("case_detail", args=[s["case"].pk])),
+        "meeting form": ("user", reverse("meeting_plan", args=[s["case"].pk])),
+        "municipal report": (
+            "manager",
+            reverse("report_municipal", args=[s["municipality_id"]]),
+        ),
+    }
+
+
+def measure_test_client(
+    s: dict, urls: dict, requests: int, warmup: int
+) -> dict[str, dict]:
+    from django.db import connection
+    from django.test import Client as TestClient
+    from django.test.utils import CaptureQueriesContext
+
+    clients = {}
+    for key in ("user", "manager"):
+        clients[key] = TestClient()
+        clients[key].force_login(s[key])
+    out = {}
+    for name, (key, url) in urls.items():
+        client = clients[key]
+        for _ in range(warmup):
+            response = client.get(url)
+            assert response.status_code == 200, (name, url, response.status_code)
+        times, counts = [], set()
+        for _ in range(requests):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (name, url, response.status_code)
+            counts.add(len(ctx.captured_queries))
+        out[name] = {**summary(times), "queries": max(counts), "url": url}
+        if len(counts) > 1:
+            out[name]["queries_seen"] = sorted(counts)
+    return out
+
+
+def _session_cookie(user) -> str:
+    from django.conf import settings
+    from django.test import Client as TestClient
+
+    client = TestClient()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def measure_http(s: dict, urls: dict, requests: int, warmup: int) -> dict[str, dict]:
+    """The same pages over HTTP against gunicorn (2 workers): wall time of one
+    request seen by the client, a new connection per request."""
+    cookies = {key: _session_cookie(s[key]) for key in ("user", "manager")}
+    server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, fixed arguments
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ,
+    )
+    try:
+        _wait_for(PORT)
+        out = {}
+        for name, (key, url) in urls.items():
+            headers = {"Cookie": cookies[key], "Host": "127.0.0.1"}
+            for _ in range(warmup):
+                _get(url, headers)
+            times = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                _get(url, headers)
+                times.append(time.perf_counter() - started)
+            out[name] = summary(times)
+        return out
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _get(url: str, headers: dict) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    try:
+        conn.request("GET", url, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"GET {url}: HTTP {response.status}")
+    finally:
+        conn.close()
+
+
+def _wait_for(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/inloggen/", headers={"Host": "127.0.0.1"})
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not start")
+
+
+# The visible-cases list (``case_list`` for a caseworker, default sort: newest
+# first) written by hand: the paginator's count and page 1 of 25 with the client.
+RAW_CASE_COUNT = """
+SELECT count(*)
+FROM cases_supportcase c
+JOIN roles_caseuserobjectpermission p ON p.content_object_id = c.id
+JOIN auth_permission perm ON perm.id = p.permission_id
+WHERE p.user_id = %s AND perm.codename = 'view_supportcase'
+"""
+RAW_CASE_PAGE = """
+SELECT c.*, cl.*
+FROM cases_supportcase c
+JOIN roles_caseuserobjectpermission p ON p.content_object_id = c.id
+JOIN auth_permission perm ON perm.id = p.permission_id
+JOIN cases_client cl ON cl.id = c.client_id
+WHERE p.user_id = %s AND perm.codename = 'view_supportcase'
+ORDER BY c.opened_at DESC NULLS LAST, c.id DESC
+LIMIT 25
+"""
+
+
+def measure_case_list_sql(s: dict, requests: int, warmup: int) -> dict:
+    """The ORM queries of the visible-cases list against the same SQL by hand,
+    timed alternately in the same run."""
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.db.models import F
+
+    from cases.models import SupportCase
+
+    user = s["user"]
+
+    def orm() -> None:
+        qs = (
+            SupportCase.objects.visible_to(user)
+            .select_related("client")
+            .order_by(F("opened_at").desc(nulls_last=True), "-pk")
+        )
+        list(Paginator(qs, 25).get_page(1))
+
+    def raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_CASE_COUNT, [user.pk])
+            cursor.fetchall()
+            cursor.execute(RAW_CASE_PAGE, [user.pk])
+            cursor.fetchall()
+
+    for _ in range(warmup):
+        orm()
+        raw()
+    orm_times, raw_times = [], []
+    for _ in range(requests):
+        for fn, times in ((orm, orm_times), (raw, raw_times)):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+    return {"orm": summary(orm_times), "raw_sql": summary(raw_times)}
+
+
+def explain_search(s: dict) -> dict:
+    """EXPLAIN ANALYZE of the client search, as the client list runs it (the
+    user's clients) and over all clients (which index serves the name prefix
+    and date of birth)."""
+    from cases.filters_clients import ClientFilter
+    from cases.models import Client
+
+    searched = s["searched"]
+    data = {
+        "name": searched.last_name[:3],
+        "date_of_birth": searched.date_of_birth.isoformat(),
+    }
+    scoped = ClientFilter(
+        data, queryset=Client.objects.visible_to(s["user"])
+    ).qs.order_by("last_name", "first_name", "pk")
+    everyone = ClientFilter(data, queryset=Client.objects.all()).qs.order_by(
+        "last_name", "first_name", "pk"
+    )
+    return {
+        "search": data,
+        "visible_to_user": scoped.explain(analyze=True),
+        "all_clients": everyone.explain(analyze=True),
+    }
+
+
+def measure(n: int, args: argparse.Namespace) -> None:
+    _setup_django()
+    s = pick_subjects()
+    urls = page_urls(s)
+    result = {
+        "clients": s["all_clients"],
+        "cases": s["all_cases"],
+        "confidants": s["confidants"],
+        "measured_user": {
+            "username": s["user"].username,
+            "clients": s["user_clients"],
+            "cases": s["user_cases"],
+        },
+        "report_user": s["manager"].username,
+        "test_client": measure_test_client(s, urls, args.requests, args.warmup),
+        "case_list_sql": measure_case_list_sql(s, args.requests, args.warmup),
+        "explain": explain_search(s),
+    }
+    if not args.no_http:
+        result["http"] = measure_http(s, urls, args.requests, args.warmup)
+    Path(args.out).write_text(json.dumps(result, indent=2, default=str))
+
+
+# --- the table -----------------------------------------------------------------------
+
+
+def table(small: dict, large: dict, ls: str, ll: str) -> tuple[str, list[dict]]:
+    rows = []
+    for name in PAGES:
+        a, b = small["test_client"][name], large["test_client"][name]
+        row = {
+            "page": name,
+            "queries": {ls: a["queries"], ll: b["queries"]},
+            "test_client": {ls: a, ll: b},
+            "p95_ratio": round(b["p95_ms"] / a["p95_ms"], 2),
+        }
+        if "http" in small and "http" in large:
+            ha, hb = small["http"][name], large["http"][name]
+            row["http"] = {ls: ha, ll: hb}
+            row["http_p95_ratio"] = round(hb["p95_ms"] / ha["p95_ms"], 2)
+        rows.append(row)
+    http = "http" in small and "http" in large
+    head = (
+        f"| page | queries {ls} / {ll} | test client median / p95 {ls} (ms) "
+        f"| test client median / p95 {ll} (ms) | p95 ratio |"
+    )
+    sep = "|---|---|---|---|---|"
+    if http:
+        head += f" HTTP median / p95 {ls} (ms) | HTTP median / p95 {ll} (ms) | HTTP p95 ratio |"
+        sep += "---|---|---|"
+    lines = [head, sep]
+    for row in rows:
+        a, b = row["test_client"][ls], row["test_client"][ll]
+        line = (
+            f"| {row['page']} | {row['queries'][ls]} / {row['queries'][ll]} "
+            f"| {a['median_ms']:.1f} / {a['p95_ms']:.1f} "
+            f"| {b['median_ms']:.1f} / {b['p95_ms']:.1f} | {row['p95_ratio']:.2f} |"
+        )
+        if http:
+            ha, hb = row["http"][ls], row["http"][ll]
+            line += (
+                f" {ha['median_ms']:.1f} / {ha['p95_ms']:.1f} "
+                f"| {hb['median_ms']:.1f} / {hb['p95_ms']:.1f} "
+                f"| {row['http_p95_ratio']:.2f} |"
+            )
+        lines.append(line)
+    return "\n".join(lines), rows
+
+
+def targets(small: dict, large: dict, rows: list[dict], ls: str, ll: str) -> dict:
+    sql = large["case_list_sql"]
+    case_page = large["test_client"]["case list"]
+    plan = large["explain"]["visible_to_user"] + large["explain"]["all_clients"]
+    return {
+        "queries_identical": all(r["queries"][ls] == r["queries"][ll] for r in rows),
+        "p95_within_1_5x": {r["page"]: r["p95_ratio"] <= 1.5 for r in rows},
+        "http_p95_within_1_5x": {
+            r["page"]: r["http_p95_ratio"] <= 1.5 for r in rows if "http" in r
+        },
+        "case_list_orm_vs_raw_sql_median": round(
+            sql["orm"]["median_ms"] / sql["raw_sql"]["median_ms"], 2
+        ),
+        "case_list_page_vs_raw_sql_median": round(
+            case_page["median_ms"] / sql["raw_sql"]["median_ms"], 2
+        ),
+        "search_uses_index": "Index" in plan,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--large", type=int, default=100000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure is not None:
+        measure(args.measure, args)
+        return
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    ls, ll = label(args.small), label(args.large)
+    prepared = {n: prepare(n, reseed=args.reseed) for n in (args.large, args.small)}
+    measured = {}
+    for n in (args.small, args.large):
+        print(f"[{label(n)}] measuring")
+        measured[n] = measure_size(n, args)
+    small, large = measured[args.small], measured[args.large]
+    text, rows = table(small, large, ls, ll)
+    goals = targets(small, large, rows, ls, ll)
+    sql = {label(n): measured[n]["case_list_sql"] for n in measured}
+    print()
+    print(text)
+    print()
+    for size, timing in sql.items():
+        print(
+            f"case list queries at {size}: ORM median/p95 "
+            f"{timing['orm']['median_ms']:.2f}/{timing['orm']['p95_ms']:.2f} ms, "
+            f"raw SQL {timing['raw_sql']['median_ms']:.2f}/"
+            f"{timing['raw_sql']['p95_ms']:.2f} ms"
+        )
+    print()
+    print(f"EXPLAIN ANALYZE client search at {ll} {large['explain']['search']}:")
+    print("-- as the client list runs it (the measured user's clients):")
+    print(large["explain"]["visible_to_user"])
+    print("-- over all clients:")
+    print(large["explain"]["all_clients"])
+    print()
+    print("targets:", json.dumps(goals, indent=2))
+    now = datetime.datetime.now(datetime.UTC)
+    path = RESULTS / f"bench-{now:%Y-%m-%d}.json"
+    path.write_text(
+        json.dumps(
+            {
+                "measured_at": now.isoformat(timespec="seconds"),
+                "requests": args.requests,
+                "warmup": args.warmup,
+                "cpus": os.cpu_count(),
+                "databases": {label(n): p for n, p in prepared.items()},
+                "sizes": {label(n): measured[n] for n in measured},
+                "table": rows,
+                "table_markdown": text,
+                "targets": goals,
+            },
+            indent=2,
+            default=str,
+        )
+    )
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
