@@ -363,6 +363,18 @@ def _fuzz(client, db_state, action: str, form: Form) -> None:
     submit()
 
 
+def test_login_and_session_forms_survive_any_input(client, world, db_state):
+    """The login form, open to anyone, and the session's "extend" button take
+    any input without a 500 or an unescaped payload."""
+    page = client.get(reverse("login"))
+    (login,) = [f for f in forms_on(page.content.decode()) if f.method == "post"]
+    _fuzz(client, db_state, login.action or reverse("login"), login)
+    client.force_login(world.users["vp1"])
+    extend = Form("post", reverse("session_extend"))
+    extend.fields["next"] = Field("next", "hidden", ["/"])
+    _fuzz(client, db_state, extend.action, extend)
+
+
 LIST_PAGES = [
     "client_list",
     "case_list",
@@ -457,3 +469,16 @@ def test_a_meeting_in_year_one_is_refused_not_a_500(client, world, db_state, sta
     assert response.status_code == 200
     assert "Kies een datum tussen 1900 en 2999." in response.content.decode()
     assert db_state() == before
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "1" + "0" * 30])
+def test_access_log_client_number_beyond_any_key_is_refused_not_a_500(
+    client, privacy_world, number
+):
+    """The access log's client number had no maximum: 2**63 reached the
+    lookup and overflowed SQLite's integer (OverflowError, a 500). The filter
+    now says the number is too large and shows the log unfiltered."""
+    client.force_login(privacy_world.users["po"])
+    response = client.get(reverse("access_log"), {"client": number})
+    assert response.status_code == 200
+    assert response.context["filterset"].form.has_error("client", "max_value")
