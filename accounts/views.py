@@ -25,7 +25,8 @@ def _next_url(request: HttpRequest) -> str:
     target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(
         REDIRECT_FIELD_NAME, ""
     )
-    if url_has_allowed_host_and_scheme(
+    # A path only: redirect() takes "0" or "dashboard" for a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, {request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -407,8 +407,13 @@ class AccessLogFilter(ListFilterSet):
         queryset=User.objects.order_by("last_name", "first_name", "username"),
         empty_label=_("Alle gebruikers"),
     )
+    # At most the largest primary key: a larger number overflowed the
+    # database's integer in the lookup (a 500).
     client = django_filters.NumberFilter(
-        label=_("Cliëntnummer"), field_name="client_id", min_value=1
+        label=_("Cliëntnummer"),
+        field_name="client_id",
+        min_value=1,
+        max_value=2**63 - 1,
     )
     action = django_filters.ChoiceFilter(
         label=_("Handeling"),

@@ -401,8 +401,10 @@ def _family_for_change(request: HttpRequest, pk: int) -> tuple[Family, Client]:
         family_memberships__family=family
     )
     back = None
-    if str(request.GET.get("client", "")).isdigit():
-        back = members.filter(pk=request.GET["client"]).first()
+    requested = request.GET.get("client", "")
+    # ASCII digits only: "²".isdigit() is true, but no primary key.
+    if requested.isascii() and requested.isdigit():
+        back = members.filter(pk=requested).first()
     return family, back or members.order_by("last_name", "first_name", "pk").first()
 
 

@@ -16,7 +16,10 @@ def session_extend(request: HttpRequest) -> HttpResponse:
     if request.headers.get("X-Requested-With") == "fetch" or request.htmx:
         return HttpResponse(status=204)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    # A path only: redirect() takes "0" or "dashboard" for a view name.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}
+    ):
         target = "/"
     return redirect(target)
 
