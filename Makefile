@@ -19,7 +19,7 @@ PYTEST_STATUS_FILE ?=
 # Accepts an interpreter if it runs and is a version the project supports.
 PY_OK := import sys; sys.exit(not ((3, 12) <= sys.version_info[:2] < (3, 15)))
 
-.PHONY: help install run run-prod-local test lint format messages clean assets test-browser screenshots bench
+.PHONY: help install run run-prod-local test lint format messages clean assets test-browser screenshots bench loadtest
 
 help: ## List the targets (default)
 	@echo "Naast make targets:"
@@ -132,6 +132,10 @@ BENCH_CLIENTS_SMALL ?= 1000
 BENCH_ARGS ?=
 bench: install ## Measure pages at BENCH_CLIENTS_SMALL and _LARGE clients on PostgreSQL (BENCH_PG=postgres://..., BENCH_ARGS='--reseed')
 	$(PY) benchmarks/bench.py --small $(BENCH_CLIENTS_SMALL) --large $(BENCH_CLIENTS_LARGE) $(BENCH_ARGS)
+
+loadtest: install ## 50 caseworkers for 2 minutes against gunicorn + PostgreSQL with 100,000 clients (127.0.0.1 only)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[load]'
+	$(PY) benchmarks/loadtest.py $(LOAD_ARGS)
 
 # Playwright drives Debian's Chromium (/usr/bin/chromium; never downloaded) against
 # a live server; axe-core comes from node_modules (`npm ci`). `make test` skips them.

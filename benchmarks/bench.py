@@ -116,15 +116,15 @@ def prepare(n: int, *, reseed: bool) -> dict:
         with _pg() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
-        subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)  # noqa: S603
+        subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
         started = time.perf_counter()
-        subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        subprocess.run(
             [*manage, "seed_demo", "--clients", str(n)], env=env, cwd=ROOT, check=True
         )
         seeded_seconds = round(time.perf_counter() - started, 1)
     else:
         print(f"[{label(n)}] reusing {name} ({count} clients)")
-    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)  # noqa: S603
+    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
     with _pg(name) as conn:
         conn.execute("VACUUM ANALYZE")
     return {"database": name, "seeded_seconds": seeded_seconds}
@@ -147,7 +147,7 @@ def measure_size(n: int, args: argparse.Namespace) -> dict:
     ]
     if args.no_http:
         cmd.append("--no-http")
-    subprocess.run(cmd, env=django_env(db_url(n)), cwd=ROOT, check=True)  # noqa: S603
+    subprocess.run(cmd, env=django_env(db_url(n)), cwd=ROOT, check=True)
     data = json.loads(out.read_text())
     out.unlink()
     return data
@@ -304,7 +304,7 @@ def measure_http(s: dict, urls: dict, requests: int, warmup: int) -> dict[str, d
     """The same pages over HTTP against gunicorn (2 workers): wall time of one
     request seen by the client, a new connection per request."""
     cookies = {key: _session_cookie(s[key]) for key in ("user", "manager")}
-    server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, fixed arguments
+    server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
             "config.wsgi",

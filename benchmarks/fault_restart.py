@@ -84,7 +84,7 @@ def environment(port: int, database_url: str) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
         env=env,
@@ -224,7 +224,7 @@ def fault(kind: str, database_url: str) -> float:
     t0 = time.monotonic()
     if kind == "restart":
         version = os.environ.get("PG_CLUSTER", "15 main").split()
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             ["pg_ctlcluster", *version, "restart"],  # noqa: S607
             check=True,
             timeout=60,
@@ -272,7 +272,7 @@ def main() -> int:
     if not args.skip_seed:
         manage(env, "seed_demo")
 
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "python:config.gunicorn", "config.wsgi"],
         cwd=ROOT,
         env=env,
