@@ -232,7 +232,7 @@ def main() -> None:
             f"{r['p95_ms']:>6.0f} {r['p99_ms']:>6.0f} {r['rps']:>6}"
         )
     print(
-        f"server 5xx: {server_errors}; "
+        f"server 5xx: {server_errors}; redirects to login: {redirects}; "
         + "; ".join(f"{k}: {'ok' if v['ok'] else 'FAILED'}" for k, v in checks.items())
     )
     print(f"written to {out}")
