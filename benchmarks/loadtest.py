@@ -40,9 +40,7 @@ def _accounts(users: int, out: Path) -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.db.models import Count, Q
-    from django.test import Client as TestClient
 
     from accounts.models import User
     from cases.models import Client, SupportCase
@@ -69,13 +67,12 @@ def _accounts(users: int, out: Path) -> None:
         if not cases or not clients:
             continue
         name = Client.objects.get(pk=clients[0]).last_name[:3]
-        http = TestClient()
-        http.force_login(user)
+        cookie_name, session = bench._session_cookie(user).split("=", 1)
         accounts.append(
             {
                 "username": user.username,
-                "cookie_name": settings.SESSION_COOKIE_NAME,
-                "session": http.cookies[settings.SESSION_COOKIE_NAME].value,
+                "cookie_name": cookie_name,
+                "session": session,
                 "csrf": "".join(secrets.choice(alphabet) for _ in range(32)),
                 "cases": cases,
                 "clients": clients,
