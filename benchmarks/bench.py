@@ -10,7 +10,10 @@ For each size (``--small`` and ``--large`` clients) the script
    against gunicorn (2 workers on 127.0.0.1, with a logged-in session cookie);
 3. times the visible-cases list's queries (ORM) against the same SQL written by
    hand, and prints ``EXPLAIN ANALYZE`` of the client search by name prefix and
-   date of birth.
+   date of birth;
+4. counts the municipal reports' figures as the nightly job does before the
+   pages are read (the report page reads them), and times the nightly count
+   and one live count of the measured report.
 
 Then it prints one table comparing the sizes and writes it, with the raw
 numbers, to ``benchmarks/results/bench-<date>.json``.
@@ -447,10 +450,40 @@ def explain_search(s: dict) -> dict:
     }
 
 
+def measure_report_count(s: dict, requests: int) -> dict:
+    """The municipal report's figures: the nightly count of every
+    municipality's standard periods (``refresh_report_figures``), and one live
+    count of the measured report, which a page does only when its stored
+    figures are older than NAAST_REPORT_MAX_AGE_HOURS."""
+    from django.utils import timezone
+
+    from accounts.models import Municipality
+    from cases.reports import count_report, refresh_report_figures, standard_periods
+
+    started = time.perf_counter()
+    reports = refresh_report_figures()
+    refresh_seconds = time.perf_counter() - started
+    start, end = standard_periods(timezone.localdate())[0]
+    municipality = Municipality.objects.get(pk=s["municipality_id"])
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        count_report(municipality=municipality, start=start, end=end)
+        times.append(time.perf_counter() - started)
+    return {
+        "refresh_seconds": round(refresh_seconds, 2),
+        "refresh_reports": reports,
+        "live_count": summary(times),
+    }
+
+
 def measure(n: int, args: argparse.Namespace) -> None:
     _setup_django()
     s = pick_subjects()
     urls = page_urls(s)
+    # As every night: the reports' standard periods are counted before the
+    # pages are read.
+    report_count = measure_report_count(s, args.requests)
     result = {
         "clients": s["all_clients"],
         "cases": s["all_cases"],
@@ -464,6 +497,7 @@ def measure(n: int, args: argparse.Namespace) -> None:
         "test_client": measure_test_client(s, urls, args.requests, args.warmup),
         "case_list_sql": measure_case_list_sql(s, args.requests, args.warmup),
         "explain": explain_search(s),
+        "report_count": report_count,
     }
     if not args.no_http:
         result["http"] = measure_http(s, urls, args.requests, args.warmup)
@@ -570,6 +604,14 @@ def main() -> None:
             f"{timing['orm']['median_ms']:.2f}/{timing['orm']['p95_ms']:.2f} ms, "
             f"raw SQL {timing['raw_sql']['median_ms']:.2f}/"
             f"{timing['raw_sql']['p95_ms']:.2f} ms"
+        )
+    for n in measured:
+        count = measured[n]["report_count"]
+        print(
+            f"municipal report figures at {label(n)}: nightly count of "
+            f"{count['refresh_reports']} reports {count['refresh_seconds']:.2f} s; "
+            f"one live count median/p95 {count['live_count']['median_ms']:.1f}/"
+            f"{count['live_count']['p95_ms']:.1f} ms"
         )
     print()
     print(f"EXPLAIN ANALYZE client search at {ll} {large['explain']['search']}:")

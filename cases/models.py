@@ -1145,3 +1145,36 @@ class OutreachVisit(models.Model):
             for code in self.themes
             if code in OutreachTheme.values
         ]
+
+
+class ReportFigures(models.Model):
+    """The raw counts of one municipal report (``cases.reports``), computed
+    once and read by every later view of the same municipality and period.
+
+    Counting every case of a municipality on each view grows with the number
+    of cases; reading one row does not. The figures are recomputed when they
+    are older than ``NAAST_REPORT_MAX_AGE_HOURS`` and every night for the
+    standard periods (``manage.py refresh_reports``). They hold counts only,
+    small ones included: suppression is applied when a report is built from
+    them, so a hidden number never reaches a page, a CSV or a PDF.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+"
+    )
+    start = models.DateField()
+    end = models.DateField()
+    computed_at = models.DateTimeField()
+    counts = models.JSONField()
+
+    class Meta:
+        verbose_name = _("rapportagecijfers")
+        verbose_name_plural = _("rapportagecijfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "start", "end"], name="report_figures_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.start}–{self.end}"

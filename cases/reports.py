@@ -36,6 +36,20 @@ How it is computed
     ordered by duration, fetched with ``LIMIT``/``OFFSET`` — still one query
     returning at most two rows.
 
+Stored figures (``report_figures``)
+    Those queries still read every case of the municipality in the period, so
+    their time grows with the number of cases (about 0.2 s for a year of a
+    large municipality at 100,000 clients). The pages therefore read the
+    figures of a municipality and period from ``ReportFigures``: one row,
+    whatever the number of cases. Figures older than
+    ``NAAST_REPORT_MAX_AGE_HOURS`` (24) are counted again when read, and every
+    night ``refresh_report_figures`` (``manage.py refresh_reports``) counts
+    this year and last year of every municipality, so the page a contract
+    manager opens first never waits for the count. A report says when its
+    figures were counted ("stand van"). The stored counts include the small
+    ones; suppression is applied when the report is built from them
+    (``build_report``), as for a live count (``municipal_report``).
+
 Who may read it (``reportable_municipalities``)
     A municipality's contract manager (``User.Role.CONTRACT_MANAGER``, working
     for the municipality's own organisation) reads their own municipality
@@ -51,6 +65,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -73,7 +88,7 @@ from django.utils.translation import ngettext
 from accounts.models import Municipality, Organisation, User
 from config.db_routers import replica_reads
 
-from .models import CareKind, OutreachVisit, SupportCase
+from .models import CareKind, Client, OutreachVisit, ReportFigures, SupportCase
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -188,6 +203,7 @@ class Report:
     median_days: float | None  # None when fewer than SMALL cases were closed
     tables: tuple[Table, ...]
     outreach: Outreach
+    computed_at: datetime.datetime  # when the figures were counted
 
     @property
     def median_display(self) -> str:
@@ -303,43 +319,67 @@ def _median_days(cases: QuerySet[SupportCase], closed: int) -> float | None:
 
 def _outreach_counts(
     municipality: Municipality, start: datetime.date, end: datetime.date
-) -> Outreach:
+) -> dict[str, int]:
     """Outreach visits (R7) to institutions in the municipality in the period,
     and the youths spoken then. One query."""
     counts = OutreachVisit.objects.filter(
         municipality=municipality, visited_on__gte=start, visited_on__lte=end
     ).aggregate(visits=Count("pk"), youths=Sum("youths_spoken"))
-    return Outreach(
-        visits=_cell(_("Outreachbezoeken"), counts["visits"]),
-        youths_spoken=_cell(_("Gesproken jongeren"), counts["youths"] or 0),
-    )
+    return {"visits": counts["visits"], "youths": counts["youths"] or 0}
+
+
+def _count_key(dimension: str, value: str) -> str:
+    """The key of one table row's count: by value, not position, so that
+    figures stored before a choice was added are seen as incomplete."""
+    return f"{dimension}:{value}"
+
+
+def _expected_keys() -> set[str]:
+    keys = {"cases", "clients", "closed", "median_days", "visits", "youths"}
+    for key, _title, rows in _dimensions():
+        keys.update(_count_key(key, value) for value, _label, _q in rows)
+    return keys
 
 
 @replica_reads
-def municipal_report(
+def count_report(
     *, municipality: Municipality, start: datetime.date, end: datetime.date
-) -> Report:
-    """The anonymous report of ``municipality`` for the cases opened from
-    ``start`` up to and including ``end`` (see the module for what it counts).
-    Three queries, whatever the number of cases."""
+) -> dict[str, int | float | None]:
+    """The raw counts of the report of ``municipality`` for the cases opened
+    from ``start`` up to and including ``end`` (see the module for what it
+    counts), small ones included. Three queries, whatever the number of cases."""
     since, until = _bounds(start, end)
     cases = SupportCase.objects.filter(
         client__municipality=municipality, opened_at__gte=since, opened_at__lt=until
     )
-    dimensions = _dimensions()
     aggregates = {
         "cases": Count("pk"),
         "clients": Count("client", distinct=True),
         "closed": Count("pk", filter=Q(closed_at__isnull=False)),
     }
-    for key, _title, rows in dimensions:
-        for i, (_value, _label, condition) in enumerate(rows):
-            aggregates[f"{key}_{i}"] = Count("pk", filter=condition)
-    counts = cases.order_by().aggregate(**aggregates)
+    for key, _title, rows in _dimensions():
+        for value, _label, condition in rows:
+            aggregates[_count_key(key, value)] = Count("pk", filter=condition)
+    counts: dict[str, int | float | None] = cases.order_by().aggregate(**aggregates)
+    closed = counts["closed"]
+    counts["median_days"] = _median_days(cases, closed) if closed >= SMALL else None
+    counts.update(_outreach_counts(municipality, start, end))
+    return counts
 
+
+def build_report(
+    *,
+    municipality: Municipality,
+    start: datetime.date,
+    end: datetime.date,
+    counts: dict,
+    computed_at: datetime.datetime,
+) -> Report:
+    """The report as it may be shown: ``counts`` (from ``count_report``) with
+    every small cell suppressed."""
     tables = []
-    for key, title, rows in dimensions:
-        values = [counts[f"{key}_{i}"] for i in range(len(rows))]
+    for key, title, rows in _dimensions():
+        values = [counts[_count_key(key, value)] for value, _label, _q in rows]
         reasons = suppress(values)
         tables.append(
             Table(
@@ -354,14 +394,129 @@ def municipal_report(
                 total=_cell(_("Totaal"), counts["cases"]),
             )
         )
-    closed = counts["closed"]
     return Report(
         municipality=municipality,
         start=start,
         end=end,
         clients=_cell(_("Cliënten"), counts["clients"]),
         cases=_cell(_("Zaken"), counts["cases"]),
-        median_days=_median_days(cases, closed) if closed >= SMALL else None,
+        median_days=counts["median_days"],
         tables=tuple(tables),
-        outreach=_outreach_counts(municipality, start, end),
+        outreach=Outreach(
+            visits=_cell(_("Outreachbezoeken"), counts["visits"]),
+            youths_spoken=_cell(_("Gesproken jongeren"), counts["youths"]),
+        ),
+        computed_at=computed_at,
     )
+
+
+def municipal_report(
+    *, municipality: Municipality, start: datetime.date, end: datetime.date
+) -> Report:
+    """The report of ``municipality`` for the cases opened from ``start`` up to
+    and including ``end``, counted now (three queries)."""
+    return build_report(
+        municipality=municipality,
+        start=start,
+        end=end,
+        counts=count_report(municipality=municipality, start=start, end=end),
+        computed_at=timezone.now(),
+    )
+
+
+# --- stored figures ----------------------------------------------------------------
+
+
+def max_age() -> datetime.timedelta:
+    """How old stored figures may be when a report is read."""
+    return datetime.timedelta(hours=settings.NAAST_REPORT_MAX_AGE_HOURS)
+
+
+def standard_periods(today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """The periods counted every night: this year (what the report page shows
+    first) and last year (the annual report)."""
+    return [
+        (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        for year in (today.year, today.year - 1)
+    ]
+
+
+def _store(
+    municipality: Municipality,
+    start: datetime.date,
+    end: datetime.date,
+    now: datetime.datetime,
+) -> dict:
+    """Count the report now and store its figures (one upsert, so two views
+    counting the same period at once both succeed)."""
+    counts = count_report(municipality=municipality, start=start, end=end)
+    ReportFigures.objects.bulk_create(
+        [
+            ReportFigures(
+                municipality=municipality,
+                start=start,
+                end=end,
+                computed_at=now,
+                counts=counts,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["municipality", "start", "end"],
+        update_fields=["computed_at", "counts"],
+    )
+    return counts
+
+
+def report_figures(
+    *,
+    municipality: Municipality,
+    start: datetime.date,
+    end: datetime.date,
+    now: datetime.datetime | None = None,
+) -> Report:
+    """The report of a municipality and period as the pages show it: from the
+    stored figures when they are younger than ``max_age()`` (one query),
+    else counted now and stored for the next view."""
+    now = now or timezone.now()
+    stored = ReportFigures.objects.filter(
+        municipality=municipality, start=start, end=end
+    ).first()
+    if (
+        stored is not None
+        and now - max_age() <= stored.computed_at <= now
+        and _expected_keys() <= stored.counts.keys()
+    ):
+        counts, computed_at = stored.counts, stored.computed_at
+    else:
+        counts, computed_at = _store(municipality, start, end, now), now
+    return build_report(
+        municipality=municipality,
+        start=start,
+        end=end,
+        counts=counts,
+        computed_at=computed_at,
+    )
+
+
+def refresh_report_figures(*, now: datetime.datetime | None = None) -> int:
+    """Count the standard periods of every municipality where clients live,
+    and drop the stored figures of other periods once they are stale (they
+    are counted again when next read). Returns the number of reports counted.
+    Run every night (``manage.py refresh_reports``)."""
+    now = now or timezone.now()
+    periods = standard_periods(timezone.localdate(now))
+    municipalities = Municipality.objects.filter(
+        Exists(Client.objects.filter(municipality=OuterRef("pk")))
+    ).order_by("pk")
+    counted = 0
+    for municipality in municipalities:
+        for start, end in periods:
+            _store(municipality, start, end, now)
+            counted += 1
+    standard = Q()
+    for start, end in periods:
+        standard |= Q(start=start, end=end)
+    ReportFigures.objects.filter(computed_at__lt=now - max_age()).exclude(
+        standard
+    ).delete()
+    return counted

@@ -258,6 +258,11 @@ AXES_VERBOSE = False
 # after opening it with a reason; it ends by itself at that moment.
 NAAST_EMERGENCY_ACCESS_HOURS = env.int("NAAST_EMERGENCY_ACCESS_HOURS", default=24)
 
+# Municipal reports read stored figures (cases.ReportFigures); figures older
+# than this are counted again when read. `manage.py refresh_reports` counts the
+# standard periods every night.
+NAAST_REPORT_MAX_AGE_HOURS = env.int("NAAST_REPORT_MAX_AGE_HOURS", default=24)
+
 # Sessions end after 15 idle minutes; every request restarts the clock, and the
 # pages warn two minutes before with a button to extend (WCAG 2.2.1).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=15 * 60)

@@ -5,17 +5,22 @@ what a contract manager may read."""
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Municipality, Organisation, User
-from cases.models import AccessLogEntry, OutreachVisit, SupportCase
+from cases.models import AccessLogEntry, OutreachVisit, ReportFigures, SupportCase
 from cases.reports import (
     SMALL,
     municipal_report,
+    refresh_report_figures,
+    report_figures,
     reportable_municipalities,
     suppress,
 )
@@ -362,12 +367,16 @@ def test_invalid_period_is_shown_in_the_form(client, contract_manager):
 def test_report_page_query_count(
     client, contract_manager, django_assert_max_num_queries
 ):
-    """The page takes a bounded number of queries, whatever the number of cases."""
+    """The page takes a bounded number of queries, whatever the number of
+    cases: when it counts the figures (and stores them), and fewer when it
+    reads the stored ones."""
     client.force_login(contract_manager)
     url = reverse(
         "report_municipal", args=[contract_manager.organisation.municipality_id]
     )
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
+        assert client.get(url, {"year": 2025}).status_code == 200
+    with django_assert_max_num_queries(8):
         assert client.get(url, {"year": 2025}).status_code == 200
 
 
@@ -446,3 +455,156 @@ def test_outreach_visits_are_counted_and_small_numbers_hidden(
     )
     assert report.outreach.visits.display == shown
     assert report.outreach.youths_spoken.display == str(3 * visits)
+
+
+# --- stored figures ---------------------------------------------------------------
+
+YEAR_2025 = {"start": datetime.date(2025, 1, 1), "end": datetime.date(2025, 12, 31)}
+
+
+def _extra_case(municipality: Municipality, n: int = 900) -> None:
+    """One more 2025 question of a client of ``municipality``."""
+    SupportCase.objects.create(
+        reference=f"T-{n}",
+        client=ClientFactory(municipality=municipality),
+        organisation=OrganisationFactory(akj=True),
+        title="Vraag",
+        opened_at=_at(datetime.date(2025, 6, 1)),
+        opened_by=User.objects.get(username="vp"),
+        kind="question",
+    )
+
+
+def test_stored_figures_equal_a_live_count(fixture_2025):
+    """The first read counts and stores; the second reads the stored figures
+    (one query) and shows the same report as a live count."""
+    live = municipal_report(municipality=fixture_2025, **YEAR_2025)
+    first = report_figures(municipality=fixture_2025, **YEAR_2025)
+    assert ReportFigures.objects.filter(municipality=fixture_2025).count() == 1
+    second = report_figures(municipality=fixture_2025, **YEAR_2025)
+    for report in (first, second):
+        assert report.tables == live.tables
+        assert (report.cases, report.clients) == (live.cases, live.clients)
+        assert report.median_days == pytest.approx(live.median_days)
+        assert report.outreach == live.outreach
+    assert second.computed_at == first.computed_at
+
+
+def test_stored_figures_are_read_in_one_query(fixture_2025, django_assert_num_queries):
+    report_figures(municipality=fixture_2025, **YEAR_2025)
+    with django_assert_num_queries(1):
+        report_figures(municipality=fixture_2025, **YEAR_2025)
+
+
+def test_stale_figures_are_counted_again(fixture_2025, settings):
+    """Figures older than NAAST_REPORT_MAX_AGE_HOURS are counted again when
+    read; younger ones are shown with the moment they were counted."""
+    settings.NAAST_REPORT_MAX_AGE_HOURS = 24
+    counted = timezone.now()
+    report_figures(municipality=fixture_2025, **YEAR_2025, now=counted)
+    _extra_case(fixture_2025)
+    later = counted + datetime.timedelta(hours=23)
+    report = report_figures(municipality=fixture_2025, **YEAR_2025, now=later)
+    assert report.cases.value == 25 and report.computed_at == counted
+    much_later = counted + datetime.timedelta(hours=25)
+    report = report_figures(municipality=fixture_2025, **YEAR_2025, now=much_later)
+    assert report.cases.value == 26 and report.computed_at == much_later
+    stored = ReportFigures.objects.get(municipality=fixture_2025)
+    assert stored.computed_at == much_later and stored.counts["cases"] == 26
+
+
+def test_incomplete_stored_figures_are_counted_again(fixture_2025):
+    """Figures stored before a choice was added (a row key missing) are
+    counted again instead of failing."""
+    report_figures(municipality=fixture_2025, **YEAR_2025)
+    stored = ReportFigures.objects.get(municipality=fixture_2025)
+    del stored.counts["kind:question"]
+    stored.save()
+    report = report_figures(municipality=fixture_2025, **YEAR_2025)
+    assert _table(report, "kind")[0][0] == (6, "")
+    stored.refresh_from_db()
+    assert stored.counts["kind:question"] == 6
+
+
+def test_stored_counts_are_suppressed_when_shown(fixture_2025):
+    """Small counts are stored as they are, and hidden in the report built
+    from them exactly as in a live count."""
+    report_figures(
+        municipality=fixture_2025,
+        start=datetime.date(2025, 1, 1),
+        end=datetime.date(2025, 1, 1),
+    )
+    stored = ReportFigures.objects.get(municipality=fixture_2025)
+    assert stored.counts["cases"] == 1
+    report = report_figures(
+        municipality=fixture_2025,
+        start=datetime.date(2025, 1, 1),
+        end=datetime.date(2025, 1, 1),
+    )
+    assert report.cases.value is None and report.cases.display == SMALL_TEXT
+
+
+def test_refresh_counts_the_standard_periods_and_drops_stale_others(
+    fixture_2025, settings
+):
+    """The nightly refresh counts this year and last year of every
+    municipality where clients live, and drops stale figures of other periods
+    (they are counted again when read); fresh ones stay."""
+    settings.NAAST_REPORT_MAX_AGE_HOURS = 24
+    now = datetime.datetime(2026, 3, 2, 3, 0, tzinfo=AMS)
+    MunicipalityFactory(name="Leeg", cbs_code="GM9999")  # no clients: no report
+    report_figures(
+        municipality=fixture_2025,
+        start=datetime.date(2025, 3, 1),
+        end=datetime.date(2025, 3, 31),
+        now=now - datetime.timedelta(hours=30),
+    )
+    report_figures(
+        municipality=fixture_2025,
+        start=datetime.date(2025, 4, 1),
+        end=datetime.date(2025, 4, 30),
+        now=now - datetime.timedelta(hours=2),
+    )
+    assert refresh_report_figures(now=now) == 4  # Utrecht and Zwolle × 2 years
+    stored = {
+        (f.municipality.cbs_code, f.start, f.end): f
+        for f in ReportFigures.objects.select_related("municipality")
+    }
+    years = [(datetime.date(y, 1, 1), datetime.date(y, 12, 31)) for y in (2026, 2025)]
+    expected = {(code, *year) for code in ("GM0344", "GM0193") for year in years}
+    expected.add(("GM0344", datetime.date(2025, 4, 1), datetime.date(2025, 4, 30)))
+    assert set(stored) == expected
+    assert stored[("GM0344", *years[1])].counts["cases"] == 25
+    assert stored[("GM0344", *years[1])].computed_at == now
+
+
+def test_refresh_reports_command_enqueues_or_counts(fixture_2025):
+    """``manage.py refresh_reports`` enqueues the task (here run at once);
+    ``--now`` counts in the process."""
+    out = io.StringIO()
+    call_command("refresh_reports", stdout=out)
+    assert "Enqueued task" in out.getvalue()
+    out = io.StringIO()
+    call_command("refresh_reports", "--now", stdout=out)
+    assert "4 report(s) counted." in out.getvalue()
+
+
+def test_page_and_csv_show_when_the_figures_were_counted(
+    client, contract_manager, django_assert_max_num_queries
+):
+    """The page reads the stored figures once they exist, says when they were
+    counted, and the CSV carries the same moment."""
+    client.force_login(contract_manager)
+    municipality = contract_manager.organisation.municipality
+    url = reverse("report_municipal", args=[municipality.pk])
+    client.get(url, {"year": 2025})
+    _extra_case(municipality)
+    with django_assert_max_num_queries(8):
+        response = client.get(url, {"year": 2025})
+    stored = ReportFigures.objects.get(municipality=municipality)
+    assert "Stand van" in response.text
+    assert response.context["report"].cases.value == 25  # counted before the 26th
+    assert response.context["report"].computed_at == stored.computed_at
+    csv_text = client.get(url + "csv/", {"year": 2025}).content.decode("utf-8-sig")
+    stamp = timezone.localtime(stored.computed_at).isoformat(timespec="minutes")
+    assert f"Stand van;{stamp};" in csv_text

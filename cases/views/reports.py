@@ -19,13 +19,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
 
 from ..exports import export_pdf
-from ..reports import Report, municipal_report, reportable_municipalities
+from ..reports import Report, report_figures, reportable_municipalities
 
 #: The report PDF's stylesheet, read from disk by ``export_pdf``.
 REPORT_PDF_STYLESHEET = (
@@ -108,7 +108,7 @@ def _report_of(
     if not form.is_valid():
         return None, form
     data = form.cleaned_data
-    report = municipal_report(
+    report = report_figures(
         municipality=municipality, start=data["start"], end=data["end"]
     )
     return report, form
@@ -180,17 +180,25 @@ def report_municipal_csv(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow([_t("Onderdeel"), _t("Rij"), _t("Aantal")])
-    writer.writerow([_t("Gemeente"), report.municipality.name, ""])
-    writer.writerow(
-        [_t("Periode"), f"{report.start.isoformat()} – {report.end.isoformat()}", ""]
-    )
-    for cell in (report.clients, report.cases):
-        writer.writerow([_t("Kerncijfers"), cell.label, cell.display])
+    writer.writerow([gettext("Onderdeel"), gettext("Rij"), gettext("Aantal")])
+    writer.writerow([gettext("Gemeente"), report.municipality.name, ""])
     writer.writerow(
         [
-            _t("Kerncijfers"),
-            _t("Mediane doorlooptijd (afgesloten zaken)"),
+            gettext("Periode"),
+            f"{report.start.isoformat()} – {report.end.isoformat()}",
+            "",
+        ]
+    )
+    computed_at = timezone.localtime(report.computed_at)
+    writer.writerow(
+        [gettext("Stand van"), computed_at.isoformat(timespec="minutes"), ""]
+    )
+    for cell in (report.clients, report.cases):
+        writer.writerow([gettext("Kerncijfers"), cell.label, cell.display])
+    writer.writerow(
+        [
+            gettext("Kerncijfers"),
+            gettext("Mediane doorlooptijd (afgesloten zaken)"),
             report.median_display,
         ]
     )
@@ -199,7 +207,7 @@ def report_municipal_csv(request: HttpRequest, pk: int) -> HttpResponse:
             writer.writerow([table.title, cell.label, cell.display])
         writer.writerow([table.title, table.total.label, table.total.display])
     for cell in (report.outreach.visits, report.outreach.youths_spoken):
-        writer.writerow([_t("Outreach"), cell.label, cell.display])
+        writer.writerow([gettext("Outreach"), cell.label, cell.display])
     return response
 
 
