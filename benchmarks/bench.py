@@ -367,7 +367,8 @@ def _wait_for(port: int) -> None:
 
 
 # The visible-cases list (``case_list`` for a caseworker, default sort: newest
-# first) written by hand: the paginator's count and page 1 of 25 with the client.
+# first) written by hand: the paginator's count and page 1 of 25 with the
+# client, the columns of ``cases.views.lists.CASE_LIST_FIELDS``.
 RAW_CASE_COUNT = """
 SELECT count(*)
 FROM cases_supportcase c
@@ -376,7 +377,8 @@ JOIN auth_permission perm ON perm.id = p.permission_id
 WHERE p.user_id = %s AND perm.codename = 'view_supportcase'
 """
 RAW_CASE_PAGE = """
-SELECT c.*, cl.*
+SELECT c.id, c.reference, c.title, c.kind, c.status, c.opened_at, c.client_id,
+       cl.id, cl.first_name, cl.last_name
 FROM cases_supportcase c
 JOIN roles_caseuserobjectpermission p ON p.content_object_id = c.id
 JOIN auth_permission perm ON perm.id = p.permission_id
@@ -395,16 +397,17 @@ def measure_case_list_sql(s: dict, requests: int, warmup: int) -> dict:
     from django.db.models import F
 
     from cases.models import SupportCase
+    from cases.views.lists import caseworker_cases
 
     user = s["user"]
 
-    def orm() -> None:
-        qs = (
-            SupportCase.objects.visible_to(user)
-            .select_related("client")
-            .order_by(F("opened_at").desc(nulls_last=True), "-pk")
+    def rows():
+        return caseworker_cases(SupportCase.objects.visible_to(user)).order_by(
+            F("opened_at").desc(nulls_last=True), "-pk"
         )
-        list(Paginator(qs, 25).get_page(1))
+
+    def orm() -> None:
+        list(Paginator(rows(), 25).get_page(1))
 
     def raw() -> None:
         with connection.cursor() as cursor:
@@ -413,16 +416,75 @@ def measure_case_list_sql(s: dict, requests: int, warmup: int) -> dict:
             cursor.execute(RAW_CASE_PAGE, [user.pk])
             cursor.fetchall()
 
+    def busy(seconds: float) -> None:
+        until = time.perf_counter() + seconds
+        while time.perf_counter() < until:
+            pass
+
+    def raw_after_work() -> None:
+        # The raw SQL with as much Python work before each query as the ORM
+        # spends compiling it (measured below): shows what a round trip costs
+        # when the database's CPU has gone idle in between.
+        with connection.cursor() as cursor:
+            busy(compile_seconds)
+            cursor.execute(RAW_CASE_COUNT, [user.pk])
+            cursor.fetchall()
+            busy(compile_seconds)
+            cursor.execute(RAW_CASE_PAGE, [user.pk])
+            cursor.fetchall()
+
+    page_query = rows()[:25]
+    started = time.perf_counter()
+    for _ in range(50):
+        page_query.query.get_compiler(using="default").as_sql()
+    compile_seconds = (time.perf_counter() - started) / 50
+
     for _ in range(warmup):
         orm()
         raw()
-    orm_times, raw_times = [], []
+        raw_after_work()
+    orm_times, raw_times, after_work_times = [], [], []
     for _ in range(requests):
-        for fn, times in ((orm, orm_times), (raw, raw_times)):
+        for fn, times in (
+            (orm, orm_times),
+            (raw, raw_times),
+            (raw_after_work, after_work_times),
+        ):
             started = time.perf_counter()
             fn()
             times.append(time.perf_counter() - started)
-    return {"orm": summary(orm_times), "raw_sql": summary(raw_times)}
+    return {
+        "orm": summary(orm_times),
+        "raw_sql": summary(raw_times),
+        "compile_page_ms": round(compile_seconds * 1000, 3),
+        "raw_sql_after_work": summary(after_work_times),
+        "server": case_list_server_time(page_query, user.pk, requests),
+    }
+
+
+def case_list_server_time(page_query, user_id: int, requests: int) -> dict:
+    """PostgreSQL's own planning + execution time (``EXPLAIN ANALYZE``) of the
+    page query as the ORM writes it and as written by hand: what the database
+    spends, without the client and the round trip."""
+    from django.db import connection
+
+    sql, params = page_query.query.get_compiler(using="default").as_sql()
+
+    def server_ms(query: str, query_params) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, query_params)
+            plan = cursor.fetchone()[0]
+        plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+        return plan["Planning Time"] + plan["Execution Time"]
+
+    orm_ms, raw_ms = [], []
+    for _ in range(requests):
+        orm_ms.append(server_ms(sql, params))
+        raw_ms.append(server_ms(RAW_CASE_PAGE, [user_id]))
+    return {
+        "orm_page_median_ms": round(statistics.median(orm_ms), 3),
+        "raw_page_median_ms": round(statistics.median(raw_ms), 3),
+    }
 
 
 def explain_search(s: dict) -> dict:
@@ -610,7 +672,13 @@ def main() -> None:
             f"case list queries at {size}: ORM median/p95 "
             f"{timing['orm']['median_ms']:.2f}/{timing['orm']['p95_ms']:.2f} ms, "
             f"raw SQL {timing['raw_sql']['median_ms']:.2f}/"
-            f"{timing['raw_sql']['p95_ms']:.2f} ms"
+            f"{timing['raw_sql']['p95_ms']:.2f} ms, raw SQL with "
+            f"{timing['compile_page_ms']:.2f} ms of work before each query "
+            f"{timing['raw_sql_after_work']['median_ms']:.2f}/"
+            f"{timing['raw_sql_after_work']['p95_ms']:.2f} ms; in PostgreSQL "
+            f"(plan + execute) the page query takes "
+            f"{timing['server']['orm_page_median_ms']:.2f} ms as the ORM writes "
+            f"it, {timing['server']['raw_page_median_ms']:.2f} ms by hand"
         )
     for n in measured:
         count = measured[n]["report_count"]
