@@ -30,6 +30,7 @@ from roles.models import Assignment
 from .. import filters
 from ..access_log import log_read
 from ..models import Application, Meeting, SupportCase
+from ..pagination import CountWithPagePaginator
 
 PAGE_SIZE = 25
 
@@ -59,11 +60,14 @@ def render_list(
     sorts: Mapping[str, Sequence[str]],
     default_sort: str,
     shows_clients: bool = True,
+    count_with_page: bool = False,
     **context: Any,
 ) -> HttpResponse:
     """Filter, sort and paginate ``filterset.qs`` and render ``template`` (only
     its ``results`` partial for an htmx request). A page whose rows name
-    clients writes one access-log row with the list and its query."""
+    clients writes one access-log row with the list and its query.
+    ``count_with_page`` reads the total in the page's query, for lists bounded
+    by one caseworker's caseload (``cases.pagination``)."""
     problems = filterset.problems()
     requested = request.GET.get("sort", "")
     sort = requested or default_sort
@@ -76,7 +80,8 @@ def render_list(
         sort = default_sort
     key, descending = sort.removeprefix("-"), sort.startswith("-")
     queryset = filterset.qs.order_by(*_ordering(sorts[key], descending))
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CountWithPagePaginator if count_with_page else Paginator
+    page = paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     headers = [
         {
             "label": column.label,
@@ -196,6 +201,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         sorts=sorts,
         default_sort="-opened",
         shows_clients=not team_lead,
+        # A caseworker's cases are their caseload; a team lead's are the
+        # organisation's, where a separate COUNT keeps the page an index scan.
+        count_with_page=not team_lead,
         is_team_lead=team_lead,
     )
 
@@ -242,6 +250,9 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         sorts=sorts,
         default_sort="due",
         shows_clients=not team_lead,
+        # A caseworker's cases are their caseload; a team lead's are the
+        # organisation's, where a separate COUNT keeps the page an index scan.
+        count_with_page=not team_lead,
         is_team_lead=team_lead,
     )
 

@@ -1,0 +1,78 @@
+"""``cases.pagination.CountWithPagePaginator``: the same pages as Django's
+paginator, in one query."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.paginator import Paginator
+
+from accounts.models import Municipality
+from cases.pagination import CountWithPagePaginator
+from tests.factories import MunicipalityFactory
+
+PER_PAGE = 25
+
+
+@pytest.fixture
+def municipalities(db):
+    for i in range(53):
+        MunicipalityFactory(name=f"Gemeente {i:02d}", cbs_code=f"GM{i:04d}")
+    return Municipality.objects.order_by("name")
+
+
+def _summary(page) -> tuple:
+    return (
+        page.number,
+        page.paginator.count,
+        page.paginator.num_pages,
+        [m.pk for m in page],
+        page.has_next(),
+        page.has_previous(),
+    )
+
+
+@pytest.mark.parametrize(
+    "number",
+    [1, "1", 2, "3", 3, 4, "99", 10**40, 0, "-1", "abc", "2.5", None, "²", 2.0],
+)
+def test_same_page_as_djangos_paginator(municipalities, number):
+    """Every page number, valid or not, gives the page Django's ``get_page``
+    gives: invalid → first page, past the end or below 1 → last page."""
+    ours = CountWithPagePaginator(municipalities, PER_PAGE).get_page(number)
+    django = Paginator(municipalities, PER_PAGE).get_page(number)
+    assert _summary(ours) == _summary(django)
+
+
+def test_one_query_for_a_page(municipalities, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        page = CountWithPagePaginator(municipalities, PER_PAGE).get_page(2)
+        assert (page.paginator.count, page.paginator.num_pages, len(page)) == (
+            53,
+            3,
+            25,
+        )
+
+
+def test_empty_list_is_one_empty_page(db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        page = CountWithPagePaginator(
+            Municipality.objects.order_by("name"), PER_PAGE
+        ).get_page(1)
+        assert (page.paginator.count, page.paginator.num_pages, list(page)) == (
+            0,
+            1,
+            [],
+        )
+
+
+def test_distinct_querysets_use_djangos_count(
+    municipalities, django_assert_num_queries
+):
+    """A window counts rows before DISTINCT removes duplicates: a distinct
+    list is counted by Django's paginator instead (two queries)."""
+    doubled = Municipality.objects.filter(
+        pk__in=municipalities.values("pk")
+    ).distinct()
+    with django_assert_num_queries(2):
+        page = CountWithPagePaginator(doubled.order_by("name"), PER_PAGE).get_page(3)
+        assert (page.paginator.count, len(page)) == (53, 3)
