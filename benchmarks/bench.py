@@ -367,18 +367,12 @@ def _wait_for(port: int) -> None:
 
 
 # The visible-cases list (``case_list`` for a caseworker, default sort: newest
-# first) written by hand: the paginator's count and page 1 of 25 with the
-# client, the columns of ``cases.views.lists.CASE_LIST_FIELDS``.
-RAW_CASE_COUNT = """
-SELECT count(*)
-FROM cases_supportcase c
-JOIN roles_caseuserobjectpermission p ON p.content_object_id = c.id
-JOIN auth_permission perm ON perm.id = p.permission_id
-WHERE p.user_id = %s AND perm.codename = 'view_supportcase'
-"""
-RAW_CASE_PAGE = """
+# first) written by hand: page 1 of 25 with the client, the columns of
+# ``cases.views.lists.CASE_LIST_FIELDS``, and the number of cases in the same
+# query, as the list asks for it (``cases.pagination``).
+RAW_CASE_LIST = """
 SELECT c.id, c.reference, c.title, c.kind, c.status, c.opened_at, c.client_id,
-       cl.id, cl.first_name, cl.last_name
+       cl.id, cl.first_name, cl.last_name, count(*) OVER ()
 FROM cases_supportcase c
 JOIN roles_caseuserobjectpermission p ON p.content_object_id = c.id
 JOIN auth_permission perm ON perm.id = p.permission_id
@@ -387,104 +381,86 @@ WHERE p.user_id = %s AND perm.codename = 'view_supportcase'
 ORDER BY c.opened_at DESC NULLS LAST, c.id DESC
 LIMIT 25
 """
+# The same by hand in two queries, as Django's own paginator asks (for
+# comparison: the count first, then the page).
+RAW_CASE_COUNT = """
+SELECT count(*)
+FROM cases_supportcase c
+JOIN roles_caseuserobjectpermission p ON p.content_object_id = c.id
+JOIN auth_permission perm ON perm.id = p.permission_id
+WHERE p.user_id = %s AND perm.codename = 'view_supportcase'
+"""
+RAW_CASE_PAGE = RAW_CASE_LIST.replace(", count(*) OVER ()", "")
 
 
 def measure_case_list_sql(s: dict, requests: int, warmup: int) -> dict:
-    """The ORM queries of the visible-cases list against the same SQL by hand,
-    timed alternately in the same run."""
-    from django.core.paginator import Paginator
+    """The visible-cases list as the view reads it (its queryset and
+    paginator) against the same SQL by hand, timed alternately in the same
+    run; and PostgreSQL's own time for the ORM's SQL and the hand-written."""
     from django.db import connection
     from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
 
     from cases.models import SupportCase
-    from cases.views.lists import caseworker_cases
+    from cases.pagination import CountWithPagePaginator
+    from cases.views.lists import PAGE_SIZE, caseworker_cases
 
     user = s["user"]
-
-    def rows():
-        return caseworker_cases(SupportCase.objects.visible_to(user)).order_by(
-            F("opened_at").desc(nulls_last=True), "-pk"
-        )
+    rows = caseworker_cases(SupportCase.objects.visible_to(user)).order_by(
+        F("opened_at").desc(nulls_last=True), "-pk"
+    )
 
     def orm() -> None:
-        list(Paginator(rows(), 25).get_page(1))
+        list(CountWithPagePaginator(rows, PAGE_SIZE).get_page(1))
 
     def raw() -> None:
         with connection.cursor() as cursor:
-            cursor.execute(RAW_CASE_COUNT, [user.pk])
-            cursor.fetchall()
-            cursor.execute(RAW_CASE_PAGE, [user.pk])
+            cursor.execute(RAW_CASE_LIST, [user.pk])
             cursor.fetchall()
 
-    def busy(seconds: float) -> None:
-        until = time.perf_counter() + seconds
-        while time.perf_counter() < until:
-            pass
-
-    def raw_after_work() -> None:
-        # The raw SQL with as much Python work before each query as the ORM
-        # spends compiling it (measured below): shows what a round trip costs
-        # when the database's CPU has gone idle in between.
+    def raw_two_queries() -> None:
         with connection.cursor() as cursor:
-            busy(compile_seconds)
             cursor.execute(RAW_CASE_COUNT, [user.pk])
             cursor.fetchall()
-            busy(compile_seconds)
             cursor.execute(RAW_CASE_PAGE, [user.pk])
             cursor.fetchall()
 
-    page_query = rows()[:25]
-    started = time.perf_counter()
-    for _ in range(50):
-        page_query.query.get_compiler(using="default").as_sql()
-    compile_seconds = (time.perf_counter() - started) / 50
-
+    timed = {"orm": orm, "raw_sql": raw, "raw_sql_count_then_page": raw_two_queries}
     for _ in range(warmup):
-        orm()
-        raw()
-        raw_after_work()
-    orm_times, raw_times, after_work_times = [], [], []
+        for fn in timed.values():
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in timed}
     for _ in range(requests):
-        for fn, times in (
-            (orm, orm_times),
-            (raw, raw_times),
-            (raw_after_work, after_work_times),
-        ):
+        for name, fn in timed.items():
             started = time.perf_counter()
             fn()
-            times.append(time.perf_counter() - started)
+            times[name].append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as sent:
+        orm()
+    (orm_sql,) = [query["sql"] for query in sent.captured_queries]
     return {
-        "orm": summary(orm_times),
-        "raw_sql": summary(raw_times),
-        "compile_page_ms": round(compile_seconds * 1000, 3),
-        "raw_sql_after_work": summary(after_work_times),
-        "server": case_list_server_time(page_query, user.pk, requests),
+        **{name: summary(samples) for name, samples in times.items()},
+        "server": {
+            "orm_median_ms": server_time(orm_sql, None, requests),
+            "raw_sql_median_ms": server_time(RAW_CASE_LIST, [user.pk], requests),
+        },
     }
 
 
-def case_list_server_time(page_query, user_id: int, requests: int) -> dict:
-    """PostgreSQL's own planning + execution time (``EXPLAIN ANALYZE``) of the
-    page query as the ORM writes it and as written by hand: what the database
-    spends, without the client and the round trip."""
+def server_time(sql: str, params, requests: int) -> float:
+    """PostgreSQL's own planning + execution time (``EXPLAIN ANALYZE``) of a
+    query, median of ``requests`` runs, in ms: what the database spends,
+    without the client and the round trip."""
     from django.db import connection
 
-    sql, params = page_query.query.get_compiler(using="default").as_sql()
-
-    def server_ms(query: str, query_params) -> float:
+    samples = []
+    for _ in range(requests):
         with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, query_params)
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
             plan = cursor.fetchone()[0]
         plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
-        return plan["Planning Time"] + plan["Execution Time"]
-
-    orm_ms, raw_ms = [], []
-    for _ in range(requests):
-        orm_ms.append(server_ms(sql, params))
-        raw_ms.append(server_ms(RAW_CASE_PAGE, [user_id]))
-    return {
-        "orm_page_median_ms": round(statistics.median(orm_ms), 3),
-        "raw_page_median_ms": round(statistics.median(raw_ms), 3),
-    }
+        samples.append(plan["Planning Time"] + plan["Execution Time"])
+    return round(statistics.median(samples), 3)
 
 
 def explain_search(s: dict) -> dict:
@@ -669,16 +645,16 @@ def main() -> None:
     print()
     for size, timing in sql.items():
         print(
-            f"case list queries at {size}: ORM median/p95 "
-            f"{timing['orm']['median_ms']:.2f}/{timing['orm']['p95_ms']:.2f} ms, "
-            f"raw SQL {timing['raw_sql']['median_ms']:.2f}/"
-            f"{timing['raw_sql']['p95_ms']:.2f} ms, raw SQL with "
-            f"{timing['compile_page_ms']:.2f} ms of work before each query "
-            f"{timing['raw_sql_after_work']['median_ms']:.2f}/"
-            f"{timing['raw_sql_after_work']['p95_ms']:.2f} ms; in PostgreSQL "
-            f"(plan + execute) the page query takes "
-            f"{timing['server']['orm_page_median_ms']:.2f} ms as the ORM writes "
-            f"it, {timing['server']['raw_page_median_ms']:.2f} ms by hand"
+            f"case list at {size}: ORM (queryset and paginator of the view) "
+            f"median/p95 {timing['orm']['median_ms']:.2f}/"
+            f"{timing['orm']['p95_ms']:.2f} ms; the same SQL by hand "
+            f"{timing['raw_sql']['median_ms']:.2f}/"
+            f"{timing['raw_sql']['p95_ms']:.2f} ms (count, then page: "
+            f"{timing['raw_sql_count_then_page']['median_ms']:.2f}/"
+            f"{timing['raw_sql_count_then_page']['p95_ms']:.2f} ms); in "
+            f"PostgreSQL (plan + execute) {timing['server']['orm_median_ms']:.2f} "
+            f"ms as the ORM writes it, {timing['server']['raw_sql_median_ms']:.2f} "
+            "ms by hand"
         )
     for n in measured:
         count = measured[n]["report_count"]
