@@ -14,7 +14,7 @@ Behaviour is that of ``Paginator.get_page``: an invalid page number gives the
 first page, a number past the end gives the last page (then, and only then,
 with Django's two queries), an empty list gives an empty first page. A
 queryset with ``DISTINCT`` (the window would count rows before duplicates are
-removed), one that is sliced or yields no model instances, orphans, or a
+removed), one that is sliced or yields neither model instances nor dicts, orphans, or a
 database without window functions fall back to Django's paginator.
 """
 
@@ -25,7 +25,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Count, QuerySet, Window
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesIterable
 
 #: The annotation that carries the total on every row of the page.
 TOTAL = "naast_window_total"
@@ -61,13 +61,18 @@ class CountWithPagePaginator(Paginator):
                 return super().get_page(number)
             self.__dict__["count"] = 0
             return self._get_page([], 1, self)
-        self.__dict__["count"] = getattr(rows[0], TOTAL)
+        if isinstance(rows[0], dict):
+            self.__dict__["count"] = rows[0][TOTAL]
+            for row in rows:
+                del row[TOTAL]
+        else:
+            self.__dict__["count"] = getattr(rows[0], TOTAL)
         return self._get_page(rows, number, self)
 
     def _single_query_possible(self, queryset: Any) -> bool:
         return (
             isinstance(queryset, QuerySet)
-            and queryset._iterable_class is ModelIterable
+            and queryset._iterable_class in (ModelIterable, ValuesIterable)
             and not queryset.query.is_sliced
             and not queryset.query.distinct
             and not self.orphans

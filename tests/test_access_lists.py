@@ -93,6 +93,29 @@ def test_caseworker_case_list_shows_the_client(client, world):
     assert "Anouk" not in page  # the mother is vp2's client (R4)
 
 
+@pytest.mark.parametrize(
+    ("language", "kind", "status"),
+    [("nl", "Klacht", "Afgesloten"), ("en", "Complaint", "Closed")],
+)
+def test_caseworker_case_list_rows(client, world, language, kind, status):
+    """Each row (read as values, ``CaseRow``) links to its case and an open
+    case's client, knows whether the case is closed, and shows kind and status
+    in the user's language."""
+    open_case = SupportCase.objects.get(pk=world.objects["complaint_case"])
+    closed_case = SupportCase.objects.get(pk=world.objects["closed_case"])
+    client.force_login(world.users["vp1"])
+    response = client.get(reverse("case_list"), HTTP_ACCEPT_LANGUAGE=language)
+    rows = {row.pk: row for row in response.context["page"]}
+    page = response.content.decode()
+    assert rows[open_case.pk].client_name == str(open_case.client)
+    assert f'href="{open_case.get_absolute_url()}"' in page
+    assert f'href="{closed_case.get_absolute_url()}"' in page
+    assert f'href="{open_case.client.get_absolute_url()}"' in page
+    assert rows[closed_case.pk].is_closed and not rows[open_case.pk].is_closed
+    assert rows[open_case.pk].get_kind_display() == kind
+    assert rows[closed_case.pk].get_status_display() == status
+
+
 COMPLAINTS_FOUND = [
     ("vp1", True),
     ("vp2", False),

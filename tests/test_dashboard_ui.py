@@ -122,7 +122,9 @@ def week_meetings(world) -> set[int]:
 def _list_pks(client, url: str) -> set[int]:
     response = client.get(url)
     assert response.status_code == 200
-    return {obj.pk for obj in response.context["page"].paginator.object_list}
+    rows = response.context["page"].paginator.object_list
+    # The caseworker's case list reads values (cases.views.lists.CaseRow).
+    return {row["pk"] if isinstance(row, dict) else row.pk for row in rows}
 
 
 def _list_count(client, url: str) -> int:
