@@ -368,7 +368,7 @@ def _wait_for(port: int) -> None:
 
 # The visible-cases list (``case_list`` for a caseworker, default sort: newest
 # first) written by hand: page 1 of 25 with the client, the columns of
-# ``cases.views.lists.CASE_LIST_FIELDS``, and the number of cases in the same
+# ``cases.views.lists.CaseRow``, and the number of cases in the same
 # query, as the list asks for it (``cases.pagination``).
 RAW_CASE_LIST = """
 SELECT c.id, c.reference, c.title, c.kind, c.status, c.opened_at, c.client_id,
@@ -403,7 +403,7 @@ def measure_case_list_sql(s: dict, requests: int, warmup: int) -> dict:
 
     from cases.models import SupportCase
     from cases.pagination import CountWithPagePaginator
-    from cases.views.lists import PAGE_SIZE, caseworker_cases
+    from cases.views.lists import PAGE_SIZE, CaseRow, caseworker_cases
 
     user = s["user"]
     rows = caseworker_cases(SupportCase.objects.visible_to(user)).order_by(
@@ -411,7 +411,8 @@ def measure_case_list_sql(s: dict, requests: int, warmup: int) -> dict:
     )
 
     def orm() -> None:
-        list(CountWithPagePaginator(rows, PAGE_SIZE).get_page(1))
+        page = CountWithPagePaginator(rows, PAGE_SIZE).get_page(1)
+        _rows = [CaseRow.from_values(values) for values in page]
 
     def raw() -> None:
         with connection.cursor() as cursor:
