@@ -5,21 +5,23 @@ For each size (``--small`` and ``--large`` clients) the script
 1. makes sure a PostgreSQL database holds ``seed_demo --clients N`` (it reuses
    one whose client count already matches; ``--reseed`` starts afresh), and
    runs ``migrate`` on it;
-2. measures every page with the Django test client (server time around
+2. counts the municipal reports' figures as the nightly job does before the
+   pages are read (the report page reads them), and times the nightly count
+   and one live count of the measured report;
+3. measures every page with the Django test client (server time around
    ``client.get``, SQL queries with ``CaptureQueriesContext``) and over HTTP
    against gunicorn (2 workers on 127.0.0.1, with a logged-in session cookie);
-3. times the visible-cases list's queries (ORM) against the same SQL written by
-   hand, and prints ``EXPLAIN ANALYZE`` of the client search by name prefix and
-   date of birth;
-4. counts the municipal reports' figures as the nightly job does before the
-   pages are read (the report page reads them), and times the nightly count
-   and one live count of the measured report.
+4. times the visible-cases list (the view's queryset and paginator) against
+   the same SQL written by hand, and prints ``EXPLAIN ANALYZE`` of the client
+   search by name prefix and date of birth.
 
 Then it prints one table comparing the sizes and writes it, with the raw
 numbers, to ``benchmarks/results/bench-<date>.json``.
 
-Each size is measured in its own process (``--measure``), since Django talks
-to one database per process.
+Each size is served by its own process (``--serve``), since Django talks to
+one database per process; the parent alternates the sizes request by request
+(and which goes first), so that both are measured in the same conditions and
+a busy moment of the machine does not fall on one size only.
 """
 
 from __future__ import annotations
@@ -133,27 +135,81 @@ def prepare(n: int, *, reseed: bool) -> dict:
     return {"database": name, "seeded_seconds": seeded_seconds}
 
 
-def measure_size(n: int, args: argparse.Namespace) -> dict:
-    """Run ``--measure`` for one size in a child process; return its JSON."""
-    out = RESULTS / f".measure-{label(n)}.json"
-    cmd = [
-        sys.executable,
-        __file__,
-        "--measure",
-        str(n),
-        "--requests",
-        str(args.requests),
-        "--warmup",
-        str(args.warmup),
-        "--out",
-        str(out),
-    ]
-    if args.no_http:
-        cmd.append("--no-http")
-    subprocess.run(cmd, env=django_env(db_url(n)), cwd=ROOT, check=True)
-    data = json.loads(out.read_text())
-    out.unlink()
-    return data
+class Size:
+    """One database size, served by a child process (``--serve``) that holds
+    Django, logged-in test clients and its own gunicorn, and answers one
+    request at a time, so that the parent can alternate the two sizes request
+    by request: both see the machine in the same state."""
+
+    MARK = "@@bench "
+
+    def __init__(self, n: int, port: int, args: argparse.Namespace) -> None:
+        self.n = n
+        cmd = [sys.executable, __file__, "--serve", str(n), "--port", str(port)]
+        cmd += ["--requests", str(args.requests), "--warmup", str(args.warmup)]
+        if args.no_http:
+            cmd.append("--no-http")
+        self.process = subprocess.Popen(
+            cmd,
+            env=django_env(db_url(n)),
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.meta = self._answer()
+
+    def _answer(self):
+        for line in self.process.stdout:
+            if line.startswith(self.MARK):
+                return json.loads(line[len(self.MARK) :])
+            sys.stdout.write(line)
+        raise RuntimeError(f"[{label(self.n)}] the measuring process ended")
+
+    def ask(self, command: str):
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return self._answer()
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.ask("quit")
+        self.process.wait(timeout=60)
+
+
+def measure_sizes(sizes: list[int], args: argparse.Namespace) -> dict[int, dict]:
+    """Measure every page at every size, alternating the sizes request by
+    request (and which size goes first), with the test client and over HTTP."""
+    children = {n: Size(n, PORT + i, args) for i, n in enumerate(sizes)}
+    try:
+        results = {n: dict(children[n].meta) for n in sizes}
+        for via in ("client",) if args.no_http else ("client", "http"):
+            key = "test_client" if via == "client" else "http"
+            for n in sizes:
+                results[n][key] = {}
+            for page in PAGES:
+                samples: dict[int, list] = {n: [] for n in sizes}
+                for i in range(args.warmup + args.requests):
+                    order = sizes if i % 2 == 0 else sizes[::-1]
+                    for n in order:
+                        answer = children[n].ask(f"{via} {page}")
+                        if i >= args.warmup:
+                            samples[n].append(answer)
+                for n in sizes:
+                    entry = summary([a["seconds"] for a in samples[n]])
+                    if via == "client":
+                        counts = sorted({a["queries"] for a in samples[n]})
+                        entry.update(queries=counts[-1], url=samples[n][0]["url"])
+                        if len(counts) > 1:
+                            entry["queries_seen"] = counts
+                    results[n][key][page] = entry
+        for n in sizes:
+            print(f"[{label(n)}] case list against SQL, search plan")
+            results[n].update(children[n].ask("extras"))
+        return results
+    finally:
+        for child in children.values():
+            child.close()
 
 
 # --- measuring one size (child process) --------------------------------------------
@@ -263,37 +319,6 @@ def page_urls(s: dict) -> dict[str, tuple[str, str]]:
     }
 
 
-def measure_test_client(
-    s: dict, urls: dict, requests: int, warmup: int
-) -> dict[str, dict]:
-    from django.db import connection
-    from django.test import Client as TestClient
-    from django.test.utils import CaptureQueriesContext
-
-    clients = {}
-    for key in ("user", "manager"):
-        clients[key] = TestClient()
-        clients[key].force_login(s[key])
-    out = {}
-    for name, (key, url) in urls.items():
-        client = clients[key]
-        for _ in range(warmup):
-            response = client.get(url)
-            assert response.status_code == 200, (name, url, response.status_code)
-        times, counts = [], set()
-        for _ in range(requests):
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append(time.perf_counter() - started)
-            assert response.status_code == 200, (name, url, response.status_code)
-            counts.add(len(ctx.captured_queries))
-        out[name] = {**summary(times), "queries": max(counts), "url": url}
-        if len(counts) > 1:
-            out[name]["queries_seen"] = sorted(counts)
-    return out
-
-
 def _session_cookie(user) -> str:
     from django.conf import settings
     from django.test import Client as TestClient
@@ -303,10 +328,8 @@ def _session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def measure_http(s: dict, urls: dict, requests: int, warmup: int) -> dict[str, dict]:
-    """The same pages over HTTP against gunicorn (2 workers): wall time of one
-    request seen by the client, a new connection per request."""
-    cookies = {key: _session_cookie(s[key]) for key in ("user", "manager")}
+def start_gunicorn(port: int) -> subprocess.Popen:
+    """gunicorn (2 workers) on 127.0.0.1 with this process's settings."""
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -314,34 +337,19 @@ def measure_http(s: dict, urls: dict, requests: int, warmup: int) -> dict[str, d
             "--workers",
             "2",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--log-level",
             "warning",
         ],
         cwd=ROOT,
         env=os.environ,
     )
-    try:
-        _wait_for(PORT)
-        out = {}
-        for name, (key, url) in urls.items():
-            headers = {"Cookie": cookies[key], "Host": "127.0.0.1"}
-            for _ in range(warmup):
-                _get(url, headers)
-            times = []
-            for _ in range(requests):
-                started = time.perf_counter()
-                _get(url, headers)
-                times.append(time.perf_counter() - started)
-            out[name] = summary(times)
-        return out
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    _wait_for(port)
+    return server
 
 
-def _get(url: str, headers: dict) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+def _get(url: str, headers: dict, port: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         conn.request("GET", url, headers=headers)
         response = conn.getresponse()
@@ -516,31 +524,84 @@ def measure_report_count(s: dict, requests: int) -> dict:
     }
 
 
-def measure(n: int, args: argparse.Namespace) -> None:
+def serve(n: int, args: argparse.Namespace) -> None:
+    """The child process of one size (see ``Size``): answers one command per
+    line on stdin with one marked JSON line on stdout."""
     _setup_django()
+    from django.db import connection
+    from django.test import Client as TestClient
+    from django.test.utils import CaptureQueriesContext
+
     s = pick_subjects()
     urls = page_urls(s)
     # As every night: the reports' standard periods are counted before the
     # pages are read.
     report_count = measure_report_count(s, args.requests)
-    result = {
-        "clients": s["all_clients"],
-        "cases": s["all_cases"],
-        "confidants": s["confidants"],
-        "measured_user": {
-            "username": s["user"].username,
-            "clients": s["user_clients"],
-            "cases": s["user_cases"],
-        },
-        "report_user": s["manager"].username,
-        "test_client": measure_test_client(s, urls, args.requests, args.warmup),
-        "case_list_sql": measure_case_list_sql(s, args.requests, args.warmup),
-        "explain": explain_search(s),
-        "report_count": report_count,
+    clients = {}
+    for key in ("user", "manager"):
+        clients[key] = TestClient()
+        clients[key].force_login(s[key])
+    server = None if args.no_http else start_gunicorn(args.port)
+    headers = {
+        key: {"Cookie": _session_cookie(s[key]), "Host": "127.0.0.1"}
+        for key in ("user", "manager")
     }
-    if not args.no_http:
-        result["http"] = measure_http(s, urls, args.requests, args.warmup)
-    Path(args.out).write_text(json.dumps(result, indent=2, default=str))
+
+    def answer(data) -> None:
+        print(Size.MARK + json.dumps(data, default=str), flush=True)
+
+    answer(
+        {
+            "clients": s["all_clients"],
+            "cases": s["all_cases"],
+            "confidants": s["confidants"],
+            "measured_user": {
+                "username": s["user"].username,
+                "clients": s["user_clients"],
+                "cases": s["user_cases"],
+            },
+            "report_user": s["manager"].username,
+            "report_count": report_count,
+        }
+    )
+    try:
+        for line in sys.stdin:
+            command, _, page = line.strip().partition(" ")
+            if command == "client":
+                key, url = urls[page]
+                with CaptureQueriesContext(connection) as ctx:
+                    started = time.perf_counter()
+                    response = clients[key].get(url)
+                    seconds = time.perf_counter() - started
+                assert response.status_code == 200, (page, url, response.status_code)
+                answer(
+                    {
+                        "seconds": seconds,
+                        "queries": len(ctx.captured_queries),
+                        "url": url,
+                    }
+                )
+            elif command == "http":
+                key, url = urls[page]
+                started = time.perf_counter()
+                _get(url, headers[key], args.port)
+                answer({"seconds": time.perf_counter() - started})
+            elif command == "extras":
+                answer(
+                    {
+                        "case_list_sql": measure_case_list_sql(
+                            s, args.requests, args.warmup
+                        ),
+                        "explain": explain_search(s),
+                    }
+                )
+            elif command == "quit":
+                answer({})
+                return
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 # --- the table -----------------------------------------------------------------------
@@ -617,11 +678,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--no-http", action="store_true")
-    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=PORT, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure is not None:
-        measure(args.measure, args)
+    if args.serve is not None:
+        serve(args.serve, args)
         return
     RESULTS.mkdir(parents=True, exist_ok=True)
     ls, ll = label(args.small), label(args.large)
@@ -633,10 +694,8 @@ def main() -> None:
         cwd=ROOT,
         check=True,
     )
-    measured = {}
-    for n in (args.small, args.large):
-        print(f"[{label(n)}] measuring")
-        measured[n] = measure_size(n, args)
+    print(f"measuring {ls} and {ll}, alternating request by request")
+    measured = measure_sizes([args.small, args.large], args)
     small, large = measured[args.small], measured[args.large]
     text, rows = table(small, large, ls, ll)
     goals = targets(small, large, rows, ls, ll)
