@@ -405,7 +405,7 @@ def measure_case_list_sql(s: dict, requests: int, warmup: int) -> dict:
     """The visible-cases list as the view reads it (its queryset and
     paginator) against the same SQL by hand, timed alternately in the same
     run; and PostgreSQL's own time for the ORM's SQL and the hand-written."""
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.db.models import F
     from django.test.utils import CaptureQueriesContext
 
@@ -444,6 +444,7 @@ def measure_case_list_sql(s: dict, requests: int, warmup: int) -> dict:
             started = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - started)
+    reset_queries()
     with CaptureQueriesContext(connection) as sent:
         orm()
     (orm_sql,) = [query["sql"] for query in sent.captured_queries]
@@ -528,7 +529,7 @@ def serve(n: int, args: argparse.Namespace) -> None:
     """The child process of one size (see ``Size``): answers one command per
     line on stdin with one marked JSON line on stdout."""
     _setup_django()
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client as TestClient
     from django.test.utils import CaptureQueriesContext
 
@@ -569,6 +570,8 @@ def serve(n: int, args: argparse.Namespace) -> None:
             command, _, page = line.strip().partition(" ")
             if command == "client":
                 key, url = urls[page]
+                # The log keeps at most 9,000 queries; a full one captures none.
+                reset_queries()
                 with CaptureQueriesContext(connection) as ctx:
                     started = time.perf_counter()
                     response = clients[key].get(url)
