@@ -14,7 +14,7 @@ Behaviour is that of ``Paginator.get_page``: an invalid page number gives the
 first page, a number past the end gives the last page (then, and only then,
 with Django's two queries), an empty list gives an empty first page. A
 queryset with ``DISTINCT`` (the window would count rows before duplicates are
-removed), one that is sliced or yields neither model instances nor dicts, orphans, or a
+removed) or ``GROUP BY``, one that is sliced or yields neither model instances nor dicts, orphans, or a
 database without window functions fall back to Django's paginator.
 """
 
@@ -24,11 +24,17 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Count, QuerySet, Window
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable, ValuesIterable
 
 #: The annotation that carries the total on every row of the page.
 TOTAL = "naast_window_total"
+
+#: ``COUNT(*) OVER ()``. Written out rather than as ``Window(Count("*"))``,
+#: whose compilation took a third of the time Django spends on a list's query;
+#: queries with a GROUP BY, where Django would group by it, do not get it.
+COUNT_OVER_ALL = RawSQL("COUNT(*) OVER ()", (), output_field=IntegerField())
 
 #: Page numbers beyond this are not sent to the database as an offset (they
 #: would overflow it); Django's paginator answers them with the last page.
@@ -52,7 +58,7 @@ class CountWithPagePaginator(Paginator):
             return super().get_page(number)
         bottom = (number - 1) * self.per_page
         rows = list(
-            queryset.annotate(**{TOTAL: Window(Count("*"))})[
+            queryset.annotate(**{TOTAL: COUNT_OVER_ALL})[
                 bottom : bottom + self.per_page
             ]
         )
@@ -75,6 +81,7 @@ class CountWithPagePaginator(Paginator):
             and queryset._iterable_class in (ModelIterable, ValuesIterable)
             and not queryset.query.is_sliced
             and not queryset.query.distinct
+            and queryset.query.group_by is None
             and not self.orphans
             and connections[queryset.db].features.supports_over_clause
         )

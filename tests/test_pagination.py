@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.paginator import Paginator
+from django.db.models import Count
 
 from accounts.models import Municipality
 from cases.pagination import CountWithPagePaginator
@@ -70,9 +71,23 @@ def test_distinct_querysets_use_djangos_count(
 ):
     """A window counts rows before DISTINCT removes duplicates: a distinct
     list is counted by Django's paginator instead (two queries)."""
-    doubled = Municipality.objects.filter(
-        pk__in=municipalities.values("pk")
-    ).distinct()
+    doubled = Municipality.objects.filter(pk__in=municipalities.values("pk")).distinct()
     with django_assert_num_queries(2):
         page = CountWithPagePaginator(doubled.order_by("name"), PER_PAGE).get_page(3)
         assert (page.paginator.count, len(page)) == (53, 3)
+
+
+def test_grouped_querysets_use_djangos_count(municipalities, django_assert_num_queries):
+    """A list with an aggregate (GROUP BY) is counted by Django's paginator."""
+    grouped = municipalities.annotate(n=Count("organisations"))
+    with django_assert_num_queries(2):
+        page = CountWithPagePaginator(grouped, PER_PAGE).get_page(1)
+        assert (page.paginator.count, len(page)) == (53, 25)
+
+
+def test_values_rows_carry_no_total(municipalities):
+    """Rows read as values get the count without an extra key."""
+    rows = municipalities.values("pk", "name")
+    page = CountWithPagePaginator(rows, PER_PAGE).get_page(3)
+    assert page.paginator.count == 53
+    assert [set(row) for row in page] == [{"pk", "name"}] * 3
