@@ -11,6 +11,10 @@ the database cannot be reached (for example during a PostgreSQL restart).
 * ``server_error`` (``handler500``): the same page for a connection lost
   outside the view (loading the session or the user in a middleware, saving
   the session afterwards); every other error keeps the 500 page.
+* ``bad_request`` (``handler400``): the same page when Django reports a
+  session "deleted before the request completed" because saving it lost the
+  connection (Django turns any database error of that save into
+  ``SessionInterrupted``, a 400); every other bad request keeps the 400 page.
 
 The next request recovers by itself: Django closes a connection that saw an
 error, and ``CONN_HEALTH_CHECKS`` tests a kept connection before reusing it.
@@ -28,6 +32,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import server_error as default_server_error
 
 logger = logging.getLogger(__name__)
@@ -91,6 +96,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_connection_error(sys.exc_info()[1]):
         return database_unavailable_response(request)
     return default_server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler400``: the 503 page when the bad request was caused by a lost
+    database connection (see the module); Django's 400 page otherwise."""
+    if is_connection_error(exception):
+        logger.warning(
+            "Database unavailable while saving the session of %s %s: %s",
+            request.method,
+            request.path,
+            exception.__context__,
+        )
+        return database_unavailable_response(request)
+    return default_bad_request(request, exception)
 
 
 @login_not_required

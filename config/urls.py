@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from config import health
 
 # A database connection lost outside a view: the 503 page (config.health).
+handler400 = health.bad_request
 handler500 = health.server_error
 
 urlpatterns = [

@@ -77,6 +77,35 @@ def test_connection_lost_while_loading_the_session_gives_503(world, error):
     assert client.get(reverse("dashboard")).status_code == 200
 
 
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_connection_lost_while_saving_the_session_gives_503(world, error):
+    """The page has been rendered, then saving the session (every request
+    renews it) loses the connection. Django reports that as a session
+    "deleted before the request completed", a 400; Naast answers with the 503
+    page, as for every lost connection (seen in a real PostgreSQL restart)."""
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["vp1"])
+
+    with database_goes_away(
+        lambda sql: sql.startswith('UPDATE "django_session"'), error
+    ):
+        response = client.get(reverse("dashboard"))
+
+    assert_friendly_503(response)
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_other_bad_requests_stay_a_400(rf):
+    """A bad request that has nothing to do with the database keeps Django's
+    400 page."""
+    from django.core.exceptions import BadRequest
+
+    from config.health import bad_request
+
+    response = bad_request(rf.get("/"), BadRequest("kapotte invoer"))
+    assert response.status_code == 400
+
+
 def test_every_query_failing_gives_503_on_every_page(world):
     """The whole database is away: a list page and a detail page both answer
     503, not 500."""
