@@ -54,16 +54,21 @@ def database_unavailable_response(request: HttpRequest | None = None) -> HttpRes
     return response
 
 
-def is_connection_error(exc: BaseException | None) -> bool:
-    """True for a lost or refused database connection, also when it surfaces
-    wrapped in another error (``raise ... from``)."""
+def connection_error(exc: BaseException | None) -> BaseException | None:
+    """The lost or refused database connection behind ``exc``, also when it
+    surfaces wrapped in another error (``raise ... from``, or raised while
+    handling it); None if there is none."""
     seen = 0
     while exc is not None and seen < 5:
         if isinstance(exc, CONNECTION_ERRORS):
-            return True
+            return exc
         exc = exc.__cause__ or exc.__context__
         seen += 1
-    return False
+    return None
+
+
+def is_connection_error(exc: BaseException | None) -> bool:
+    return connection_error(exc) is not None
 
 
 class DatabaseUnavailableMiddleware:
@@ -101,12 +106,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """``handler400``: the 503 page when the bad request was caused by a lost
     database connection (see the module); Django's 400 page otherwise."""
-    if is_connection_error(exception):
+    cause = connection_error(exception)
+    if cause is not None:
         logger.warning(
             "Database unavailable while saving the session of %s %s: %s",
             request.method,
             request.path,
-            exception.__context__,
+            cause,
         )
         return database_unavailable_response(request)
     return default_bad_request(request, exception)
