@@ -756,6 +756,44 @@ def meeting_plan(
 # --- complaints (R3) -------------------------------------------------------------------
 
 
+def _locked_complaint(
+    actor: User, complaint: Complaint
+) -> tuple[SupportCase, Complaint]:
+    """The first steps of every change to a complaint: the actor may change
+    the case, the case is locked and open, the complaint is read afresh."""
+    case = complaint.case
+    require(actor, Perm.CHANGE_CASE, case)
+    _lock(case)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    _ensure_open(case)
+    return case, complaint
+
+
+def _save_complaint(
+    complaint: Complaint,
+    *,
+    case: SupportCase,
+    actor: User,
+    reason: str,
+    detail: str,
+    from_stage: str | None = None,
+) -> Complaint:
+    """The last steps: validate, save with who and why, and the case event of
+    the step (from ``from_stage``, default the complaint's own, to its stage)."""
+    complaint.full_clean()
+    track(complaint, actor=actor, reason=reason)
+    complaint.save()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.COMPLAINT_STAGE,
+        actor=actor,
+        from_value=complaint.stage if from_stage is None else from_stage,
+        to_value=complaint.stage,
+        detail=detail,
+    )
+    return complaint
+
+
 @transaction.atomic
 def complaint_advance(
     *,
@@ -770,11 +808,7 @@ def complaint_advance(
 ) -> Complaint:
     """Move a complaint to its next stage (R3): formulated → submitted (to whom,
     when) → being handled → decided, or withdrawn at any point before a decision."""
-    case = complaint.case
-    require(actor, Perm.CHANGE_CASE, case)
-    _lock(case)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    _ensure_open(case)
+    case, complaint = _locked_complaint(actor, complaint)
     if stage not in Complaint.TRANSITIONS[complaint.stage]:
         raise ValidationError(
             _("Een klacht in de fase '%(from)s' kan niet naar '%(to)s'.")
@@ -833,18 +867,14 @@ def complaint_advance(
         complaint.suspended_since = None
     complaint.stage = stage
     complaint.due_on = due_date(complaint)
-    complaint.full_clean()
-    track(complaint, actor=actor, reason="complaint_advance")
-    complaint.save()
-    event_record(
+    return _save_complaint(
+        complaint,
         case=case,
-        kind=CaseEvent.Kind.COMPLAINT_STAGE,
         actor=actor,
-        from_value=old,
-        to_value=stage,
+        reason="complaint_advance",
+        from_stage=old,
         detail=complaint.submitted_to if stage == Complaint.Stage.SUBMITTED else "",
     )
-    return complaint
 
 
 @transaction.atomic
@@ -853,11 +883,7 @@ def complaint_postpone(
 ) -> Complaint:
     """Postpone the decision on a complaint (R3): once, by at most the regime's
     maximum (4 weeks), with written notice to the complainant on ``on``."""
-    case = complaint.case
-    require(actor, Perm.CHANGE_CASE, case)
-    _lock(case)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    _ensure_open(case)
+    case, complaint = _locked_complaint(actor, complaint)
     if due_date(complaint) is None:
         raise ValidationError(
             _("Alleen een ingediende klacht die nog loopt kan worden verdaagd."),
@@ -885,19 +911,14 @@ def complaint_postpone(
     complaint.postponement_weeks = weeks
     complaint.postponed_on = on
     complaint.due_on = due_date(complaint)
-    complaint.full_clean()
-    track(complaint, actor=actor, reason="complaint_postpone")
-    complaint.save()
-    event_record(
+    return _save_complaint(
+        complaint,
         case=case,
-        kind=CaseEvent.Kind.COMPLAINT_STAGE,
         actor=actor,
-        from_value=complaint.stage,
-        to_value=complaint.stage,
+        reason="complaint_postpone",
         detail=_("Beslissing verdaagd met %(weeks)s weken, tot %(due)s")
         % {"weeks": weeks, "due": complaint.due_on.isoformat()},
     )
-    return complaint
 
 
 # --- applications (R9) -----------------------------------------------------------------
@@ -1039,11 +1060,7 @@ def complaint_suspend(
     clock stands still from ``on`` until the complaint is resumed, e.g. while
     the complainant supplies information or an informal solution is tried with
     the complainant's agreement (``complaint_clock``)."""
-    case = complaint.case
-    require(actor, Perm.CHANGE_CASE, case)
-    _lock(case)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    _ensure_open(case)
+    case, complaint = _locked_complaint(actor, complaint)
     if complaint.suspended_since is not None:
         raise ValidationError(
             _("De termijn van deze klacht is al opgeschort."),
@@ -1074,19 +1091,14 @@ def complaint_suspend(
         )
     complaint.suspended_since = on
     complaint.due_on = due_date(complaint)
-    complaint.full_clean()
-    track(complaint, actor=actor, reason="complaint_suspend")
-    complaint.save()
-    event_record(
+    return _save_complaint(
+        complaint,
         case=case,
-        kind=CaseEvent.Kind.COMPLAINT_STAGE,
         actor=actor,
-        from_value=complaint.stage,
-        to_value=complaint.stage,
+        reason="complaint_suspend",
         detail=_("Termijn opgeschort vanaf %(on)s: %(reason)s")
         % {"on": on.isoformat(), "reason": reason.strip()},
     )
-    return complaint
 
 
 @transaction.atomic
@@ -1095,11 +1107,7 @@ def complaint_resume(
 ) -> Complaint:
     """Let the suspended decision term of a complaint run again from ``on``
     (R3); the days it stood still are added to the due date."""
-    case = complaint.case
-    require(actor, Perm.CHANGE_CASE, case)
-    _lock(case)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    _ensure_open(case)
+    case, complaint = _locked_complaint(actor, complaint)
     if complaint.suspended_since is None:
         raise ValidationError(
             _("De termijn van deze klacht is niet opgeschort."),
@@ -1118,15 +1126,11 @@ def complaint_resume(
     complaint.suspended_days += days
     complaint.suspended_since = None
     complaint.due_on = due_date(complaint)
-    complaint.full_clean()
-    track(complaint, actor=actor, reason="complaint_resume")
-    complaint.save()
-    event_record(
+    return _save_complaint(
+        complaint,
         case=case,
-        kind=CaseEvent.Kind.COMPLAINT_STAGE,
         actor=actor,
-        from_value=complaint.stage,
-        to_value=complaint.stage,
+        reason="complaint_resume",
         detail=ngettext(
             "Termijn loopt weer na %(days)s dag opschorting, tot %(due)s",
             "Termijn loopt weer na %(days)s dagen opschorting, tot %(due)s",
@@ -1134,7 +1138,6 @@ def complaint_resume(
         )
         % {"days": days, "due": complaint.due_on.isoformat()},
     )
-    return complaint
 
 
 def _require_outreach(actor: User) -> None:
