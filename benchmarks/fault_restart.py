@@ -99,27 +99,34 @@ def manage(env: dict[str, str], *args: str) -> str:
     return done.stdout.strip()
 
 
-def create_database(database_url: str) -> None:
+def _server(database_url: str):
+    """The database's name, and an autocommit connection to the server's
+    ``postgres`` database with the same credentials."""
     import environ
     import psycopg
-    from psycopg import sql
 
     db = environ.Env.db_url_config(database_url)
-    with psycopg.connect(
+    conn = psycopg.connect(
         dbname="postgres",
         host=db["HOST"] or None,
         port=db["PORT"] or None,
         user=db["USER"] or None,
         password=db["PASSWORD"] or None,
         autocommit=True,
-    ) as conn:
+    )
+    return db["NAME"], conn
+
+
+def create_database(database_url: str) -> None:
+    from psycopg import sql
+
+    name, conn = _server(database_url)
+    with conn:
         exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()
         if not exists:
-            conn.execute(
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"]))
-            )
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 class Session:
@@ -230,21 +237,12 @@ def fault(kind: str, database_url: str) -> float:
             timeout=60,
         )
     elif kind == "terminate":
-        import environ
-        import psycopg
-
-        db = environ.Env.db_url_config(database_url)
-        with psycopg.connect(
-            dbname="postgres",
-            host=db["HOST"] or None,
-            port=db["PORT"] or None,
-            user=db["USER"] or None,
-            autocommit=True,
-        ) as conn:
+        name, conn = _server(database_url)
+        with conn:
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = %s AND pid <> pg_backend_pid()",
-                [db["NAME"]],
+                [name],
             )
     return time.monotonic() - t0
 
