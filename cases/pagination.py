@@ -14,8 +14,9 @@ Behaviour is that of ``Paginator.get_page``: an invalid page number gives the
 first page, a number past the end gives the last page (then, and only then,
 with Django's two queries), an empty list gives an empty first page. A
 queryset with ``DISTINCT`` (the window would count rows before duplicates are
-removed) or ``GROUP BY``, one that is sliced or yields neither model instances nor dicts, orphans, or a
-database without window functions fall back to Django's paginator.
+removed) or ``GROUP BY``, one that is sliced or yields neither model instances
+nor dicts, orphans, or a database without window functions fall back to
+Django's paginator.
 """
 
 from __future__ import annotations
