@@ -289,11 +289,21 @@ def permission_denied(perm: str, obj: Model) -> PermissionDenied:
     return exc
 
 
+def capability_denied(capability: str) -> PermissionDenied:
+    """The 403 for a kind of work the user's role does not allow
+    (``roles.policy.require_capability``), carrying the capability so that
+    the middleware logs the refused attempt."""
+    exc = PermissionDenied(capability)
+    exc.access_log_capability = capability
+    return exc
+
+
 class AccessLogMiddleware:
     """Makes the request known to ``log_change`` and logs refusals.
 
     A ``PermissionDenied`` raised for an object the user can see (it carries
-    the object, see ``permission_denied``) becomes one row with outcome
+    the object, see ``permission_denied``) or for a kind of work their role
+    does not allow (``capability_denied``) becomes one row with outcome
     "denied", written after the view's transaction has rolled back."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -307,20 +317,24 @@ class AccessLogMiddleware:
             _current_request.reset(token)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        obj = getattr(exception, "access_log_obj", None)
-        if (
-            isinstance(exception, PermissionDenied)
-            and obj is not None
-            and request.user.is_authenticated
+        if not (
+            isinstance(exception, PermissionDenied) and request.user.is_authenticated
         ):
-            log_access(
-                request=request,
-                action=(
-                    AccessLogEntry.Action.READ
-                    if request.method in ("GET", "HEAD")
-                    else AccessLogEntry.Action.UPDATE
-                ),
-                obj=obj,
-                purpose=PURPOSES.get(request.user.role, ""),
-                outcome=AccessLogEntry.Outcome.DENIED,
-            )
+            return
+        obj = getattr(exception, "access_log_obj", None)
+        capability = getattr(exception, "access_log_capability", None)
+        if obj is None and capability is None:
+            return
+        log_access(
+            request=request,
+            action=(
+                AccessLogEntry.Action.READ
+                if request.method in ("GET", "HEAD")
+                else AccessLogEntry.Action.UPDATE
+            ),
+            obj=obj,
+            purpose=PURPOSES.get(request.user.role, ""),
+            outcome=AccessLogEntry.Outcome.DENIED,
+            object_type="" if obj is not None else "capability",
+            object_id="" if obj is not None else capability,
+        )

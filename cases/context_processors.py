@@ -1,5 +1,5 @@
-"""Template context for every page: the navigation for the user's role and the
-session clock for the timeout warning."""
+"""Template context for every page: the navigation and the capabilities of the
+user's role (``roles.policy``), and the session clock for the timeout warning."""
 
 from __future__ import annotations
 
@@ -8,50 +8,37 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from roles.policy import Capability, capabilities_of
 
-# (url name, label, roles that see it; None = every logged-in user)
+# (url name, label, the capability it needs; None = every logged-in user).
+# The same table (``roles.policy.CAPABILITIES``) decides whether the page opens.
 NAVIGATION = [
     ("dashboard", _("Overzicht"), None),
+    ("client_list", _("Cliënten"), Capability.SUPPORT_CLIENTS),
+    ("case_list", _("Zaken"), Capability.VIEW_CASES),
+    ("complaint_list", _("Klachten"), Capability.VIEW_COMPLAINTS),
+    ("meeting_list", _("Gesprekken"), Capability.SUPPORT_CLIENTS),
+    ("outreach_list", _("Outreach"), Capability.VIEW_OUTREACH),
+    ("application_list", _("Aanvragen"), Capability.DECIDE_APPLICATIONS),
+    ("access_log", _("Toegangslog"), Capability.READ_ACCESS_LOG),
+    ("privacy_emergency_list", _("Noodtoegang"), Capability.REVIEW_EMERGENCY_ACCESS),
+    ("report_municipal_index", _("Rapportage"), Capability.READ_MUNICIPAL_REPORT),
     (
-        "client_list",
-        _("Cliënten"),
-        {User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER},
+        "retention_register",
+        _("Vernietigingsregister"),
+        Capability.READ_DESTRUCTION_REGISTER,
     ),
-    (
-        "case_list",
-        _("Zaken"),
-        {User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER, User.Role.TEAM_LEAD},
-    ),
-    (
-        "complaint_list",
-        _("Klachten"),
-        {User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER, User.Role.TEAM_LEAD},
-    ),
-    (
-        "meeting_list",
-        _("Gesprekken"),
-        {User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER},
-    ),
-    ("outreach_list", _("Outreach"), {User.Role.AKJ_CONFIDANT, User.Role.TEAM_LEAD}),
-    ("application_list", _("Aanvragen"), {User.Role.DECISION_MAKER}),
-    ("access_log", _("Toegangslog"), {User.Role.PRIVACY_OFFICER}),
-    ("privacy_emergency_list", _("Noodtoegang"), {User.Role.PRIVACY_OFFICER}),
-    (
-        "report_municipal_index",
-        _("Rapportage"),
-        {User.Role.TEAM_LEAD, User.Role.CONTRACT_MANAGER},
-    ),
-    ("retention_register", _("Vernietigingsregister"), {User.Role.PRIVACY_OFFICER}),
 ]
 
 
 def naast(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     items = []
+    capabilities = frozenset()
     if user is not None and user.is_authenticated:
-        for name, label, roles in NAVIGATION:
-            if roles is not None and user.role not in roles:
+        capabilities = capabilities_of(user)
+        for name, label, capability in NAVIGATION:
+            if capability is not None and capability not in capabilities:
                 continue
             try:
                 url = reverse(name)
@@ -63,6 +50,8 @@ def naast(request: HttpRequest) -> dict:
             items.append({"url": url, "label": label, "current": current})
     return {
         "navigation": items,
+        # ``{% if "register_client" in can %}``: the templates ask the same table.
+        "can": capabilities,
         "session_seconds": settings.SESSION_COOKIE_AGE,
         "session_warn_seconds": min(120, settings.SESSION_COOKIE_AGE // 4),
     }

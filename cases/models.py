@@ -839,6 +839,7 @@ OBJECT_LABELS = {
     "avg_export_pdf": _("inzage-export van de cliënt (PDF)"),
     "avg_export_json": _("inzage-export van de cliënt (JSON)"),
     "emergency_list": _("overzicht noodtoegang"),
+    "capability": _("pagina of handeling buiten de eigen functie"),
 }
 
 

@@ -1,18 +1,26 @@
-"""The three support roles and how they differ (R1): one table, read by the services.
+"""What each role may do, in two tables read by everything else.
 
-Source: ``shared/seed/support-roles-jeugdhulp.txt`` (DOMAIN.md rules R1–R12).
-Nothing outside this table decides what a role may do; services ask
-``policy_for(role)`` and read a column.
+* ``POLICY``: the three support roles and how they differ (R1). Source:
+  ``shared/seed/support-roles-jeugdhulp.txt`` (DOMAIN.md rules R1–R14).
+  Services ask ``policy_for(role)`` and read a column.
+* ``CAPABILITIES``: which professional role may do which kind of work (open
+  which pages, register, read a report, the log ...). Views, services,
+  templates and the navigation ask ``can(user, Capability.X)``.
+
+Nothing outside these tables decides what a role may do.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from cases.access_log import capability_denied
 from cases.models import Meeting, SupportCase
 
 
@@ -152,3 +160,125 @@ def may_record_outreach(user: User) -> bool:
     """Whether the user's support role visits institutions (R7)."""
     role = support_role_for_user(user)
     return role is not None and POLICY[role].outreach_visits
+
+
+# --- capabilities: who may open which page and do which page-level thing -----------
+#
+# The second table of this module. A capability is not about one object (that is
+# ``roles.permissions.Perm``) but about a kind of work: registering clients,
+# reading the access log, reading a municipal report. Views, services,
+# templates and the navigation ask ``can(user, Capability.X)``; nothing else
+# looks at ``user.role`` to decide what a user may do.
+
+
+class Capability(StrEnum):
+    """A kind of work a user's role allows (page level, not per object)."""
+
+    #: Register a client with their first case (R1: the professional supporters).
+    REGISTER_CLIENT = "register_client"
+    #: Work with clients of one's own (client list, meetings list).
+    SUPPORT_CLIENTS = "support_clients"
+    #: See cases: one's own, or (team lead) the caseload of one's teams.
+    VIEW_CASES = "view_cases"
+    #: See complaints: of one's own cases, or (team lead) of one's teams.
+    VIEW_COMPLAINTS = "view_complaints"
+    #: Record outreach visits to institutions (R7).
+    RECORD_OUTREACH = "record_outreach"
+    #: See outreach visits: one's own, or (team lead) those of one's teams.
+    VIEW_OUTREACH = "view_outreach"
+    #: Lead teams: assign and hand over support, decide on possible duplicates,
+    #: receive referrals, open emergency access (R2, R13).
+    LEAD_TEAMS = "lead_teams"
+    #: Send a referral (warme overdracht) of one's client to another
+    #: organisation, with the client's consent per item (R13).
+    SEND_REFERRAL = "send_referral"
+    #: Decide on applications of one's municipality (R9).
+    DECIDE_APPLICATIONS = "decide_applications"
+    #: Read the anonymous municipal report.
+    READ_MUNICIPAL_REPORT = "read_municipal_report"
+    #: Read the access log and who looked at a client's file (NEN 7513).
+    READ_ACCESS_LOG = "read_access_log"
+    #: Review emergency accesses (R2).
+    REVIEW_EMERGENCY_ACCESS = "review_emergency_access"
+    #: Register and answer requests of data subjects, and data breaches (AVG).
+    HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"
+    #: Read the destruction register (retention).
+    READ_DESTRUCTION_REGISTER = "read_destruction_register"
+    #: Read the audit trail of changes to users' roles, organisations, teams,
+    #: passwords and second factors.
+    READ_USER_AUDIT = "read_user_audit"
+
+
+@dataclass(frozen=True)
+class CapabilityRule:
+    #: The professional roles (``User.Role``) that have the capability.
+    roles: frozenset[str]
+    #: Others get 404, not 403: they are not told that the pages exist (the
+    #: privacy officer's pages).
+    hidden: bool = False
+
+
+def _professionals(*, where=lambda policy: True) -> frozenset[str]:
+    """The user roles of the professional support roles whose policy row
+    satisfies ``where``: derived from the role table, not restated."""
+    return frozenset(
+        p.user_role for p in POLICY.values() if p.is_user and p.user_role and where(p)
+    )
+
+
+_CASEWORKERS = _professionals()
+_TEAM_LEAD = frozenset({User.Role.TEAM_LEAD})
+_PRIVACY_OFFICER = frozenset({User.Role.PRIVACY_OFFICER})
+
+CAPABILITIES: dict[Capability, CapabilityRule] = {
+    Capability.REGISTER_CLIENT: CapabilityRule(_CASEWORKERS),
+    Capability.SUPPORT_CLIENTS: CapabilityRule(_CASEWORKERS),
+    Capability.VIEW_CASES: CapabilityRule(_CASEWORKERS | _TEAM_LEAD),
+    Capability.VIEW_COMPLAINTS: CapabilityRule(_CASEWORKERS | _TEAM_LEAD),
+    Capability.RECORD_OUTREACH: CapabilityRule(
+        _professionals(where=lambda p: p.outreach_visits)
+    ),
+    Capability.VIEW_OUTREACH: CapabilityRule(
+        _professionals(where=lambda p: p.outreach_visits) | _TEAM_LEAD
+    ),
+    Capability.LEAD_TEAMS: CapabilityRule(_TEAM_LEAD),
+    Capability.SEND_REFERRAL: CapabilityRule(_CASEWORKERS),
+    Capability.DECIDE_APPLICATIONS: CapabilityRule(
+        frozenset({User.Role.DECISION_MAKER})
+    ),
+    Capability.READ_MUNICIPAL_REPORT: CapabilityRule(
+        _TEAM_LEAD | {User.Role.CONTRACT_MANAGER}
+    ),
+    Capability.READ_ACCESS_LOG: CapabilityRule(_PRIVACY_OFFICER, hidden=True),
+    Capability.REVIEW_EMERGENCY_ACCESS: CapabilityRule(_PRIVACY_OFFICER, hidden=True),
+    Capability.HANDLE_PRIVACY_REQUESTS: CapabilityRule(_PRIVACY_OFFICER, hidden=True),
+    Capability.READ_DESTRUCTION_REGISTER: CapabilityRule(_PRIVACY_OFFICER, hidden=True),
+    Capability.READ_USER_AUDIT: CapabilityRule(_PRIVACY_OFFICER, hidden=True),
+}
+
+
+def can(user, capability: Capability) -> bool:
+    """Whether ``user`` (active, logged in, of an organisation) has ``capability``."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.organisation_id is not None
+        and user.role in CAPABILITIES[capability].roles
+    )
+
+
+def capabilities_of(user) -> frozenset[Capability]:
+    """Every capability ``user`` has (the navigation and the templates' ``can``)."""
+    return frozenset(c for c in Capability if can(user, c))
+
+
+def require_capability(user, capability: Capability) -> None:
+    """Refuse a user without ``capability``: 404 for a hidden capability (the
+    page is not revealed), otherwise 403, which the access log records as a
+    refused attempt (``cases.access_log.capability_denied``)."""
+    if can(user, capability):
+        return
+    if CAPABILITIES[capability].hidden:
+        raise Http404(f"no {capability}")
+    raise capability_denied(capability.value)
