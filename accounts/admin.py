@@ -14,7 +14,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Municipality, Organisation, User
+from .models import Municipality, Organisation, Team, User
 
 # Granting these is reserved to superusers: with either, a functional
 # administrator could give themselves access to client data (R2).
@@ -27,7 +27,7 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets[:2],
         (
             _("Organisatie en functie"),
-            {"fields": ("organisation", "role", "expertise")},
+            {"fields": ("organisation", "team", "role", "expertise")},
         ),
         *DjangoUserAdmin.fieldsets[2:],
     )
@@ -35,7 +35,16 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (
             _("Organisatie en functie"),
-            {"fields": ("first_name", "last_name", "email", "organisation", "role")},
+            {
+                "fields": (
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "organisation",
+                    "team",
+                    "role",
+                )
+            },
         ),
     )
     list_display = (
@@ -45,6 +54,7 @@ class UserAdmin(DjangoUserAdmin):
         "email",
         "role",
         "organisation",
+        "team",
         "is_active",
         "is_staff",
     )
@@ -57,8 +67,8 @@ class UserAdmin(DjangoUserAdmin):
         "groups",
     )
     search_fields = ("username", "first_name", "last_name", "email")
-    list_select_related = ("organisation",)
-    autocomplete_fields = ("organisation",)
+    list_select_related = ("organisation", "team")
+    autocomplete_fields = ("organisation", "team")
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: User | None = None
@@ -90,3 +100,27 @@ class OrganisationAdmin(admin.ModelAdmin):
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ("name", "cbs_code")
     search_fields = ("name", "cbs_code")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    """Teams inside an organisation (R13): who is in them is set on the user,
+    who leads them here. A team lead sees the caseload of the teams they lead."""
+
+    list_display = ("name", "organisation")
+    list_filter = ("organisation",)
+    search_fields = ("name", "organisation__name")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+    filter_horizontal = ("leads",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Team | None = None):
+        # Who leads a team decides whose caseload a team lead sees: like the
+        # team-lead role itself, that is a superuser's decision.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else (*readonly, "leads")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "leads":
+            kwargs["queryset"] = User.objects.filter(role=User.Role.TEAM_LEAD)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

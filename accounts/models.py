@@ -6,6 +6,7 @@ from the role alone.
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +98,47 @@ class Organisation(models.Model):
         return self.name
 
 
+class Team(models.Model):
+    """A team (e.g. an AKJ region) inside one organisation (R13).
+
+    Each caseworker belongs to one team; a team lead leads one or more teams
+    and sees the caseload of those teams only. A case keeps the team of the
+    caseworker who opened it; only a logged handover moves it.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="teams",
+    )
+    name = models.CharField(_("naam"), max_length=100, help_text=_("Bijv. Regio Noord"))
+    leads = models.ManyToManyField(
+        "User",
+        verbose_name=_("teamleiders"),
+        related_name="led_teams",
+        blank=True,
+        help_text=_("De teamleiders die de caseload van dit team zien."),
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="team_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+#: The professional roles whose holders support clients and so work in a team.
+CASEWORKER_ROLES = ("akj_confidant", "client_supporter")
+
+
 class User(AbstractUser):
     """A person who logs in to Naast: a caseworker, a team lead, a decision-maker
     or an administrator. Informal supporters are never users (R11)."""
@@ -121,6 +163,18 @@ class User(AbstractUser):
     role = models.CharField(
         _("functie"), max_length=20, choices=Role.choices, blank=True, default=""
     )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text=_(
+            "Elke vertrouwenspersoon en cliëntondersteuner hoort bij één team van "
+            "de eigen organisatie."
+        ),
+    )
     expertise = models.TextField(
         _("deskundigheid"),
         blank=True,
@@ -134,9 +188,29 @@ class User(AbstractUser):
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=CASEWORKER_ROLES)
+                | models.Q(team__isnull=False),
+                name="caseworker_has_team",
+                violation_error_message=_(
+                    "Een vertrouwenspersoon of cliëntondersteuner hoort bij een team."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.team_id is not None
+            and self.team.organisation_id != self.organisation_id
+        ):
+            raise ValidationError(
+                {"team": _("Kies een team van de organisatie van deze gebruiker.")}
+            )
 
     @property
     def is_caseworker(self) -> bool:

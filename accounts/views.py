@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 
+from config.access import shows_no_client_data
+
 from . import two_factor
 from .forms import CodeForm
 
@@ -37,6 +39,7 @@ def _with_next(name: str, next_url: str) -> str:
     return reverse(name) + "?" + urlencode({REDIRECT_FIELD_NAME: next_url})
 
 
+@shows_no_client_data
 @never_cache
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR code (or type the secret), confirm
@@ -76,6 +79,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_no_client_data
 @never_cache
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of the login: a code from the app or a recovery code."""
@@ -116,6 +120,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_no_client_data
 @never_cache
 def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     """Show new recovery codes once (right after enrolment or after asking for new

@@ -50,6 +50,7 @@ from .models import (
     ConflictingInterest,
     Family,
     FamilyMembership,
+    LinkRequest,
     Meeting,
     Note,
     SupportCase,
@@ -224,9 +225,11 @@ class FamilyMembershipInline(NoDeleteMixin, admin.TabularInline):
 
 @admin.register(Family)
 class FamilyAdmin(NoDeleteMixin, HistoryAdmin):
-    list_display = ("name", "created_at")
+    list_display = ("name", "organisation", "created_at")
+    list_filter = (("organisation", CaseworkOrganisationFilter),)
     search_fields = ("name",)
-    readonly_fields = ("created_at",)
+    # A family is one organisation's record (R13): it never moves.
+    readonly_fields = ("organisation", "created_at")
     inlines = (FamilyMembershipInline,)
     show_full_result_count = False
 
@@ -241,22 +244,52 @@ class ClientAdmin(NoDeleteMixin, HistoryAdmin):
         "first_name",
         "date_of_birth",
         "kind",
+        "organisation",
         "municipality",
         "lives_in_institution",
         "created_at",
     )
-    list_filter = ("municipality", "kind", "lives_in_institution")
+    list_filter = (
+        ("organisation", CaseworkOrganisationFilter),
+        "municipality",
+        "kind",
+        "lives_in_institution",
+    )
     # A date searched as 01-02-2010 (or 2010-02-01) matches the date of birth;
     # other words only the names.
     search_fields = ("last_name", "first_name", "date_of_birth__exact")
     list_select_related = ("municipality",)
     autocomplete_fields = ("municipality", "institution")
-    readonly_fields = ("created_at",)
+    # The file is one organisation's (R13): it never moves to another.
+    readonly_fields = ("organisation", "created_at")
     show_full_result_count = False
     view_on_site = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(LinkRequest)
+class LinkRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Registrations that matched a known file (R13), decided by a team lead
+    through ``link_request_decide``. What the caseworker typed is not shown."""
+
+    list_display = ("requested_at", "organisation", "team", "kind", "status")
+    list_filter = ("status", "kind")
+    fields = (
+        "organisation",
+        "team",
+        "kind",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "case",
+    )
+    list_select_related = ("organisation", "team")
+    show_full_result_count = False
 
 
 @admin.register(FamilyMembership)
@@ -373,6 +406,7 @@ class SupportCaseAdmin(ClientPrivacyMixin, NoDeleteMixin, HistoryAdmin):
         "reference",
         "client",
         "organisation",
+        "team",
         "kind",
         "subject",
         "provider",
@@ -389,6 +423,8 @@ class SupportCaseAdmin(ClientPrivacyMixin, NoDeleteMixin, HistoryAdmin):
         "reference",
         "client",
         "organisation",
+        # Only a logged handover moves a case to another team (R13).
+        "team",
         "kind",
         "status",
         "opened_at",

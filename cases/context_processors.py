@@ -19,6 +19,8 @@ NAVIGATION = [
     ("complaint_list", _("Klachten"), Capability.VIEW_COMPLAINTS),
     ("meeting_list", _("Gesprekken"), Capability.SUPPORT_CLIENTS),
     ("outreach_list", _("Outreach"), Capability.VIEW_OUTREACH),
+    ("link_request_list", _("Mogelijk dezelfde persoon"), Capability.LEAD_TEAMS),
+    ("referral_inbox", _("Doorverwijzingen"), Capability.LEAD_TEAMS),
     ("application_list", _("Aanvragen"), Capability.DECIDE_APPLICATIONS),
     ("access_log", _("Toegangslog"), Capability.READ_ACCESS_LOG),
     ("privacy_emergency_list", _("Noodtoegang"), Capability.REVIEW_EMERGENCY_ACCESS),

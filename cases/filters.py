@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from roles.models import Assignment
+from roles.permissions import led_team_ids
+from roles.policy import Capability, can
 
 from .complaint_clock import DUE_SOON_DAYS
 from .models import (
@@ -67,7 +69,7 @@ def running(prefix: str = "") -> Q:
 def complaints_visible_to(user: User | AnonymousUser) -> QuerySet[Complaint]:
     """The complaints of the cases the user sees (R2); the complaint list and
     the dashboard count the same rows."""
-    return Complaint.objects.filter(case__in=SupportCase.objects.visible_to(user))
+    return Complaint.objects.visible_to(user)
 
 
 def with_deadline_state(
@@ -116,14 +118,15 @@ def holds_case(user: User | int | None, case_ref: str = "pk") -> Exists:
     return Exists(assignments)
 
 
-def caseworkers_of(organisation_id: int | None) -> QuerySet[User]:
-    """The confidants and client supporters of an organisation: those active,
-    and those inactive who still hold a case (so no case is out of sight)."""
-    if organisation_id is None:
+def caseworkers_of(lead: User | AnonymousUser | None) -> QuerySet[User]:
+    """The confidants and client supporters of the teams a team lead leads
+    (R13): those active, and those inactive who still hold a case (so no case
+    is out of sight)."""
+    if lead is None or not can(lead, Capability.LEAD_TEAMS):
         return User.objects.none()
     return (
         User.objects.filter(
-            organisation_id=organisation_id,
+            team_id__in=led_team_ids(lead),
             role__in=[User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER],
         )
         .filter(
@@ -137,13 +140,12 @@ def caseworkers_of(organisation_id: int | None) -> QuerySet[User]:
 
 
 def _caseworkers(request: Any) -> QuerySet[User]:
-    user = getattr(request, "user", None)
-    return caseworkers_of(getattr(user, "organisation_id", None))
+    return caseworkers_of(getattr(request, "user", None))
 
 
 def _is_team_lead(request: Any) -> bool:
     user = getattr(request, "user", None)
-    return getattr(user, "role", None) == User.Role.TEAM_LEAD
+    return user is not None and can(user, Capability.LEAD_TEAMS)
 
 
 # --- widgets and the base class ----------------------------------------------------

@@ -60,6 +60,11 @@ REASONS = {
     "complaint_resume": _("Termijn van de klacht loopt weer"),
     "application_decide": _("Beschikking vastgelegd"),
     "application_assign_decider": _("Beslisser toegewezen"),
+    "link_request_decide": _(
+        "Besluit van de teamleider over mogelijk dezelfde persoon"
+    ),
+    "referral_accept": _("Ontvangen via een doorverwijzing"),
+    "assignment_hand_over": _("Overgedragen aan een collega van een ander team"),
 }
 
 

@@ -20,16 +20,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Municipality, Organisation, User
+from accounts.models import Municipality, Organisation, Team, User
 
 from .querysets import (
     AccessLogQuerySet,
     AppendOnlyError,
     ApplicationQuerySet,
+    CareQuerySet,
     ClientQuerySet,
+    ComplaintQuerySet,
+    ConflictQuerySet,
     ContentQuerySet,
+    FamilyQuerySet,
+    LinkRequestQuerySet,
+    MembershipQuerySet,
     SupportCaseQuerySet,
 )
+
+#: The organisations that keep client files of their own (R13): the AKJ, the
+#: client-support organisations, and a municipality (its applicants, R9).
+CLIENT_FILE_KEEPERS = {
+    "kind__in": [
+        Organisation.Kind.AKJ,
+        Organisation.Kind.CLIENT_SUPPORT,
+        Organisation.Kind.MUNICIPALITY,
+    ]
+}
 
 
 class ImmutableHistory(models.Model):
@@ -67,11 +83,23 @@ class CareKind(models.TextChoices):
 class Family(models.Model):
     """A household (gezin). Members can have different, even conflicting, interests."""
 
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="families",
+        limit_choices_to=CLIENT_FILE_KEEPERS,
+        help_text=_(
+            "De organisatie in wier dossiers het gezin is vastgelegd; alleen haar "
+            "cliënten zijn er lid van (R13)."
+        ),
+    )
     name = models.CharField(
         _("naam"), max_length=200, help_text=_("Bijv. Gezin De Vries")
     )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
 
+    objects = FamilyQuerySet.as_manager()
     history = keep_history()
 
     class Meta:
@@ -84,7 +112,14 @@ class Family(models.Model):
 
 
 class Client(models.Model):
-    """A youth or a (foster) parent or guardian who asks for support."""
+    """A youth or a (foster) parent or guardian who asks for support, as one
+    organisation's file of them (R13).
+
+    The same person supported by the AKJ and by a client-support organisation
+    has two files, one per organisation; nothing is matched, merged or shown
+    across them. ``person_key`` recognises the person inside the organisation
+    and for R9 (``cases.person_key``); it gives no access.
+    """
 
     class Kind(models.TextChoices):
         YOUTH = "youth", _("Jeugdige")
@@ -92,9 +127,20 @@ class Client(models.Model):
         FOSTER_PARENT = "foster_parent", _("Pleegouder")
         GUARDIAN = "guardian", _("Voogd")
 
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="client_files",
+        limit_choices_to=CLIENT_FILE_KEEPERS,
+        help_text=_("De organisatie die dit dossier van de cliënt bijhoudt (R13)."),
+    )
     first_name = models.CharField(_("voornaam"), max_length=100)
     last_name = models.CharField(_("achternaam"), max_length=150)
     date_of_birth = models.DateField(_("geboortedatum"))
+    person_key = models.CharField(
+        _("persoonssleutel"), max_length=64, editable=False, blank=True
+    )
     kind = models.CharField(_("soort cliënt"), max_length=20, choices=Kind.choices)
     municipality = models.ForeignKey(
         Municipality,
@@ -130,6 +176,10 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="client_name_idx"),
             models.Index(fields=["date_of_birth"], name="client_dob_idx"),
+            models.Index(
+                fields=["organisation", "person_key"], name="client_org_person_idx"
+            ),
+            models.Index(fields=["person_key"], name="client_person_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -170,6 +220,7 @@ class FamilyMembership(models.Model):
         _("relatie"), max_length=100, help_text=_("Bijv. moeder, zoon, pleegvader")
     )
 
+    objects = MembershipQuerySet.as_manager()
     history = keep_history()
 
     class Meta:
@@ -209,6 +260,8 @@ class ConflictingInterest(models.Model):
     )
     recorded_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
 
+    objects = ConflictQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("tegenstrijdig belang")
         verbose_name_plural = _("tegenstrijdige belangen")
@@ -246,6 +299,7 @@ class Care(models.Model):
     started_on = models.DateField(_("gestart op"))
     ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
 
+    objects = CareQuerySet.as_manager()
     history = keep_history()
 
     class Meta:
@@ -395,6 +449,16 @@ class SupportCase(models.Model):
         related_name="cases",
         help_text=_("De organisatie van de ondersteuner die de zaak behandelt."),
     )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text=_(
+            "Het team van de ondersteuner die de zaak opende; alleen een "
+            "overdracht verplaatst de zaak naar een ander team (R13)."
+        ),
+    )
     kind = models.CharField(_("soort zaak"), max_length=20, choices=Kind.choices)
     subject = models.CharField(
         _("onderwerp"),
@@ -453,6 +517,11 @@ class SupportCase(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"], name="case_org_status_idx"),
             models.Index(fields=["-opened_at", "-id"], name="case_newest_idx"),
+            # A team lead's lists and counts read one team's caseload.
+            models.Index(fields=["team", "status"], name="case_team_status_idx"),
+            models.Index(
+                fields=["team", "-opened_at", "-id"], name="case_team_newest_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -476,6 +545,158 @@ class SupportCase(models.Model):
         return self.status == self.Status.CLOSED
 
 
+class ClientAlias(models.Model):
+    """An earlier number of a client's file: when one client record shared by
+    several organisations was split into one file per organisation (R13), the
+    copy for another organisation got a new number, while the access log keeps
+    the old one (its rows are hash-chained and cannot be repointed). "Who
+    looked at my file" and the inzage follow these aliases, for the rows of
+    the copy's own organisation."""
+
+    old_client = models.ForeignKey(
+        Client,
+        verbose_name=_("eerder nummer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("cliënt"),
+        on_delete=models.PROTECT,
+        related_name="aliases",
+    )
+    created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("eerder cliëntnummer")
+        verbose_name_plural = _("eerdere cliëntnummers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_client", "client"], name="client_alias_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_client_id} → {self.client_id}"
+
+
+class LinkRequest(models.Model):
+    """A registration that matched a client already known in the caseworker's
+    own organisation (same person key, R13): the caseworker is attached to
+    that file only by a logged decision of a team lead of the caseworker's
+    team, who sees the possible duplicate as case references, never as a name
+    (``cases.services.link_request_decide``).
+
+    Until then ``registration`` keeps what the caseworker typed, so nothing is
+    lost; it is emptied once the decision is carried out.
+    """
+
+    class Kind(models.TextChoices):
+        CASE = "case", _("Inschrijving met een zaak")
+        FAMILY_MEMBER = "family_member", _("Gezinslid")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wacht op de teamleider")
+        LINKED = "linked", _("Gekoppeld aan het bestaande dossier")
+        SEPARATE = "separate", _("Apart ingeschreven (een andere persoon)")
+        WITHDRAWN = "withdrawn", _("Ingetrokken")
+
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.PENDING: frozenset({Status.LINKED, Status.SEPARATE, Status.WITHDRAWN}),
+        Status.LINKED: frozenset(),
+        Status.SEPARATE: frozenset(),
+        Status.WITHDRAWN: frozenset(),
+    }
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="link_requests",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="link_requests",
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    person_key = models.CharField(_("persoonssleutel"), max_length=64)
+    registration = models.JSONField(_("inschrijving"), default=dict, blank=True)
+    family = models.ForeignKey(
+        Family,
+        verbose_name=_("gezin"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangevraagd door"),
+        on_delete=models.PROTECT,
+        related_name="link_requests",
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("besloten door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    reason = models.CharField(_("toelichting"), max_length=300, blank=True)
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("cliënt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Het dossier waaraan is gekoppeld of dat apart is ingeschreven."),
+    )
+    case = models.ForeignKey(
+        SupportCase,
+        verbose_name=_("zaak"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = LinkRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("koppelverzoek")
+        verbose_name_plural = _("koppelverzoeken")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["team", "requested_at"],
+                name="link_request_pending_idx",
+                condition=Q(status="pending"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="link_request_decision_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Koppelverzoek %(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("link_request_detail", args=[self.pk])
+
+
 class CaseEvent(models.Model):
     """One line in a case's history: who did what, when."""
 
@@ -496,6 +717,10 @@ class CaseEvent(models.Model):
         EMERGENCY_OPENED = "emergency_opened", _("Noodtoegang geopend")
         EMERGENCY_ENDED = "emergency_ended", _("Noodtoegang beëindigd")
         EMERGENCY_REVIEWED = "emergency_reviewed", _("Noodtoegang beoordeeld")
+        TEAM_CHANGED = "team_changed", _("Zaak naar een ander team")
+        LINK_DECIDED = "link_decided", _("Besluit over mogelijk dezelfde persoon")
+        REFERRAL_SENT = "referral_sent", _("Doorverwezen naar een andere organisatie")
+        REFERRAL_RECEIVED = "referral_received", _("Ontvangen via een doorverwijzing")
 
     case = models.ForeignKey(
         SupportCase,
@@ -611,6 +836,7 @@ class Complaint(models.Model):
         _("uiterste beslisdatum"), null=True, blank=True, editable=False
     )
 
+    objects = ComplaintQuerySet.as_manager()
     history = keep_history()
 
     class Meta:
@@ -1039,16 +1265,12 @@ class OutreachTheme(models.TextChoices):
 
 class OutreachVisitQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> OutreachVisitQuerySet:
-        """A confidant sees the own visits; a team lead those of the own
-        organisation (R7). Visits hold no names, but they are the confidant's
+        """A confidant sees the own visits; a team lead those of the teams they
+        lead (R7, R13). Visits hold no names, but they are the confidant's
         work, not anyone else's."""
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        if user.role == User.Role.TEAM_LEAD and user.organisation_id:
-            return self.filter(organisation_id=user.organisation_id)
-        if user.role == User.Role.AKJ_CONFIDANT:
-            return self.filter(confidant=user)
-        return self.none()
+        from roles import permissions
+
+        return self.filter(permissions.outreach_visibility(user))
 
 
 class OutreachVisit(models.Model):
@@ -1071,6 +1293,15 @@ class OutreachVisit(models.Model):
         on_delete=models.PROTECT,
         related_name="outreach_visits",
         help_text=_("De organisatie van de vertrouwenspersoon (het AKJ)."),
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_visits",
+        help_text=_("Het team van de vertrouwenspersoon bij het bezoek."),
     )
     institution = models.ForeignKey(
         Organisation,

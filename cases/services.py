@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,12 +21,14 @@ from django.utils.translation import ngettext
 from accounts.models import Municipality, Organisation, User
 from roles import services as role_services
 from roles.permissions import Perm, has, require
-from roles.policy import may_record_outreach, support_role_for_user
+from roles.policy import Capability, require_capability, support_role_for_user
 
+from .access_log import PURPOSES, log_event, permission_denied
 from .complaint_clock import TERMS, due_date
 from .errors import field_error
 from .history import event_record, track
 from .models import (
+    AccessLogEntry,
     Application,
     Care,
     CareKind,
@@ -36,12 +39,14 @@ from .models import (
     ConflictingInterest,
     Family,
     FamilyMembership,
+    LinkRequest,
     Meeting,
     Note,
     OutreachTheme,
     OutreachVisit,
     SupportCase,
 )
+from .person_key import person_key
 
 _REFERENCE_PREFIX = {SupportCase.Kind.CARE_QUESTION: "CO"}  # others: "VP"
 
@@ -79,38 +84,127 @@ def case_reference(kind: str, year: int, pk: int) -> str:
     return f"{_REFERENCE_PREFIX.get(kind, 'VP')}-{year}-{pk:06d}"
 
 
-# --- clients -------------------------------------------------------------------------
+# --- clients: one file per organisation (R13) ------------------------------------
 
 
-def _client_find_or_create(
+def _key(first_name: str, last_name: str, date_of_birth: datetime.date) -> str:
+    return person_key(
+        first_name=first_name, last_name=last_name, date_of_birth=date_of_birth
+    )
+
+
+def known_in_organisation(*, organisation_id: int, key: str) -> QuerySet[Client]:
+    """The files of one organisation that are the same person (R13): the only
+    place where a person is recognised, and never across organisations."""
+    return Client.objects.filter(organisation_id=organisation_id, person_key=key)
+
+
+def _client_create(
     *,
     actor: User,
     reason: str,
+    organisation_id: int,
     first_name: str,
     last_name: str,
     date_of_birth: datetime.date,
     **fields,
-) -> tuple[Client, bool]:
-    """One person is one client: reuse the client with the same name and date of
-    birth, or create one with ``fields``."""
+) -> Client:
+    """A new file of ``organisation_id`` for a person, with their person key."""
     first_name, last_name = first_name.strip(), last_name.strip()
-    client = Client.objects.filter(
-        first_name__iexact=first_name,
-        last_name__iexact=last_name,
-        date_of_birth=date_of_birth,
-    ).first()
-    if client is not None:
-        return client, False
     client = Client(
+        organisation_id=organisation_id,
         first_name=first_name,
         last_name=last_name,
         date_of_birth=date_of_birth,
+        person_key=_key(first_name, last_name, date_of_birth),
         **fields,
     )
     client.full_clean()
     track(client, actor=actor, reason=reason)
     client.save()
-    return client, True
+    return client
+
+
+def client_file_create(
+    *, actor: User, organisation_id: int, reason: str = "referral_accept", **fields
+) -> Client:
+    """A new client file of ``organisation_id`` made by a team lead's decision
+    (a referral accepted, ``roles.referrals``): the one writer of clients
+    outside this module."""
+    return _client_create(
+        actor=actor, reason=reason, organisation_id=organisation_id, **fields
+    )
+
+
+def _membership_add(
+    *, actor: User, family: Family, client: Client, relation: str, reason: str
+) -> FamilyMembership:
+    """The one writer of family memberships: a member of the family's own
+    organisation (R13), once."""
+    if client.organisation_id != family.organisation_id:
+        raise ValidationError(
+            _("Dit gezin hoort bij de dossiers van een andere organisatie."),
+            code="r13_other_organisation",
+        )
+    if FamilyMembership.objects.filter(family=family, client=client).exists():
+        raise ValidationError(
+            _("%(name)s is al lid van dit gezin.") % {"name": client},
+            code="member_exists",
+        )
+    membership = FamilyMembership(
+        family=family, client=client, relation=relation.strip()
+    )
+    membership.full_clean()
+    track(membership, actor=actor, reason=reason)
+    membership.save()
+    return membership
+
+
+def _registration(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date,
+    kind: str,
+    municipality: Municipality,
+    lives_in_institution: bool = False,
+    institution: Organisation | None = None,
+    **extra: object,
+) -> dict[str, object]:
+    """What a caseworker typed, as it waits in a link request (JSON)."""
+    return {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "date_of_birth": date_of_birth.isoformat(),
+        "kind": kind,
+        "municipality": municipality.pk,
+        "lives_in_institution": lives_in_institution,
+        "institution": institution.pk if institution else None,
+        **extra,
+    }
+
+
+def _client_fields(registration: dict) -> dict[str, object]:
+    """The fields of a new client from a waiting registration."""
+    return {
+        "first_name": registration["first_name"],
+        "last_name": registration["last_name"],
+        "date_of_birth": datetime.date.fromisoformat(registration["date_of_birth"]),
+        "kind": registration["kind"],
+        "municipality_id": registration["municipality"],
+        "lives_in_institution": registration["lives_in_institution"],
+        "institution_id": registration["institution"],
+    }
+
+
+def _check_may_join(actor: User, candidates: QuerySet[Client]) -> None:
+    """Before a registration waits for the team lead: the rules that would
+    refuse attaching the caseworker to any of the known files are applied at
+    once (R4: a family member with conflicting interests; R9: deciding on
+    the person's application), so the caseworker hears it now."""
+    role = support_role_for_user(actor)
+    for candidate in candidates:
+        role_services.check_may_support(user=actor, client=candidate, role=role)
 
 
 @transaction.atomic
@@ -132,61 +226,275 @@ def client_register(
     subject: str = "",
     provider: Organisation | None = None,
     theme: str = "",
-) -> SupportCase:
+    outreach_visit: OutreachVisit | None = None,
+) -> SupportCase | LinkRequest:
     """Register a client together with the case they came with.
 
     A client exists in Naast because they asked for support: the registering
-    caseworker opens the case and is assigned to it, which is what lets them see
-    the client at all (R2). One person is one client: when a client with the same
-    name and date of birth is already known (supported by someone else), the new
-    case is opened for that client. The client's identity, family and care are
-    shared by the client's supporters; each supporter's cases, notes and meetings
-    are not (R2).
+    caseworker opens the case and is assigned to it, which is what lets them
+    see the client at all (R2). The file belongs to the caseworker's
+    organisation (R13): nothing is matched or shown across organisations.
+
+    Inside the organisation the same person is recognised (``person_key``):
+    a caseworker who already supports them gets the new case in that file; a
+    caseworker who does not is attached to it only by a decision of their
+    team lead. The registration then waits as a ``LinkRequest`` (returned
+    instead of a case), unless a rule already refuses it (R4, R9).
     """
-    if not actor.is_caseworker:
-        raise PermissionDenied("only caseworkers register clients")
+    require_capability(actor, Capability.REGISTER_CLIENT)
     _check_date_of_birth(date_of_birth)
-    client, _created = _client_find_or_create(
-        actor=actor,
-        reason="client_register",
-        first_name=first_name,
-        last_name=last_name,
-        date_of_birth=date_of_birth,
-        kind=kind,
-        municipality=municipality,
-        lives_in_institution=lives_in_institution,
-        institution=institution,
+    _check_institution(lives_in_institution, institution)
+    if family is not None and family.organisation_id != actor.organisation_id:
+        raise field_error(
+            "family",
+            _("Dit gezin hoort bij de dossiers van een andere organisatie."),
+            "r13_other_organisation",
+        )
+    case_fields = {
+        "kind": case_kind,
+        "title": case_title,
+        "subject": subject,
+        "provider": provider,
+        "theme": theme,
+        "at_clients_request": at_clients_request,
+    }
+    candidates = known_in_organisation(
+        organisation_id=actor.organisation_id,
+        key=_key(first_name.strip(), last_name.strip(), date_of_birth),
     )
+    if candidates.exists():
+        supported = next(
+            (c for c in candidates if has(actor, Perm.CHANGE_CLIENT, c)), None
+        )
+        if supported is None:
+            _check_may_join(actor, candidates)
+            return _link_request(
+                actor=actor,
+                kind=LinkRequest.Kind.CASE,
+                key=candidates[0].person_key,
+                family=family,
+                registration=_registration(
+                    first_name=first_name,
+                    last_name=last_name,
+                    date_of_birth=date_of_birth,
+                    kind=kind,
+                    municipality=municipality,
+                    lives_in_institution=lives_in_institution,
+                    institution=institution,
+                    relation=relation,
+                    outreach_visit=outreach_visit.pk if outreach_visit else None,
+                    case={
+                        **case_fields,
+                        "provider": provider.pk if provider else None,
+                    },
+                ),
+            )
+        client = supported
+    else:
+        client = _client_create(
+            actor=actor,
+            reason="client_register",
+            organisation_id=actor.organisation_id,
+            first_name=first_name,
+            last_name=last_name,
+            date_of_birth=date_of_birth,
+            kind=kind,
+            municipality=municipality,
+            lives_in_institution=lives_in_institution,
+            institution=institution,
+        )
     if (
         family is not None
         and not FamilyMembership.objects.filter(family=family, client=client).exists()
     ):
-        membership = FamilyMembership(family=family, client=client, relation=relation)
-        membership.full_clean()
-        track(membership, actor=actor, reason="client_register")
-        membership.save()
-    return _case_open(
-        actor=actor,
-        client=client,
-        kind=case_kind,
-        title=case_title,
-        subject=subject,
-        provider=provider,
-        theme=theme,
-        at_clients_request=at_clients_request,
+        _membership_add(
+            actor=actor,
+            family=family,
+            client=client,
+            relation=relation,
+            reason="client_register",
+        )
+    return _case_open(actor=actor, client=client, **case_fields)
+
+
+def _link_request(
+    *,
+    actor: User,
+    kind: str,
+    key: str,
+    registration: dict,
+    family: Family | None = None,
+) -> LinkRequest:
+    if actor.team_id is None:
+        raise ValidationError(
+            _(
+                "U hoort bij geen team, dus geen teamleider kan over deze inschrijving "
+                "beslissen. Vraag de functioneel beheerder u in een team te zetten."
+            ),
+            code="no_team",
+        )
+    request = LinkRequest(
+        organisation_id=actor.organisation_id,
+        team_id=actor.team_id,
+        kind=kind,
+        person_key=key,
+        registration=registration,
+        family=family,
+        requested_by=actor,
     )
+    request.full_clean()
+    request.save()
+    return request
+
+
+def link_request_candidates(request: LinkRequest) -> QuerySet[Client]:
+    """The files of the request's organisation that are the same person."""
+    return known_in_organisation(
+        organisation_id=request.organisation_id, key=request.person_key
+    ).order_by("pk")
+
+
+@transaction.atomic
+def link_request_decide(
+    *,
+    actor: User,
+    request: LinkRequest,
+    decision: str,
+    reason: str,
+    client: Client | None = None,
+) -> LinkRequest:
+    """A team lead decides on a registration that matched a known file (R13):
+    the same person (``LINKED``: the caseworker is attached to ``client``, one
+    of the candidates) or another person with the same name and date of
+    birth (``SEPARATE``: a new file). The case (or membership) is then made
+    as the caseworker asked, under every rule of a start (R1, R4, R9); the
+    decision, its reason and who took it are recorded, and written to the
+    access log in the same transaction."""
+    require(actor, Perm.DECIDE_LINK_REQUEST, request)
+    request = LinkRequest.objects.select_for_update().get(pk=request.pk)
+    if decision not in (LinkRequest.Status.LINKED, LinkRequest.Status.SEPARATE):
+        raise field_error("decision", _("Kies een besluit."), "invalid_decision")
+    if decision not in LinkRequest.TRANSITIONS[request.status]:
+        raise ValidationError(
+            _("Over deze inschrijving is al besloten."), code="already_decided"
+        )
+    reason = reason.strip()
+    if not reason:
+        raise field_error("reason", _("Licht het besluit kort toe."), "required")
+    registration = request.registration
+    requester = request.requested_by
+    if decision == LinkRequest.Status.LINKED:
+        if client is None or not link_request_candidates(request).filter(pk=client.pk):
+            raise field_error(
+                "client", _("Kies het dossier waaraan u koppelt."), "candidate"
+            )
+    else:
+        client = _client_create(
+            actor=actor,
+            reason="link_request_decide",
+            organisation_id=request.organisation_id,
+            **_client_fields(registration),
+        )
+    detail = _("Besluit van %(lead)s: %(reason)s") % {"lead": actor, "reason": reason}
+    if request.kind == LinkRequest.Kind.FAMILY_MEMBER:
+        if request.family is None:
+            raise ValidationError(_("Het gezin bestaat niet meer."), code="family_gone")
+        _membership_add(
+            actor=actor,
+            family=request.family,
+            client=client,
+            relation=registration.get("relation", ""),
+            reason="link_request_decide",
+        )
+    else:
+        if (
+            request.family is not None
+            and not (
+                FamilyMembership.objects.filter(family=request.family, client=client)
+            ).exists()
+        ):
+            _membership_add(
+                actor=actor,
+                family=request.family,
+                client=client,
+                relation=registration.get("relation", ""),
+                reason="link_request_decide",
+            )
+        wanted = dict(registration["case"])
+        wanted["provider"] = (
+            Organisation.objects.filter(pk=wanted["provider"]).first()
+            if wanted.get("provider")
+            else None
+        )
+        request.case = _case_open(
+            actor=actor, client=client, supporter=requester, **wanted
+        )
+        event_record(
+            case=request.case,
+            kind=CaseEvent.Kind.LINK_DECIDED,
+            actor=actor,
+            to_value=decision,
+            detail=detail,
+        )
+        visit = registration.get("outreach_visit")
+        if visit:
+            OutreachVisit.objects.filter(pk=visit, case__isnull=True).update(
+                case=request.case
+            )
+    request.status = decision
+    request.client = client
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.reason = reason[:300]
+    # What the caseworker typed now lives in the file: nothing kept twice.
+    request.registration = {}
+    request.full_clean()
+    request.save()
+    log_event(
+        user=actor,
+        action=AccessLogEntry.Action.UPDATE,
+        obj=request,
+        client=client,
+        purpose=PURPOSES.get(actor.role, ""),
+    )
+    return request
+
+
+@transaction.atomic
+def link_request_withdraw(*, actor: User, request: LinkRequest) -> LinkRequest:
+    """The caseworker withdraws their waiting registration (e.g. a typing
+    error); what they typed is removed."""
+    request = LinkRequest.objects.select_for_update().get(pk=request.pk)
+    if request.requested_by_id != actor.pk:
+        raise permission_denied("withdraw_link_request", request)
+    if LinkRequest.Status.WITHDRAWN not in LinkRequest.TRANSITIONS[request.status]:
+        raise ValidationError(
+            _("Over deze inschrijving is al besloten."), code="already_decided"
+        )
+    request.status = LinkRequest.Status.WITHDRAWN
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.registration = {}
+    request.full_clean()
+    request.save()
+    return request
 
 
 @transaction.atomic
 def conflict_record(
     *, actor: User, client_a: Client, client_b: Client, description: str
 ) -> ConflictingInterest:
-    """Record that two members of one family have conflicting interests (R4)."""
+    """Record that two members of one family have conflicting interests (R4).
+
+    R4 holds in every order: when one confidant already supports both
+    members, the conflict is refused (one of the cases is first handed over
+    by the team lead), so no state arises in which one confidant supports two
+    members with conflicting interests."""
     if not (
         has(actor, Perm.CHANGE_CLIENT, client_a)
         or has(actor, Perm.CHANGE_CLIENT, client_b)
     ):
-        raise PermissionDenied(Perm.CHANGE_CLIENT.value)
+        raise permission_denied(Perm.CHANGE_CLIENT.value, client_a)
     if client_a.pk == client_b.pk:
         raise ValidationError(
             _("Een cliënt kan geen tegenstrijdig belang met zichzelf hebben."),
@@ -213,6 +521,7 @@ def conflict_record(
         raise ValidationError(
             _("Dit tegenstrijdig belang is al vastgelegd."), code="conflict_exists"
         )
+    role_services.check_no_one_supports_both(client_a=low, client_b=high)
     conflict = ConflictingInterest(
         family_id=min(families),
         client_a=low,
@@ -304,28 +613,30 @@ def client_update(
 
 
 def family_require_change(*, actor: User, family: Family) -> None:
-    """Raise ``PermissionDenied`` unless the actor may change at least one
-    member of the family (and so keep the family's roster, R2/R4)."""
+    """Refuse (403) unless the actor may change at least one member of the
+    family (and so keep the family's roster, R2/R4)."""
     members = Client.objects.visible_to(actor).filter(family_memberships__family=family)
     if not any(has(actor, Perm.CHANGE_CLIENT, member) for member in members):
-        raise PermissionDenied(Perm.CHANGE_CLIENT.value)
+        raise permission_denied(Perm.CHANGE_CLIENT.value, family)
 
 
 @transaction.atomic
 def family_create(*, actor: User, client: Client, name: str, relation: str) -> Family:
     """Record the family (gezin) a client belongs to, with the client's relation
-    in it. Members can later be recorded with conflicting interests (R4)."""
+    in it, in the client's organisation's files (R13). Members can later be
+    recorded with conflicting interests (R4)."""
     require(actor, Perm.CHANGE_CLIENT, client)
-    family = Family(name=name.strip())
+    family = Family(name=name.strip(), organisation_id=client.organisation_id)
     family.full_clean()
     track(family, actor=actor, reason="family_create")
     family.save()
-    membership = FamilyMembership(
-        family=family, client=client, relation=relation.strip()
+    _membership_add(
+        actor=actor,
+        family=family,
+        client=client,
+        relation=relation,
+        reason="family_create",
     )
-    membership.full_clean()
-    track(membership, actor=actor, reason="family_create")
-    membership.save()
     return family
 
 
@@ -340,42 +651,60 @@ def family_member_add(
     kind: str,
     municipality: Municipality,
     relation: str,
-) -> FamilyMembership:
+) -> FamilyMembership | LinkRequest:
     """Add a member to a family, so that conflicting interests between members
     can be recorded (R4).
 
     The member is a client without a case: nobody supports them yet, so
-    nobody sees their file (R2). As in ``client_register``, one person is one
-    client: a client with the same name and date of birth is reused. Only a
-    supporter of one of the family's members may add to the family.
+    nobody sees their file (R2). The member's file is one of the family's
+    organisation (R13). As in ``client_register``, a person already known
+    there is not attached silently: the addition waits as a ``LinkRequest``
+    for the team lead, who sees the possible duplicate as case references.
+    Only a supporter of one of the family's members may add to the family.
     """
     family_require_change(actor=actor, family=family)
     family = Family.objects.select_for_update().get(pk=family.pk)
     _check_date_of_birth(date_of_birth)
-    client, created = _client_find_or_create(
+    key = _key(first_name.strip(), last_name.strip(), date_of_birth)
+    candidates = known_in_organisation(organisation_id=family.organisation_id, key=key)
+    if candidates.filter(family_memberships__family=family).exists():
+        raise ValidationError(
+            _("%(name)s %(last)s is al lid van dit gezin.")
+            % {"name": first_name.strip(), "last": last_name.strip()},
+            code="member_exists",
+        )
+    if candidates.exists():
+        return _link_request(
+            actor=actor,
+            kind=LinkRequest.Kind.FAMILY_MEMBER,
+            key=key,
+            family=family,
+            registration=_registration(
+                first_name=first_name,
+                last_name=last_name,
+                date_of_birth=date_of_birth,
+                kind=kind,
+                municipality=municipality,
+                relation=relation,
+            ),
+        )
+    client = _client_create(
         actor=actor,
         reason="family_member_add",
+        organisation_id=family.organisation_id,
         first_name=first_name,
         last_name=last_name,
         date_of_birth=date_of_birth,
         kind=kind,
         municipality=municipality,
     )
-    if (
-        not created
-        and FamilyMembership.objects.filter(family=family, client=client).exists()
-    ):
-        raise ValidationError(
-            _("%(name)s is al lid van dit gezin.") % {"name": client},
-            code="member_exists",
-        )
-    membership = FamilyMembership(
-        family=family, client=client, relation=relation.strip()
+    return _membership_add(
+        actor=actor,
+        family=family,
+        client=client,
+        relation=relation,
+        reason="family_member_add",
     )
-    membership.full_clean()
-    track(membership, actor=actor, reason="family_member_add")
-    membership.save()
-    return membership
 
 
 @transaction.atomic
@@ -476,6 +805,20 @@ def case_open(
     )
 
 
+@transaction.atomic
+def case_open_for(
+    *, actor: User, client: Client, supporter: User, kind: str, title: str
+) -> SupportCase:
+    """A team lead opens a case of their organisation's client for a
+    caseworker of a team they lead (a referral accepted, ``roles.referrals``)."""
+    require_capability(actor, Capability.LEAD_TEAMS)
+    if client.organisation_id != actor.organisation_id:
+        raise permission_denied("r13_other_organisation", client)
+    return _case_open(
+        actor=actor, client=client, supporter=supporter, kind=kind, title=title
+    )
+
+
 def _case_open(
     *,
     actor: User,
@@ -486,15 +829,39 @@ def _case_open(
     provider: Organisation | None = None,
     theme: str = "",
     at_clients_request: bool = True,
+    supporter: User | None = None,
 ) -> SupportCase:
-    role = support_role_for_user(actor)
-    if role is None or actor.organisation_id is None:
-        raise PermissionDenied("only caseworkers of an organisation open cases")
+    """Open a case of ``client`` supported by ``supporter`` (the actor, unless
+    a team lead opens it for a caseworker of theirs: a link request or a
+    referral). The case belongs to the client's organisation and to the
+    supporter's team (R13), and the supporter is assigned under every rule
+    of a start (R1, R4, R9)."""
+    supporter = supporter or actor
+    role = support_role_for_user(supporter)
+    if role is None or supporter.organisation_id is None:
+        raise field_error(
+            "supporter",
+            _("Kies een vertrouwenspersoon of cliëntondersteuner."),
+            "not_a_caseworker",
+        )
+    if supporter.organisation_id != client.organisation_id:
+        # R13: a file is never shared: no one of another organisation works in it.
+        raise permission_denied("r13_other_organisation", client)
+    if supporter.team_id is None:
+        raise ValidationError(
+            _(
+                "%(user)s hoort bij geen team. Vraag de functioneel beheerder om "
+                "%(user)s in een team te zetten."
+            )
+            % {"user": supporter},
+            code="no_team",
+        )
     now = timezone.now()
     case = SupportCase(
         reference=f"tmp-{uuid.uuid4().hex[:16]}",
         client=client,
-        organisation_id=actor.organisation_id,
+        organisation_id=client.organisation_id,
+        team_id=supporter.team_id,
         kind=kind,
         subject=subject,
         provider=provider,
@@ -514,7 +881,11 @@ def _case_open(
         case=case, kind=CaseEvent.Kind.OPENED, actor=actor, to_value=case.status
     )
     role_services.assignment_start_for_opener(
-        actor=actor, case=case, role=role, at_clients_request=at_clients_request
+        actor=actor,
+        case=case,
+        role=role,
+        user=supporter,
+        at_clients_request=at_clients_request,
     )
     return case
 
@@ -1140,11 +1511,6 @@ def complaint_resume(
     )
 
 
-def _require_outreach(actor: User) -> None:
-    if not may_record_outreach(actor) or actor.organisation_id is None:
-        raise PermissionDenied("only AKJ confidants record outreach visits (R7)")
-
-
 @transaction.atomic
 def outreach_visit_record(
     *,
@@ -1159,7 +1525,7 @@ def outreach_visit_record(
 ) -> OutreachVisit:
     """Record a confidant's visit to youths in a youth-care institution (R7):
     where, when, which group, how many youths, which themes — no names."""
-    _require_outreach(actor)
+    require_capability(actor, Capability.RECORD_OUTREACH)
     _check_care_provider(institution, "institution")
     if visited_on > timezone.localdate():
         raise field_error("visited_on", _("Deze datum ligt in de toekomst."), "future")
@@ -1169,6 +1535,7 @@ def outreach_visit_record(
     visit = OutreachVisit(
         confidant=actor,
         organisation_id=actor.organisation_id,
+        team_id=actor.team_id,
         institution=institution,
         municipality=municipality,
         visited_on=visited_on,
@@ -1185,22 +1552,23 @@ def outreach_visit_record(
 @transaction.atomic
 def outreach_case_open(
     *, actor: User, visit: OutreachVisit, **registration
-) -> SupportCase:
+) -> SupportCase | LinkRequest:
     """Open a case from an outreach visit (R7): the youth who asked for support
     is registered as a client living in the visited institution, the case is
-    opened with the confidant as its supporter, and the visit is linked to it.
+    opened with the confidant as its supporter, and the visit is linked to it
+    (once the team lead decided, when the youth was already known).
     ``registration`` are the arguments of ``client_register``."""
-    _require_outreach(actor)
+    require_capability(actor, Capability.RECORD_OUTREACH)
     visit = OutreachVisit.objects.select_for_update().get(pk=visit.pk)
-    if visit.confidant_id != actor.pk:
-        raise PermissionDenied("only the visiting confidant opens a case from it")
+    require(actor, Perm.CHANGE_OUTREACH_VISIT, visit)
     if visit.case_id is not None:
         raise ValidationError(
             _("Vanuit dit bezoek is al een zaak geopend."), code="already_opened"
         )
     registration.setdefault("lives_in_institution", True)
     registration.setdefault("institution", visit.institution)
-    case = client_register(actor=actor, **registration)
-    visit.case = case
-    visit.save(update_fields=["case"])
-    return case
+    result = client_register(actor=actor, outreach_visit=visit, **registration)
+    if isinstance(result, SupportCase):
+        visit.case = result
+        visit.save(update_fields=["case"])
+    return result

@@ -3,6 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from config.access import shows_no_client_data
+
 from .views import (
     applications,
     cases,
@@ -10,18 +12,28 @@ from .views import (
     clocks,
     dashboard,
     emergency,
+    link_requests,
     lists,
     meetings,
     outreach,
     printing,
     privacy,
+    referrals,
     reports,
     session,
 )
 
 urlpatterns = [
-    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "inloggen/",
+        shows_no_client_data(auth_views.LoginView.as_view()),
+        name="login",
+    ),
+    path(
+        "uitloggen/",
+        shows_no_client_data(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
     *dashboard.urlpatterns,
     *clients.urlpatterns,
     *cases.urlpatterns,
@@ -35,4 +47,6 @@ urlpatterns = [
     *session.urlpatterns,
     *outreach.urlpatterns,
     *clocks.urlpatterns,
+    *link_requests.urlpatterns,
+    *referrals.urlpatterns,
 ]

@@ -6,6 +6,7 @@ Production runs with ``DEBUG=False`` and must be given ``SECRET_KEY``,
 """
 
 import datetime
+import hashlib
 from pathlib import Path
 
 import environ
@@ -253,6 +254,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
+
+# The person key (cases.person_key): the secret of the keyed hash that
+# recognises one person inside an organisation and for R9 across them. Without
+# it, a key derived from SECRET_KEY is used (and `check --deploy` warns), so
+# that rotating SECRET_KEY does not silently change every person key; changing
+# this secret needs `manage.py rekey_persons`.
+NAAST_PERSON_KEY_SECRET = (
+    env("NAAST_PERSON_KEY_SECRET", default="")
+    or hashlib.sha256(f"naast.person_key:{SECRET_KEY}".encode()).hexdigest()
+)
+NAAST_PERSON_KEY_SECRET_SET = bool(env("NAAST_PERSON_KEY_SECRET", default=""))
 
 # Emergency access (R2): how many hours a team lead may read one case's content
 # after opening it with a reason; it ends by itself at that moment.

@@ -8,19 +8,22 @@ numbers), so reading it writes no access-log row.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from config.access import shows_no_client_data
+from roles.policy import Capability, require_capability
 
 from .models import DestructionRecord
 
 PAGE_SIZE = 50
 
 
+@shows_no_client_data
 def retention_register(request: HttpRequest) -> HttpResponse:
     """The destruction register, newest first: what went, when, by which rule
     and term, and who ran it."""
-    if not request.user.is_privacy_officer:
-        raise Http404("only privacy officers read the destruction register")
+    require_capability(request.user, Capability.READ_DESTRUCTION_REGISTER)
     records = DestructionRecord.objects.select_related("executed_by").order_by(
         "-executed_at", "-pk"
     )

@@ -41,6 +41,7 @@ from .models import (
     ClientUserObjectPermission,
     Consent,
     InformalSupporter,
+    Referral,
 )
 
 
@@ -380,3 +381,34 @@ class ClientGroupObjectPermissionAdmin(
     ClientPermissionPrivacyMixin, GroupObjectPermissionAdmin
 ):
     pass
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Referrals between organisations (R13), sent and decided through
+    ``roles.referrals``. What they hold (the copy of the client's items and
+    the message) is not shown here."""
+
+    list_display = (
+        "reference",
+        "from_organisation",
+        "to_organisation",
+        "sent_at",
+        "status",
+    )
+    list_filter = ("status",)
+    search_fields = ("reference",)
+    fields = (
+        "reference",
+        "from_organisation",
+        "to_organisation",
+        "items",
+        "consent_given_on",
+        "status",
+        "sent_by",
+        "sent_at",
+        "decided_by",
+        "decided_at",
+    )
+    list_select_related = ("from_organisation", "to_organisation")
+    show_full_result_count = False

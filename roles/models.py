@@ -9,6 +9,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -18,6 +19,41 @@ from cases.models import Client, Meeting, SupportCase
 from .policy import RefusalGround, SupportRole
 
 _PROFESSIONAL = [SupportRole.AKJ_CONFIDANT, SupportRole.CLIENT_SUPPORTER]
+
+
+def _permissions():
+    from . import permissions
+
+    return permissions
+
+
+class ClientPartQuerySet(models.QuerySet):
+    """Rows that are part of a client's file (informal supporters)."""
+
+    def visible_to(self, user) -> ClientPartQuerySet:
+        return self.filter(_permissions().client_part_visibility(user))
+
+
+class ConsentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ConsentQuerySet:
+        """Consents of the clients the user sees; one about a meeting only for
+        who may read that meeting (R2, R11)."""
+        return self.filter(_permissions().consent_visibility(user))
+
+
+class CasePartQuerySet(models.QuerySet):
+    """Rows about a case's support (assignments, attendance, shared items)."""
+
+    def visible_to(self, user) -> CasePartQuerySet:
+        return self.filter(_permissions().case_part_visibility(user))
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReferralQuerySet:
+        """Who knows of a referral (R13): whoever sees the client's file it
+        was sent from or the file it became, and the team leads of the
+        receiving organisation (who see what it is, not what it holds)."""
+        return self.filter(_permissions().referral_visibility(user))
 
 
 class InformalSupporter(models.Model):
@@ -37,6 +73,8 @@ class InformalSupporter(models.Model):
     phone = models.CharField(_("telefoon"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+
+    objects = ClientPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("informele ondersteuner")
@@ -92,6 +130,8 @@ class Assignment(models.Model):
     end_reason = models.CharField(
         _("reden einde"), max_length=20, choices=EndReason.choices, blank=True
     )
+
+    objects = CasePartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ondersteuningstoewijzing")
@@ -203,6 +243,8 @@ class Attendance(models.Model):
     )
     refused_at = models.DateTimeField(_("geweigerd op"), null=True, blank=True)
 
+    objects = CasePartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("aanwezigheid")
         verbose_name_plural = _("aanwezigheden")
@@ -275,6 +317,8 @@ class Consent(models.Model):
         related_name="+",
     )
     withdrawn_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("toestemming")
@@ -367,6 +411,8 @@ class SharedItem(models.Model):
         related_name="+",
     )
     shared_at = models.DateTimeField(_("gedeeld op"), default=timezone.now)
+
+    objects = CasePartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gedeeld item")
@@ -499,3 +545,154 @@ class EmergencyAccess(models.Model):
     @property
     def is_reviewed(self) -> bool:
         return self.reviewed_at is not None
+
+
+class Referral(models.Model):
+    """A referral (warme overdracht) of a client to another organisation (R13).
+
+    Support moves between organisations only this way, never by a shared
+    record: with the client's consent for exactly the items passed on, the
+    sending caseworker sends it; what those items hold is copied at that
+    moment (``payload``), and the receiving organisation gets a new client
+    file with only that copy when one of its team leads accepts it and
+    assigns a caseworker. Both sides are logged, and both clients' inzage
+    shows it. A declined referral keeps no copy.
+    """
+
+    class Item(models.TextChoices):
+        IDENTITY = "identity", _("Persoonsgegevens (naam, geboortedatum, gemeente)")
+        CARE = "care", _("De hulp die de cliënt krijgt of kreeg")
+        FAMILY = "family", _("Het gezin en de gezinsleden")
+        INFORMAL_SUPPORTERS = (
+            "informal_supporters",
+            _("Informele ondersteuners en hun contactgegevens"),
+        )
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Verstuurd")
+        ACCEPTED = "accepted", _("Aangenomen")
+        DECLINED = "declined", _("Afgewezen")
+
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.SENT: frozenset({Status.ACCEPTED, Status.DECLINED}),
+        Status.ACCEPTED: frozenset(),
+        Status.DECLINED: frozenset(),
+    }
+
+    reference = models.CharField(
+        _("kenmerk"), max_length=20, unique=True, editable=False
+    )
+    from_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("van organisatie"),
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    to_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("naar organisatie"),
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    source_client = models.ForeignKey(
+        Client,
+        verbose_name=_("cliënt"),
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    source_case = models.ForeignKey(
+        SupportCase,
+        verbose_name=_("zaak"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals_sent",
+    )
+    items = models.JSONField(_("onderdelen"), default=list)
+    consent_given_on = models.DateField(_("toestemming van de cliënt op"))
+    message = models.TextField(
+        _("bericht"),
+        help_text=_(
+            "Wat de ontvangende organisatie moet weten, met de cliënt besproken."
+        ),
+    )
+    payload = models.JSONField(_("overgedragen gegevens"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SENT
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verstuurd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslist door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("beslist op"), null=True, blank=True)
+    decline_reason = models.CharField(_("reden afwijzing"), max_length=300, blank=True)
+    target_client = models.ForeignKey(
+        Client,
+        verbose_name=_("nieuw dossier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_received",
+    )
+    target_case = models.ForeignKey(
+        SupportCase,
+        verbose_name=_("nieuwe zaak"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals_received",
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("doorverwijzing")
+        verbose_name_plural = _("doorverwijzingen")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["to_organisation", "sent_at"],
+                name="referral_inbox_idx",
+                condition=Q(status="sent"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_organisation=models.F("to_organisation")),
+                name="referral_to_another_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="sent", decided_at__isnull=True)
+                | (~Q(status="sent") & Q(decided_at__isnull=False)),
+                name="referral_decision_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(target_client__isnull=False),
+                name="referral_accepted_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("referral_detail", args=[self.pk])
+
+    @property
+    def item_labels(self) -> list[str]:
+        return [
+            str(self.Item(code).label)
+            for code in self.items
+            if code in self.Item.values
+        ]

@@ -22,8 +22,11 @@ ended: case closed    view, view content (read only, R6)     nothing (R6)
 ended otherwise       nothing (handover, support ended, R2)  nothing
 ====================  =====================================  =================
 
-A team lead sees the metadata of their organisation's cases (never content,
-never clients); a decision-maker sees the applications of their municipality.
+A client's file belongs to one organisation (R13): a caseworker sees only
+files of their own organisation, whatever the permission rows say. A team lead
+sees the metadata of the cases of the teams they lead (never content, never
+clients); a decision-maker sees the applications of their municipality; a
+privacy officer answers for the client files of their own organisation.
 
 Emergency access (R2, "break the glass") is the one exception for a team lead:
 while an ``EmergencyAccess`` of theirs runs (not ended, ``expires_at`` in the
@@ -47,15 +50,25 @@ from django.contrib.auth.models import Permission
 from django.db.models import Model, Q, QuerySet
 from guardian.core import ObjectPermissionChecker
 
-from accounts.models import User
+from accounts.models import Team, User
 from cases.access_log import permission_denied
-from cases.models import Application, Client, Meeting, Note, SupportCase
+from cases.models import (
+    Application,
+    Client,
+    FamilyMembership,
+    LinkRequest,
+    Meeting,
+    Note,
+    OutreachVisit,
+    SupportCase,
+)
 
 from .models import (
     Assignment,
     CaseUserObjectPermission,
     ClientUserObjectPermission,
     EmergencyAccess,
+    Referral,
 )
 
 if TYPE_CHECKING:
@@ -86,6 +99,10 @@ class Perm(StrEnum):
     OPEN_EMERGENCY_ACCESS = "open_emergency_access"
     END_EMERGENCY_ACCESS = "end_emergency_access"
     REVIEW_EMERGENCY_ACCESS = "review_emergency_access"
+    VIEW_REFERRAL_CONTENT = "view_referral_content"
+    RECEIVE_REFERRAL = "receive_referral"
+    DECIDE_LINK_REQUEST = "decide_link_request"
+    CHANGE_OUTREACH_VISIT = "change_outreach_visit"
 
 
 # --- visibility (question 1) -----------------------------------------------------
@@ -95,13 +112,34 @@ def _is_user(user: User | AnonymousUser) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def _is_team_lead(user: User | AnonymousUser) -> bool:
+    return _is_user(user) and user.role == User.Role.TEAM_LEAD
+
+
+def led_team_ids(user: User) -> QuerySet:
+    """The teams a team lead leads, as a subquery (R13: teams bound what a
+    team lead sees)."""
+    return Team.leads.through.objects.filter(user_id=user.pk).values("team_id")
+
+
+def leads_team_of(user: User | AnonymousUser, case: SupportCase) -> bool:
+    """Whether ``user`` is a team lead of the team that holds ``case``."""
+    return (
+        _is_team_lead(user)
+        and case.team_id is not None
+        and Team.leads.through.objects.filter(
+            user_id=user.pk, team_id=case.team_id
+        ).exists()
+    )
+
+
 def case_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
     """The cases a user may know exist: their own (via permission rows), or,
-    for a team lead, those of their organisation."""
+    for a team lead, the caseload of the teams they lead (R13)."""
     if not _is_user(user):
         return Q(pk__in=[])
-    if user.role == User.Role.TEAM_LEAD and user.organisation_id:
-        return Q(**{f"{prefix}organisation_id": user.organisation_id})
+    if _is_team_lead(user):
+        return Q(**{f"{prefix}team_id__in": led_team_ids(user)})
     if user.is_caseworker:
         return Q(
             **{
@@ -112,15 +150,11 @@ def case_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
     return Q(pk__in=[])
 
 
-def _is_team_lead(user: User | AnonymousUser) -> bool:
-    return _is_user(user) and user.role == User.Role.TEAM_LEAD
-
-
 def _running_emergency(user: User) -> QuerySet[EmergencyAccess]:
     """The team lead's emergency accesses that give access now, on cases of
-    their own organisation."""
+    the teams they lead."""
     return EmergencyAccess.objects.running().filter(
-        granted_to=user, case__organisation_id=user.organisation_id
+        granted_to=user, case__team_id__in=led_team_ids(user)
     )
 
 
@@ -140,18 +174,111 @@ def case_content_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
     )
 
 
-def client_visibility(user: User | AnonymousUser) -> Q:
-    """The clients a caseworker supports now (R2, R6); for a team lead, the
-    client of an open case under their running emergency access."""
+def client_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
+    """The clients a caseworker supports now, in their own organisation (R2,
+    R6, R13); for a team lead, the client of an open case under their running
+    emergency access."""
     if _is_team_lead(user):
         return Q(
-            pk__in=_running_emergency(user)
-            .exclude(case__status=SupportCase.Status.CLOSED)
-            .values("case__client_id")
+            **{
+                f"{prefix}pk__in": _running_emergency(user)
+                .exclude(case__status=SupportCase.Status.CLOSED)
+                .values("case__client_id")
+            }
         )
-    if not _is_user(user) or not user.is_caseworker:
+    if not _is_user(user) or not user.is_caseworker or not user.organisation_id:
         return Q(pk__in=[])
-    return Q(user_perms__user=user, user_perms__permission__codename=VIEW_CLIENT)
+    return Q(
+        **{
+            f"{prefix}organisation_id": user.organisation_id,
+            f"{prefix}user_perms__user": user,
+            f"{prefix}user_perms__permission__codename": VIEW_CLIENT,
+        }
+    )
+
+
+def client_part_visibility(user: User | AnonymousUser) -> Q:
+    """Rows that are part of a client's file (care, informal supporters,
+    consents): those of the clients the user sees."""
+    return Q(client__in=Client.objects.filter(client_visibility(user)).values("pk"))
+
+
+def family_visibility(user: User | AnonymousUser) -> Q:
+    """Families with at least one member the user sees (R2, R13)."""
+    return Q(
+        pk__in=FamilyMembership.objects.filter(
+            client__in=Client.objects.filter(client_visibility(user)).values("pk")
+        ).values("family_id")
+    )
+
+
+def consent_visibility(user: User | AnonymousUser) -> Q:
+    """The consents of the clients the user sees; one about a meeting only
+    when the user may read that meeting (R2, R11)."""
+    return client_part_visibility(user) & (
+        Q(meeting__isnull=True)
+        | Q(
+            meeting__in=Meeting.objects.filter(
+                case_content_visibility(user, prefix="case__")
+            ).values("pk")
+        )
+    )
+
+
+def complaint_visibility(user: User | AnonymousUser) -> Q:
+    """The complaints of the cases the user sees (R2, R3)."""
+    return Q(case__in=SupportCase.objects.filter(case_visibility(user)).values("pk"))
+
+
+def case_part_visibility(user: User | AnonymousUser) -> Q:
+    """Rows about a case that show who supports it (assignments, attendance,
+    shared items): those of the cases the user sees."""
+    return complaint_visibility(user)
+
+
+def link_request_visibility(user: User | AnonymousUser) -> Q:
+    """A caseworker sees their own link requests; a team lead those of the
+    teams they lead (R13)."""
+    if not _is_user(user):
+        return Q(pk__in=[])
+    if _is_team_lead(user):
+        return Q(team_id__in=led_team_ids(user))
+    if user.is_caseworker:
+        return Q(requested_by=user)
+    return Q(pk__in=[])
+
+
+def referral_visibility(user: User | AnonymousUser) -> Q:
+    """Who knows of a referral (R13): whoever sees the client file it was sent
+    from or the file it became, and the team leads of the receiving
+    organisation (what it is, not what it holds: ``Perm.VIEW_REFERRAL_CONTENT``)."""
+    if not _is_user(user):
+        return Q(pk__in=[])
+    clients = Client.objects.filter(client_visibility(user)).values("pk")
+    visible = Q(source_client__in=clients) | Q(target_client__in=clients)
+    if _is_team_lead(user) and user.organisation_id:
+        visible |= Q(to_organisation_id=user.organisation_id)
+    return visible
+
+
+def outreach_visibility(user: User | AnonymousUser) -> Q:
+    """A confidant sees their own outreach visits; a team lead those of the
+    teams they lead (R7, R13)."""
+    if not _is_user(user):
+        return Q(pk__in=[])
+    if _is_team_lead(user):
+        return Q(team_id__in=led_team_ids(user))
+    if user.is_caseworker:
+        return Q(confidant=user)
+    return Q(pk__in=[])
+
+
+def privacy_client_scope(user: User | AnonymousUser) -> Q:
+    """The client files a privacy officer answers for: their organisation's
+    (R13). Everyone else: none."""
+    if not _is_user(user) or not user.is_privacy_officer or not user.organisation_id:
+        return Q(pk__in=[])
+    return Q(organisation_id=user.organisation_id)
 
 
 def application_visibility(user: User | AnonymousUser) -> Q:
@@ -167,13 +294,13 @@ def application_visibility(user: User | AnonymousUser) -> Q:
 
 
 def emergency_access_visibility(user: User | AnonymousUser) -> Q:
-    """Who knows of an emergency access: the privacy officer (all of them, to
-    review), the team lead who holds it, and whoever reads the case's content
+    """Who knows of an emergency access: the privacy officer (all of their
+    organisation's, to review), the team lead who holds it, and whoever reads the case's content
     (its supporter is told, R2)."""
     if not _is_user(user):
         return Q(pk__in=[])
     if user.is_privacy_officer:
-        return Q()
+        return Q(case__organisation_id=user.organisation_id)
     if user.role == User.Role.TEAM_LEAD:
         return Q(granted_to=user)
     if user.is_caseworker:
@@ -236,29 +363,52 @@ def has(user: User | AnonymousUser, perm: Perm, obj: Model) -> bool:
     if perm is Perm.VIEW_CASE:
         return SupportCase.objects.visible_to(user).filter(pk=obj.pk).exists()
     if perm is Perm.ASSIGN_SUPPORT:
-        # Team leads hand out and move their own organisation's cases.
-        return (
-            isinstance(obj, SupportCase)
-            and user.role == User.Role.TEAM_LEAD
-            and user.organisation_id == obj.organisation_id
-        )
+        # Team leads hand out and move the cases of the teams they lead.
+        return isinstance(obj, SupportCase) and leads_team_of(user, obj)
     if perm is Perm.DECIDE_APPLICATION:
         return (
             isinstance(obj, Application)
             and Application.objects.visible_to(user).filter(pk=obj.pk).exists()
         )
     if perm is Perm.OPEN_EMERGENCY_ACCESS:
-        # R2: only a team lead of the case's own organisation breaks the glass.
+        # R2: only a team lead of the case's own team breaks the glass.
+        return isinstance(obj, SupportCase) and leads_team_of(user, obj)
+    if perm is Perm.VIEW_REFERRAL_CONTENT:
+        # The copy of the client's items is for the file it came from and the
+        # file it became; the receiving team lead assigns without reading it.
+        clients = Client.objects.visible_to(user)
         return (
-            isinstance(obj, SupportCase)
-            and user.role == User.Role.TEAM_LEAD
-            and user.organisation_id is not None
-            and user.organisation_id == obj.organisation_id
+            isinstance(obj, Referral)
+            and (
+                clients.filter(pk__in=[obj.source_client_id, obj.target_client_id])
+            ).exists()
         )
+    if perm is Perm.RECEIVE_REFERRAL:
+        return (
+            isinstance(obj, Referral)
+            and _is_team_lead(user)
+            and obj.to_organisation_id == user.organisation_id
+        )
+    if perm is Perm.DECIDE_LINK_REQUEST:
+        # R13: a team lead of the requesting caseworker's team decides.
+        return (
+            isinstance(obj, LinkRequest)
+            and _is_team_lead(user)
+            and Team.leads.through.objects.filter(
+                user_id=user.pk, team_id=obj.team_id
+            ).exists()
+        )
+    if perm is Perm.CHANGE_OUTREACH_VISIT:
+        # R7: a visit is the visiting confidant's own work.
+        return isinstance(obj, OutreachVisit) and obj.confidant_id == user.pk
     if perm is Perm.END_EMERGENCY_ACCESS:
         return isinstance(obj, EmergencyAccess) and obj.granted_to_id == user.pk
     if perm is Perm.REVIEW_EMERGENCY_ACCESS:
-        return isinstance(obj, EmergencyAccess) and user.is_privacy_officer
+        return (
+            isinstance(obj, EmergencyAccess)
+            and user.is_privacy_officer
+            and obj.case.organisation_id == user.organisation_id
+        )
     raise ValueError(perm)  # pragma: no cover - every Perm is handled above
 
 

@@ -10,11 +10,12 @@ permission rows in step in the same transaction, and records a case event.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.access_log import EMERGENCY_PURPOSE, log_event
 from cases.errors import field_error
-from cases.history import event_record
+from cases.history import event_record, track
 from cases.models import (
     AccessLogEntry,
     Application,
@@ -71,9 +72,9 @@ def _check_user_has_role(user: User, role: str) -> None:
         )
 
 
-def _check_conflicting_interests(user: User, client: Client) -> None:
-    """R4: one confidant cannot support two family members with conflicting interests."""
-    conflicts = (
+def _conflicting_members(client: Client) -> list[int]:
+    """The family members recorded with interests conflicting with ``client``'s."""
+    return list(
         ConflictingInterest.objects.filter(client_a=client)
         .values_list("client_b", flat=True)
         .union(
@@ -82,34 +83,102 @@ def _check_conflicting_interests(user: User, client: Client) -> None:
             )
         )
     )
-    other_ids = list(conflicts)
-    if not other_ids:
-        return
-    clash = (
+
+
+def _r4_refusal(user: User) -> ValidationError:
+    # Names the supporter, never the family member: a team lead reads this
+    # too, and sees no clients (R2).
+    return ValidationError(
+        _(
+            "%(user)s ondersteunt al een gezinslid met een tegenstrijdig belang. Eén "
+            "vertrouwenspersoon kan niet beide gezinsleden ondersteunen; wijs een "
+            "andere vertrouwenspersoon toe."
+        )
+        % {"user": user},
+        code="r4_conflicting_interests",
+    )
+
+
+def _check_conflicting_interests(user: User, client: Client) -> None:
+    """R4: one confidant cannot support two family members with conflicting interests."""
+    other_ids = _conflicting_members(client)
+    if other_ids and (
         Assignment.objects.filter(
             user=user, ended_at__isnull=True, case__client_id__in=other_ids
-        )
-        .select_related("case__client")
+        ).exists()
+    ):
+        raise _r4_refusal(user)
+
+
+def check_no_one_supports_both(*, client_a: Client, client_b: Client) -> None:
+    """R4 in the other order: a conflict between two family members is not
+    recorded while one confidant supports both (the team lead first hands one
+    case over); the message names the confidant, not the members."""
+    roles = [r for r in SupportRole if policy_for(r).checks_conflicting_interests]
+    active = Assignment.objects.filter(
+        ended_at__isnull=True, user__isnull=False, role__in=roles
+    )
+    both = (
+        active.filter(case__client=client_a)
+        .filter(user__in=active.filter(case__client=client_b).values("user_id"))
+        .select_related("user")
         .first()
     )
-    if clash is not None:
+    if both is not None:
         raise ValidationError(
             _(
-                "%(user)s ondersteunt al %(other)s, een gezinslid met een tegenstrijdig "
-                "belang. Eén vertrouwenspersoon kan niet beide gezinsleden ondersteunen; "
-                "wijs een andere vertrouwenspersoon toe."
+                "%(user)s ondersteunt beide gezinsleden. Eén vertrouwenspersoon kan "
+                "niet twee gezinsleden met een tegenstrijdig belang ondersteunen: "
+                "laat de teamleider eerst één van de zaken overdragen aan een "
+                "collega, en leg dan het tegenstrijdig belang vast."
             )
-            % {"user": user, "other": clash.case.client},
-            code="r4_conflicting_interests",
+            % {"user": both.user},
+            code="r4_supports_both",
         )
+
+
+def r4_breaches() -> list[str]:
+    """Every state that breaks R4: one confidant actively supporting two
+    family members recorded with conflicting interests (whatever the order
+    in which it came about). One line per breach, ids only."""
+    roles = [r for r in SupportRole if policy_for(r).checks_conflicting_interests]
+    active = dict.fromkeys(
+        Assignment.objects.filter(
+            ended_at__isnull=True, user__isnull=False, role__in=roles
+        ).values_list("user_id", "case__client_id")
+    )
+    by_client: dict[int, set[int]] = {}
+    for user_id, client_id in active:
+        by_client.setdefault(client_id, set()).add(user_id)
+    problems = []
+    for conflict_id, a, b in ConflictingInterest.objects.values_list(
+        "pk", "client_a_id", "client_b_id"
+    ).iterator():
+        for user_id in sorted(by_client.get(a, set()) & by_client.get(b, set())):
+            problems.append(
+                f"R4 breach: user {user_id} supports client {a} and client {b} "
+                f"(conflicting interest {conflict_id})"
+            )
+    return problems
+
+
+def _same_person(client: Client) -> Q:
+    """The files that are the same person as ``client``, in any organisation:
+    R9 is the one rule that crosses them, by the person key alone."""
+    if client.person_key:
+        return Q(client__person_key=client.person_key)
+    return Q(client=client)
 
 
 def ensure_not_supporting(*, user: User, client: Client) -> None:
     """R9: a person who supports (or supported) a client cannot decide on that
-    client's application."""
+    client's application, whichever organisation's file they support them in."""
     independent = [r for r in SupportRole if policy_for(r).independent_of_decisions]
+    case_of_person = _same_person(client)
     if Assignment.objects.filter(
-        user=user, case__client=client, role__in=independent
+        user=user,
+        role__in=independent,
+        case__in=SupportCase.objects.filter(case_of_person).values("pk"),
     ).exists():
         raise ValidationError(
             _(
@@ -123,10 +192,11 @@ def ensure_not_supporting(*, user: User, client: Client) -> None:
 
 
 def _check_not_deciding(user: User, client: Client, role: str) -> None:
-    """R9, the other way round: a decider of the client's application cannot support."""
+    """R9, the other way round: a decider of the person's application (in the
+    municipality's file of them) cannot support them."""
     if not policy_for(role).independent_of_decisions:
         return
-    if Application.objects.filter(client=client, decider=user).exists():
+    if Application.objects.filter(_same_person(client), decider=user).exists():
         raise ValidationError(
             _(
                 "%(user)s beslist (of besliste) over een aanvraag van deze cliënt en kan "
@@ -136,6 +206,16 @@ def _check_not_deciding(user: User, client: Client, role: str) -> None:
             % {"user": user},
             code="r9_decider_supports",
         )
+
+
+def check_may_support(*, user: User, client: Client, role: str) -> None:
+    """The rules about the person that refuse ``user`` as ``role`` of
+    ``client``: R4 (a family member with conflicting interests) and R9
+    (deciding on their application). ``_start`` applies them; a registration
+    waiting for its team lead is checked against them at once."""
+    if policy_for(role).checks_conflicting_interests:
+        _check_conflicting_interests(user, client)
+    _check_not_deciding(user, client, role)
 
 
 def _ensure_case_open(case: SupportCase) -> None:
@@ -165,9 +245,14 @@ def _start(
         if user is None or informal_supporter is not None:
             raise ValidationError(_("Kies een medewerker."), code="r1_holder")
         _check_user_has_role(user, role)
-        if policy.checks_conflicting_interests:
-            _check_conflicting_interests(user, case.client)
-        _check_not_deciding(user, case.client, role)
+        if user.organisation_id != case.organisation_id:
+            # R13: nobody of another organisation works in its files.
+            raise ValidationError(
+                _("%(user)s werkt niet voor de organisatie van deze zaak.")
+                % {"user": user},
+                code="r13_other_organisation",
+            )
+        check_may_support(user=user, client=case.client, role=role)
     else:
         if informal_supporter is None or user is not None:
             # R11: informal supporters are people in the client's network, not users.
@@ -208,14 +293,20 @@ def _start(
 
 
 def assignment_start_for_opener(
-    *, actor: User, case: SupportCase, role: str, at_clients_request: bool
+    *,
+    actor: User,
+    case: SupportCase,
+    role: str,
+    at_clients_request: bool,
+    user: User | None = None,
 ) -> Assignment:
-    """The caseworker who opens a case supports it (called by ``case_open``)."""
+    """The caseworker who opens a case supports it (called by ``case_open``);
+    ``user`` when a team lead opens it for them (a link request, a referral)."""
     return _start(
         actor=actor,
         case=case,
         role=role,
-        user=actor,
+        user=user or actor,
         at_clients_request=at_clients_request,
     )
 
@@ -241,6 +332,16 @@ def assignment_start(
         raise field_error("role", _("Kies een rol."), "r1_unknown_role")
     if policy_for(role).is_user:
         require(actor, Perm.ASSIGN_SUPPORT, case)
+        if user is not None:
+            # R1 first: the kind of person, then whose team they are in (R13).
+            _check_role_fits_case(role, case)
+            _check_user_has_role(user, role)
+        if user is not None and not _in_led_team(actor, user):
+            raise field_error(
+                "user",
+                _("%(user)s hoort niet bij een team dat u leidt.") % {"user": user},
+                "not_in_team",
+            )
     else:
         require(actor, Perm.CHANGE_CASE, case)
     case = SupportCase.objects.select_for_update().get(pk=case.pk)
@@ -251,6 +352,13 @@ def assignment_start(
         user=user,
         informal_supporter=informal_supporter,
         at_clients_request=at_clients_request,
+    )
+
+
+def _in_led_team(team_lead: User, user: User) -> bool:
+    """Whether ``user`` is a member of a team that ``team_lead`` leads (R13)."""
+    return user.team_id is not None and (
+        team_lead.led_teams.filter(pk=user.team_id).exists()
     )
 
 
@@ -646,11 +754,22 @@ def assignment_hand_over(
             _("%(user)s ondersteunt deze zaak al.") % {"user": to_user},
             "handover_same_user",
         )
+    try:
+        # R1 first: a colleague without the role has no team to move the case to.
+        _check_user_has_role(to_user, assignment.role)
+    except ValidationError as exc:
+        raise _on_fields(exc, {None: "to_user"}) from exc
     if to_user.organisation_id != case.organisation_id:
         raise field_error(
             "to_user",
             _("Een zaak wordt overgedragen aan een collega van dezelfde organisatie."),
             "handover_other_organisation",
+        )
+    if to_user.team_id is None:
+        raise field_error(
+            "to_user",
+            _("%(user)s hoort bij geen team.") % {"user": to_user},
+            "no_team",
         )
     old_holder = assignment.holder
     assignment.ended_at = timezone.now()
@@ -667,6 +786,23 @@ def assignment_hand_over(
         detail=_("%(from)s, overgedragen aan %(to)s. Reden: %(reason)s")
         % {"from": old_holder, "to": to_user, "reason": reason.strip()},
     )
+    if to_user.team_id != case.team_id:
+        # R13: the case follows its new supporter to their team, and only a
+        # logged handover moves it.
+        old_team = case.team
+        case.team_id = to_user.team_id
+        case.full_clean()
+        track(case, actor=actor, reason="assignment_hand_over")
+        case.save(update_fields=["team"])
+        event_record(
+            case=case,
+            kind=CaseEvent.Kind.TEAM_CHANGED,
+            actor=actor,
+            from_value=str(old_team.pk),
+            to_value=str(to_user.team_id),
+            detail=_("Van %(from)s naar %(to)s")
+            % {"from": old_team, "to": to_user.team},
+        )
     try:
         return _start(
             actor=actor,
@@ -864,8 +1000,15 @@ def document_share(*, by: User, consent: Consent) -> SharedItem:
 
 # --- emergency access ("break the glass", R2) ----------------------------------------------
 
-#: A reason shorter than this says nothing a reviewer can weigh.
-EMERGENCY_REASON_MIN_LENGTH = 20
+#: A reason needs this many different words of at least three letters: less
+#: says nothing a reviewer can weigh ("dringend dringend ...", "xxxxxxxxxxxx").
+EMERGENCY_REASON_MIN_WORDS = 5
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def reason_words(reason: str) -> int:
+    """The number of different words of three or more letters in ``reason``."""
+    return len({word.casefold() for word in _WORD.findall(reason)})
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -876,12 +1019,12 @@ def _when(moment: datetime.datetime) -> str:
 def emergency_access_open(
     *, by: User, case: SupportCase, reason: str, address: str | None = None
 ) -> EmergencyAccess:
-    """Open one case's content to its organisation's team lead for
+    """Open one case's content to a team lead of its team for
     ``NAAST_EMERGENCY_ACCESS_HOURS`` hours, read only, with a stated reason (R2).
 
-    Only a team lead of the case's organisation (403 for anyone else). The
-    reason is required and must say something (at least
-    ``EMERGENCY_REASON_MIN_LENGTH`` characters). A closed case may be opened: its
+    Only a team lead of the case's team (403 for anyone else). The reason is
+    required and must say something (at least ``EMERGENCY_REASON_MIN_WORDS``
+    different words of three or more letters). A closed case may be opened: its
     content stays readable, as for its confidant (R6), its client's file does
     not. Refused while the same team lead's access to the case still runs.
     The grant is written to the access log (action ``emergency``, with
@@ -891,14 +1034,15 @@ def emergency_access_open(
     require(by, Perm.OPEN_EMERGENCY_ACCESS, case)
     case = SupportCase.objects.select_for_update().get(pk=case.pk)
     reason = reason.strip()
-    if len(reason) < EMERGENCY_REASON_MIN_LENGTH:
+    if reason_words(reason) < EMERGENCY_REASON_MIN_WORDS:
         raise field_error(
             "reason",
             _(
-                "Geef de reden van de noodtoegang, in ten minste %(min)d tekens: "
-                "de vertrouwenspersoon en de privacyfunctionaris lezen die."
+                "Beschrijf waarom noodtoegang nodig is, in ten minste %(min)d "
+                "verschillende woorden: de vertrouwenspersoon en de "
+                "privacyfunctionaris lezen die reden."
             )
-            % {"min": EMERGENCY_REASON_MIN_LENGTH},
+            % {"min": EMERGENCY_REASON_MIN_WORDS},
             "emergency_reason",
         )
     now = timezone.now()

@@ -20,7 +20,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import Municipality, Organisation, User
+from accounts.models import Municipality, Organisation, Team, User
 from cases import services
 from cases.models import (
     Application,
@@ -294,20 +294,24 @@ def world(db) -> World:
         name="Jeugdzorg Midden", kind=Organisation.Kind.CARE_PROVIDER
     )
 
+    akj_team = Team.objects.create(organisation=akj, name="Regio Utrecht")
+    mee_team = Team.objects.create(organisation=mee, name="Team Utrecht-West")
+
     def user(name: str, role: str, org: Organisation, **kw) -> User:
         return User.objects.create_user(
             name, password="x", role=role, organisation=org, **kw
         )
 
     users = {
-        "vp1": user("vp1", User.Role.AKJ_CONFIDANT, akj),
-        "vp2": user("vp2", User.Role.AKJ_CONFIDANT, akj),
-        "co1": user("co1", User.Role.CLIENT_SUPPORTER, mee),
+        "vp1": user("vp1", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
+        "vp2": user("vp2", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
+        "co1": user("co1", User.Role.CLIENT_SUPPORTER, mee, team=mee_team),
         "tl": user("tl", User.Role.TEAM_LEAD, akj),
         "dm": user("dm", User.Role.DECISION_MAKER, muni),
         "fa": user("fa", User.Role.FUNCTIONAL_ADMIN, akj, is_staff=True),
     }
-    family = Family.objects.create(name="Gezin Bakker")
+    akj_team.leads.add(users["tl"])
+    family = Family.objects.create(name="Gezin Bakker", organisation=akj)
     youth = {
         "first_name": "Sem",
         "last_name": "Bakker",
@@ -338,13 +342,15 @@ def world(db) -> World:
     services.conflict_record(
         actor=users["vp1"], client_a=c1.client, client_b=c2.client, description="Gezag"
     )
+    # The client-support organisation registers the same youth: a file of its
+    # own, never joined with the AKJ's (R13).
     c3 = services.client_register(
         actor=users["co1"],
         **youth,
         case_kind="care_question",
         case_title="Passende hulp",
     )
-    assert c3.client_id == c1.client_id
+    assert c3.client_id != c1.client_id
     c4 = services.case_open(
         actor=users["vp1"], client=c1.client, kind="question", title="Vraag over inzage"
     )
@@ -389,8 +395,18 @@ def world(db) -> World:
         assignment=Assignment.objects.get(case=c1, user=users["vp1"]),
         requested_by_client=True,
     )
+    # The municipality's own file of the youth (R13), for the application.
+    applicant = Client.objects.create(
+        organisation=muni,
+        first_name=c1.client.first_name,
+        last_name=c1.client.last_name,
+        date_of_birth=c1.client.date_of_birth,
+        person_key=c1.client.person_key,
+        kind=c1.client.kind,
+        municipality=gemeente,
+    )
     application = Application.objects.create(
-        client=c1.client,
+        client=applicant,
         municipality=gemeente,
         care_kind="jeugdhulp",
         description="Ambulante hulp",
@@ -400,6 +416,8 @@ def world(db) -> World:
         users=users,
         objects={
             "youth": c1.client_id,
+            "co_youth": c3.client_id,
+            "applicant": applicant.pk,
             "mother": c2.client_id,
             "complaint_case": c1.pk,
             "mother_case": c2.pk,

@@ -21,7 +21,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Municipality, Organisation, User
+from accounts.models import Municipality, Organisation, Team, User
 from cases import services as case_services
 from cases.models import (
     Application,
@@ -36,6 +36,7 @@ from cases.models import (
     Note,
     SupportCase,
 )
+from cases.person_key import person_key
 from roles import services as role_services
 from roles.models import Assignment, Attendance, Consent, InformalSupporter
 from roles.policy import SupportRole, support_role_for_user
@@ -101,6 +102,23 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         care_provider = factory.Trait(kind=Organisation.Kind.CARE_PROVIDER)
 
 
+class TeamFactory(factory.django.DjangoModelFactory):
+    """A team of an organisation; by default the one team every caseworker of
+    the organisation joins and every team lead of it leads, so that a test
+    that does not speak of teams sees the organisation as one team."""
+
+    class Meta:
+        model = Team
+        django_get_or_create = ("organisation", "name")
+
+    organisation = factory.SubFactory(OrganisationFactory, akj=True)
+    name = factory.LazyAttribute(lambda o: f"Team {o.organisation.name}"[:100])
+
+
+def _default_team(o) -> Team:
+    return TeamFactory(organisation=o.organisation)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     """A user without a role; use a trait for one. Password: ``DEMO_PASSWORD``."""
 
@@ -120,10 +138,12 @@ class UserFactory(factory.django.DjangoModelFactory):
         confidant = factory.Trait(
             role=User.Role.AKJ_CONFIDANT,
             organisation=factory.SubFactory(OrganisationFactory, akj=True),
+            team=factory.LazyAttribute(_default_team),
         )
         client_supporter = factory.Trait(
             role=User.Role.CLIENT_SUPPORTER,
             organisation=factory.SubFactory(OrganisationFactory, client_support=True),
+            team=factory.LazyAttribute(_default_team),
             expertise="Cliëntondersteuning Jeugdwet en Wmo",
         )
         team_lead = factory.Trait(
@@ -147,6 +167,19 @@ class UserFactory(factory.django.DjangoModelFactory):
             group, _ = Group.objects.get_or_create(name=ROLE_GROUPS[self.role])
             self.groups.add(group)
 
+    @factory.post_generation
+    def leads(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """A team lead leads the teams given (``leads=[team]``), by default the
+        default team of their organisation."""
+        if not create or self.role != User.Role.TEAM_LEAD:
+            return
+        teams = (
+            extracted
+            if extracted is not None
+            else [TeamFactory(organisation=self.organisation)]
+        )
+        self.led_teams.add(*teams)
+
 
 class FamilyFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -155,6 +188,7 @@ class FamilyFactory(factory.django.DjangoModelFactory):
     class Params:
         surname = nl("last_name")
 
+    organisation = factory.SubFactory(OrganisationFactory, akj=True)
     name = factory.LazyAttribute(lambda o: f"Gezin {o.surname}")
 
 
@@ -164,9 +198,17 @@ class ClientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Client
 
+    organisation = factory.SubFactory(OrganisationFactory, akj=True)
     first_name = nl("first_name")
     last_name = nl("last_name")
     date_of_birth = nl("date_of_birth", minimum_age=12, maximum_age=17)
+    person_key = factory.LazyAttribute(
+        lambda o: person_key(
+            first_name=o.first_name,
+            last_name=o.last_name,
+            date_of_birth=o.date_of_birth,
+        )
+    )
     kind = Client.Kind.YOUTH
     municipality = factory.SubFactory(MunicipalityFactory)
 
@@ -182,7 +224,9 @@ class FamilyMembershipFactory(factory.django.DjangoModelFactory):
         model = FamilyMembership
 
     family = factory.SubFactory(FamilyFactory)
-    client = factory.SubFactory(ClientFactory)
+    client = factory.SubFactory(
+        ClientFactory, organisation=factory.SelfAttribute("..family.organisation")
+    )
     relation = "zoon"
 
 
@@ -197,8 +241,32 @@ class CareFactory(factory.django.DjangoModelFactory):
     started_on = nl("date_between", start_date="-2y", end_date="-30d")
 
 
+def municipal_file(client: Client, municipality: Municipality) -> Client:
+    """The municipality's own file of the person of ``client`` (R13: an
+    application belongs to the municipality's organisation; R9 recognises the
+    person across the files by the person key alone)."""
+    organisation = Organisation.objects.filter(
+        kind=Organisation.Kind.MUNICIPALITY, municipality=municipality
+    ).first() or OrganisationFactory(municipal=True, municipality=municipality)
+    if client.organisation_id == organisation.pk:
+        return client
+    return Client.objects.filter(
+        organisation=organisation, person_key=client.person_key
+    ).first() or Client.objects.create(
+        organisation=organisation,
+        first_name=client.first_name,
+        last_name=client.last_name,
+        date_of_birth=client.date_of_birth,
+        person_key=client.person_key,
+        kind=client.kind,
+        municipality=client.municipality,
+    )
+
+
 class ApplicationFactory(factory.django.DjangoModelFactory):
-    """A pending application; decisions go through ``decide`` (R9)."""
+    """A pending application; decisions go through ``decide`` (R9). The
+    client given may be any organisation's file of the applicant: the
+    application is made on the municipality's own file of that person."""
 
     class Meta:
         model = Application
@@ -208,6 +276,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     care_kind = CareKind.YOUTH_CARE
     description = "Ambulante gezinsbegeleiding"
     submitted_on = nl("date_between", start_date="-90d", end_date="-7d")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        kwargs["client"] = municipal_file(kwargs["client"], kwargs["municipality"])
+        return super()._create(model_class, *args, **kwargs)
 
 
 class InformalSupporterFactory(factory.django.DjangoModelFactory):
@@ -278,11 +351,31 @@ def open_case(
     )
 
 
+def register_same_person(
+    user: User, client: Client, kind: str | None = None, *, title: str = "Zorgvraag"
+) -> SupportCase:
+    """``user`` of another organisation registers the person of ``client``:
+    their organisation gets a file of its own, never joined with ``client``'s
+    (R13); the two share only the person key (R9)."""
+    assert user.organisation_id != client.organisation_id
+    return case_services.client_register(
+        actor=user,
+        first_name=client.first_name,
+        last_name=client.last_name,
+        date_of_birth=client.date_of_birth,
+        kind=client.kind,
+        municipality=client.municipality,
+        case_kind=kind or _default_kind(user),
+        case_title=title,
+        at_clients_request=True,
+    )
+
+
 def take_up_client(
     user: User, client: Client, kind: str | None = None, *, title: str = "Zorgvraag"
 ) -> SupportCase:
-    """Open a case for a client someone *else* supports, e.g. a client
-    supporter for a client the AKJ already helps (R2 tests).
+    """Open a case for a client someone *else* of the same organisation
+    supports, e.g. a colleague of the confidant (R2 tests).
 
     Naast has no public service for this yet (``case_open`` needs the client's
     change permission, ``client_register`` makes a new client), so this uses the

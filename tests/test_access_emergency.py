@@ -48,7 +48,7 @@ def emergency_world(privacy_world: World) -> World:
     world.objects["tl_emergency"] = role_services.emergency_access_open(
         by=world.users["tl"],
         case=SupportCase.objects.get(pk=world.objects["complaint_case"]),
-        reason="De vertrouwenspersoon is plotseling uitgevallen.",
+        reason="De vertrouwenspersoon is plotseling uitgevallen en de klacht loopt door.",
     ).pk
     return world
 

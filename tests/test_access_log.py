@@ -63,23 +63,44 @@ def _verify() -> str:
 
 
 @pytest.mark.parametrize(
-    ("role", "name", "key", "object_type", "purpose"),
+    ("role", "name", "key", "object_type", "purpose", "client_key"),
     [
-        ("vp1", "client_detail", "youth", "client", "ondersteuning"),
-        ("co1", "client_detail", "youth", "client", "ondersteuning"),
-        ("vp1", "case_detail", "complaint_case", "supportcase", "ondersteuning"),
-        ("tl", "case_detail", "complaint_case", "supportcase", "teamleiding"),
-        ("vp1", "meeting_detail", "complaint_meeting", "meeting", "ondersteuning"),
-        ("dm", "application_detail", "application", "application", "beschikking"),
+        ("vp1", "client_detail", "youth", "client", "ondersteuning", "youth"),
+        ("co1", "client_detail", "co_youth", "client", "ondersteuning", "co_youth"),
+        (
+            "vp1",
+            "case_detail",
+            "complaint_case",
+            "supportcase",
+            "ondersteuning",
+            "youth",
+        ),
+        ("tl", "case_detail", "complaint_case", "supportcase", "teamleiding", "youth"),
+        (
+            "vp1",
+            "meeting_detail",
+            "complaint_meeting",
+            "meeting",
+            "ondersteuning",
+            "youth",
+        ),
+        (
+            "dm",
+            "application_detail",
+            "application",
+            "application",
+            "beschikking",
+            "applicant",
+        ),
     ],
 )
 def test_a_page_with_client_data_writes_exactly_one_row(
-    client, world, role, name, key, object_type, purpose
+    client, world, role, name, key, object_type, purpose, client_key
 ):
     """Opening a client's file, a case, a meeting or an application writes one
     read row: who (name and role copied), which client, what object, why, from
     where, and that it succeeded."""
-    youth = world.objects["youth"]
+    youth = world.objects[client_key]
     response = _get(client, world, role, name, key)
     assert response.status_code == 200
     [entry] = AccessLogEntry.objects.all()
@@ -145,11 +166,19 @@ def test_a_refused_read_writes_no_row(client, world, role, name, key):
 
 
 def test_pages_without_client_data_write_no_row(client, world):
-    """Forms that change data are not reads; a page for another role's
-    dashboard without clients writes nothing either."""
-    assert _get(client, world, "vp1", "case_close", "complaint_case").status_code == 200
+    """A dashboard without clients (an administrator's, a team lead's counts)
+    writes nothing."""
     assert _get(client, world, "fa", "dashboard").status_code == 200
+    assert _get(client, world, "tl", "dashboard").status_code == 200
     assert not AccessLogEntry.objects.exists()
+
+
+def test_a_form_page_that_shows_the_case_writes_one_read_row(client, world):
+    """A form shows the case it changes (the close form names the client and
+    the case): opening it is a read, logged once."""
+    assert _get(client, world, "vp1", "case_close", "complaint_case").status_code == 200
+    [row] = AccessLogEntry.objects.all()
+    assert (row.action, row.client_id) == ("read", world.objects["youth"])
 
 
 # --- writes and refusals --------------------------------------------------------------
@@ -207,10 +236,11 @@ def test_a_new_note_with_htmx_writes_one_create_row(client, world):
 
 def test_a_refused_submission_writes_no_row(client, world):
     """A submission refused by a rule or by validation changed nothing, so
-    nothing is logged as changed."""
+    nothing is logged as changed (the form shown again is a read)."""
     response = _post(client, world, "vp1", "note_add", "complaint_case", {"text": ""})
     assert response.status_code in (200, 302)
-    assert not AccessLogEntry.objects.exists()
+    assert not AccessLogEntry.objects.exclude(action="read").exists()
+    assert AccessLogEntry.objects.count() <= 1
 
 
 def test_a_forbidden_action_writes_one_denied_row(client, world):
@@ -486,16 +516,18 @@ def test_the_log_viewer_filters(client, privacy_world):
 
 def test_wie_heeft_mijn_dossier_ingezien(client, privacy_world):
     """The client's access history lists who looked at this client's file, when
-    and what — and nothing about other clients."""
+    and what — and nothing about other clients, nor about the client-support
+    organisation's own file of the same youth (R13)."""
     world = privacy_world
     _get(client, world, "vp1", "client_detail", "youth")
+    _get(client, world, "vp1", "case_detail", "complaint_case")
     _get(client, world, "co1", "case_detail", "care_case")
     _get(client, world, "vp2", "client_detail", "mother")
     page = _get(client, world, "po", "client_access_history", "youth")
     rows = list(page.context["page"])
     assert [(e.user_id, e.object_type) for e in rows] == [
         (world.users["po"].pk, "access_history"),
-        (world.users["co1"].pk, "supportcase"),
+        (world.users["vp1"].pk, "supportcase"),
         (world.users["vp1"].pk, "client"),
     ]
     text = page.content.decode()

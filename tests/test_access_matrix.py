@@ -13,7 +13,8 @@ from tests.conftest import check_access
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
     ("dashboard", None, "get", dict.fromkeys(ROLES, 200)),
-    ("client_detail", "youth", "get", {"vp1": 200, "co1": 200}),
+    ("client_detail", "youth", "get", {"vp1": 200}),
+    ("client_detail", "co_youth", "get", {"co1": 200}),
     ("client_detail", "mother", "get", {"vp2": 200}),
     ("case_detail", "complaint_case", "get", {"vp1": 200, "tl": 200}),
     ("case_detail", "mother_case", "get", {"vp2": 200, "tl": 200}),

@@ -28,6 +28,7 @@ from roles import services as role_services
 from roles.models import Assignment, Attendance, Consent, InformalSupporter
 from roles.policy import SupportRole
 from tests.conftest import access_log_queries, error_codes
+from tests.factories import TeamFactory
 
 ERROR = 'class="utrecht-form-field-error-message"'
 HTMX = {"HX-Request": "true"}
@@ -50,7 +51,11 @@ def vp3(world) -> User:
     """A third AKJ confidant, colleague of vp1, with no family conflicts."""
     akj = world.users["vp1"].organisation
     user = User.objects.create_user(
-        "vp3", password="x", role=User.Role.AKJ_CONFIDANT, organisation=akj
+        "vp3",
+        password="x",
+        role=User.Role.AKJ_CONFIDANT,
+        organisation=akj,
+        team=world.users["vp1"].team,
     )
     world.users["vp3"] = user
     return user
@@ -985,12 +990,14 @@ def test_hand_over_service_applies_the_start_rules(world, refused, vp3):
         role_services.assignment_hand_over(
             actor=tl, assignment=assignment, to_user=tl, reason="x"
         )
+    elsewhere = Organisation.objects.create(
+        name="Ander AKJ", kind=Organisation.Kind.CLIENT_SUPPORT
+    )
     outsider = User.objects.create_user(
         "vp-elders",
         role=User.Role.AKJ_CONFIDANT,
-        organisation=Organisation.objects.create(
-            name="Ander AKJ", kind=Organisation.Kind.CLIENT_SUPPORT
-        ),
+        organisation=elsewhere,
+        team=TeamFactory(organisation=elsewhere),
     )
     with refused("handover_other_organisation", field="to_user"):
         role_services.assignment_hand_over(

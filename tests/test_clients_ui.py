@@ -21,6 +21,7 @@ from cases.models import (
     ConflictingInterest,
     Family,
     FamilyMembership,
+    LinkRequest,
     SupportCase,
 )
 from roles.models import (
@@ -399,7 +400,7 @@ def test_a_client_supporter_opening_a_complaint_is_refused_by_r1(client, world, 
     _login(client, world, "co1")
     before = _snapshot()
     response = client.post(
-        reverse("case_open", args=[youth.pk]),
+        reverse("case_open", args=[world.objects["co_youth"]]),
         {"kind": "complaint", "title": "Klacht", "at_clients_request": "on"},
     )
     assert response.status_code == 200
@@ -451,15 +452,15 @@ def test_client_page_dates_follow_the_users_language(client, world, youth):
     assert "April 2, 2011" in text
 
 
-def test_client_supporter_sees_the_roster_but_links_only_own_clients(
+def test_a_colleague_sees_the_roster_but_links_only_own_clients(
     client, world, youth, mother
 ):
-    """A client supporter of the youth sees the mother's name and relation in
-    the family, without a link to her file (R2)."""
-    _login(client, world, "co1")
-    text = _text(client.get(reverse("client_detail", args=[youth.pk])))
-    assert "Anouk Bakker" in text
-    assert mother.get_absolute_url() not in text
+    """The mother's confidant sees the youth's name and relation in the
+    family, without a link to his file, which a colleague supports (R2)."""
+    _login(client, world, "vp2")
+    text = _text(client.get(reverse("client_detail", args=[mother.pk])))
+    assert "Sem Bakker" in text
+    assert youth.get_absolute_url() not in text
 
 
 @pytest.mark.parametrize("extra", [1, 15])
@@ -489,8 +490,9 @@ def test_client_page_query_count_is_bounded(
             started_on=datetime.date(2024, 1, 1),
         )
     _login(client, world, "vp1")
-    # 16 before the access log; reading the file writes one log row.
-    with django_assert_max_num_queries(16 + access_log_queries()):
+    # 17 before the access log (1 for the referrals); reading the file writes
+    # one log row.
+    with django_assert_max_num_queries(17 + access_log_queries()):
         assert client.get(reverse("client_detail", args=[youth.pk])).status_code == 200
 
 
@@ -609,9 +611,13 @@ def test_add_a_family_member_without_a_case(client, world, youth, family):
 
 
 def test_a_known_person_is_matched_not_duplicated(client, world, youth, family):
-    """Adding someone with the name and birth date of a known client links that
-    client; adding a member twice is refused with an explanation."""
-    other = Family.objects.create(name="Gezin Bakker (vader)")
+    """Adding someone with the name and birth date of a client known in the
+    organisation does not attach that file: the addition waits for the team
+    lead's decision (R13), and no second file is made; adding a member twice is
+    refused with an explanation."""
+    other = Family.objects.create(
+        name="Gezin Bakker (vader)", organisation=youth.organisation
+    )
     FamilyMembership.objects.create(family=other, client=youth, relation="zoon")
     _login(client, world, "vp1")
     data = {
@@ -626,7 +632,10 @@ def test_a_known_person_is_matched_not_duplicated(client, world, youth, family):
     response = client.post(reverse("family_member_add", args=[other.pk]), data)
     assert response.status_code == 302
     assert Client.objects.count() == clients
-    assert other.memberships.filter(client_id=world.objects["mother"]).exists()
+    assert not other.memberships.filter(client_id=world.objects["mother"]).exists()
+    waiting = LinkRequest.objects.get(family=other)
+    assert (waiting.kind, waiting.status) == ("family_member", "pending")
+    assert waiting.requested_by == world.users["vp1"]
     before = _snapshot()
     response = client.post(reverse("family_member_add", args=[family.pk]), data)
     assert response.status_code == 200
@@ -768,9 +777,10 @@ def test_record_a_conflict_and_see_r4_enforced(client, world, youth, family):
 # --- care -----------------------------------------------------------------------------
 
 
-def test_record_and_end_care(client, world, youth, provider):
+def test_record_and_end_care(client, world, provider):
     """Care is recorded with provider, kind, residential and period, and ended
     later; the file shows both."""
+    youth = Client.objects.get(pk=world.objects["co_youth"])
     _login(client, world, "co1")
     response = client.post(
         reverse("care_add", args=[youth.pk]),

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import Meeting
+from cases.models import Client, Meeting
 from roles import services as role_services
 from roles.models import Consent, InformalSupporter, SharedItem
 from tests.conftest import World
+from tests.factories import UserFactory, take_up_client
 
 
 @pytest.fixture
@@ -142,9 +143,17 @@ def test_r11_a_refused_consent_changes_nothing(client, held, data, field) -> Non
 
 
 def test_r11_a_meeting_of_another_supporter_cannot_be_chosen(client, held) -> None:
-    """R2, R11: The client supporter cannot record consent for the confidant's
-    meeting: it is not among the choices, and a forged choice is refused."""
-    _login(client, held, "co1")
+    """R2, R11: A colleague who supports the same youth in another case cannot
+    record consent for vp1's meeting: it is not among the choices, and a forged
+    choice is refused."""
+    vp1 = held.users["vp1"]
+    colleague = UserFactory(
+        confidant=True, organisation=vp1.organisation, team=vp1.team
+    )
+    take_up_client(
+        colleague, Client.objects.get(pk=held.objects["youth"]), kind="question"
+    )
+    client.force_login(colleague)
     url = reverse("consent_add", args=[held.objects["youth"]])
     assert str(held.objects["held_meeting"]) not in [
         str(m.pk) for m in client.get(url).context["form"].fields["meeting"].queryset

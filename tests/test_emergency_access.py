@@ -79,7 +79,10 @@ def test_handover_moves_access_and_logs_both_sides(world):
     and the start for the colleague."""
     vp1, tl = world.users["vp1"], world.users["tl"]
     vp3 = User.objects.create_user(
-        "vp3", role=User.Role.AKJ_CONFIDANT, organisation=vp1.organisation
+        "vp3",
+        role=User.Role.AKJ_CONFIDANT,
+        organisation=vp1.organisation,
+        team=vp1.team,
     )
     case = _case(world)
     old = Assignment.objects.get(case=case, user=vp1)
@@ -321,10 +324,23 @@ def test_only_the_cases_team_lead_opens_emergency_access(client, world, refused)
     assert not AccessLogEntry.objects.filter(action="emergency").exists()
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "Even kijken"])
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "",
+        "   ",
+        "Even kijken",
+        "xxxxxxxxxxxxxxxxxxxx",
+        "asdf asdf asdf asdf asdf asdf",
+        "ab cd ef gh ij kl mn op",
+        "nood nood nood nood nood",
+        "dit is een test!",
+    ],
+)
 def test_a_reason_is_required(client, world, db_state, reason):
-    """R2: without a reason that says something (20 characters) the form shows
-    why, and nothing is opened or logged."""
+    """R2: without a reason that says something (at least 5 distinct words of 3
+    or more letters; 20 junk characters do not count) the form shows why, and
+    nothing is opened or logged."""
     client.force_login(world.users["tl"])
     before = db_state()
     case = _case(world)

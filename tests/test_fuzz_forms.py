@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 import tests
 from tests.test_access_avg import avg_world  # noqa: F401
+from tests.test_access_boundary import boundary_world  # noqa: F401
 from tests.test_access_cases import cases_world  # noqa: F401
 from tests.test_access_clients import clients_world  # noqa: F401
 from tests.test_access_emergency import emergency_world  # noqa: F401
@@ -97,6 +98,7 @@ def fuzz_world(
     cases_world,  # noqa: F811
     clients_world,  # noqa: F811
     avg_world,  # noqa: F811
+    boundary_world,  # noqa: F811
     emergency_world,  # noqa: F811
     notes_world,  # noqa: F811
     outreach_world,  # noqa: F811

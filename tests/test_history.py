@@ -33,6 +33,7 @@ from cases.models import (
 )
 from cases.querysets import AppendOnlyError
 from tests.conftest import World
+from tests.factories import UserFactory, take_up_client
 
 STALE = "Iemand anders heeft dit intussen gewijzigd"
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -49,6 +50,17 @@ def _latest(obj):
 
 def _case(world: World, key: str) -> SupportCase:
     return SupportCase.objects.get(pk=world.objects[key])
+
+
+def _colleague(world: World) -> User:
+    """A confidant of vp1's team who supports the youth too (a second case)."""
+    vp1 = world.users["vp1"]
+    colleague = UserFactory(
+        username="vp3", confidant=True, organisation=vp1.organisation, team=vp1.team
+    )
+    take_up_client(colleague, _youth(world), kind="question", title="Tweede vraag")
+    world.users["vp3"] = colleague
+    return colleague
 
 
 def _youth(world: World) -> Client:
@@ -82,7 +94,8 @@ def test_every_service_write_keeps_a_version_with_who_and_why(world):
     """Each service that writes a tracked model leaves a version naming the
     acting user and the service's reason, so nothing changes without a trace."""
     users = world.users
-    vp1, vp2, co1, dm = users["vp1"], users["vp2"], users["co1"], users["dm"]
+    vp1, vp2, dm = users["vp1"], users["vp2"], users["dm"]
+    co1 = _colleague(world)
     youth = _youth(world)
     complaint_case = _case(world, "complaint_case")
     tracked: set[type] = set()
@@ -191,7 +204,7 @@ def test_a_change_keeps_the_previous_version(world):
     """Correcting a client's data keeps what it was before, with who and why."""
     youth = _youth(world)
     services.client_update(
-        actor=world.users["co1"], client=youth, **_client_data(youth, last_name="Smit")
+        actor=_colleague(world), client=youth, **_client_data(youth, last_name="Smit")
     )
     names = list(
         Client.history.filter(id=youth.pk)
@@ -200,7 +213,7 @@ def test_a_change_keeps_the_previous_version(world):
     )
     assert names == [
         ("Bakker", "vp1", "client_register"),
-        ("Smit", "co1", "client_update"),
+        ("Smit", "vp3", "client_update"),
     ]
 
 
@@ -388,9 +401,10 @@ def test_a_stale_client_update_is_refused(world, refused):
         **_client_data(youth, first_name="Semmy"),
         expected_version=1,
     )
+    colleague = _colleague(world)
     with refused("stale"):
         services.client_update(
-            actor=world.users["co1"],
+            actor=colleague,
             client=youth,
             **_client_data(youth, first_name="Samuel"),
             expected_version=1,
@@ -468,7 +482,7 @@ def test_a_concurrent_client_edit_is_refused_with_the_text_preserved(world):
     (at the new version) then goes through."""
     youth = _youth(world)
     url = reverse("client_edit", args=[youth.pk])
-    first, second = _session(world.users["vp1"]), _session(world.users["co1"])
+    first, second = _session(world.users["vp1"]), _session(_colleague(world))
     for browser in (first, second):
         form = browser.get(url).context["form"]
         assert form["version"].value() == 1

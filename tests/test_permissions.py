@@ -30,7 +30,7 @@ from tests.factories import (
     open_case,
     plan_meeting,
     record_conflict,
-    take_up_client,
+    register_same_person,
 )
 
 CASE_ACTIVE = {"view_supportcase", "view_case_content", "change_supportcase"}
@@ -145,8 +145,8 @@ def test_verify_agrees_after_every_service(
     steps.append("record conflict")
     second = open_case(confidant, mother.client, SupportCase.Kind.MEDIATION)
     steps.append("second case of the mother")
-    co_case = take_up_client(client_supporter, son.client)
-    steps.append("client supporter takes up the son")
+    co_case = register_same_person(client_supporter, son.client)
+    steps.append("client supporter registers the son in their own organisation")
     informal = assign_informal(confidant2, son)
     meeting = plan_meeting(confidant2, son)
     give_consent(confidant2, informal.informal_supporter, meeting)

@@ -52,7 +52,7 @@ def budget_world(report_world: World) -> World:
     objects["emergency"] = role_services.emergency_access_open(
         by=users["tl"],
         case=case,
-        reason="De vertrouwenspersoon is plotseling uitgevallen.",
+        reason="De vertrouwenspersoon is plotseling uitgevallen en de klacht loopt door.",
     ).pk
     return world
 

@@ -51,6 +51,7 @@ from tests.factories import (
     ApplicationFactory,
     FamilyFactory,
     InformalSupporterFactory,
+    TeamFactory,
     UserFactory,
     active_assignment,
     add_note,
@@ -66,7 +67,7 @@ from tests.factories import (
     open_case,
     plan_meeting,
     record_conflict,
-    take_up_client,
+    register_same_person,
 )
 
 EN_CATALOGUE = (
@@ -245,12 +246,13 @@ def test_r1_refusal_is_english_under_en(
 @pytest.fixture
 def shared_client(confidant, client_supporter, municipality) -> SimpleNamespace:
     """One youth, supported by ``confidant`` (a question) and by
-    ``client_supporter`` (a care question), each with a note and a meeting."""
+    ``client_supporter`` (a care question), each with a note and a meeting;
+    each organisation has its own file of the youth (R13)."""
     confidant_case = open_case(
         confidant, kind=SupportCase.Kind.QUESTION, municipality=municipality
     )
     client = confidant_case.client
-    supporter_case = take_up_client(client_supporter, client)
+    supporter_case = register_same_person(client_supporter, client)
     return SimpleNamespace(
         client=client,
         confidant_case=confidant_case,
@@ -279,8 +281,11 @@ def test_r2_client_supporter_does_not_see_the_confidants_case(
     assert set(
         CaseEvent.objects.visible_to(client_supporter).values_list("case", flat=True)
     ) == {s.supporter_case.pk}
-    # The client is theirs too: that does not open the confidant's file.
-    assert list(Client.objects.visible_to(client_supporter)) == [s.client]
+    # The same person has a file of the client-support organisation; that
+    # does not open the AKJ's file (R13).
+    own_file = s.supporter_case.client
+    assert own_file != s.client and own_file.person_key == s.client.person_key
+    assert list(Client.objects.visible_to(client_supporter)) == [own_file]
     assert not has(client_supporter, Perm.VIEW_CASE_CONTENT, s.confidant_case)
 
 
@@ -772,10 +777,12 @@ def test_r6_ending_an_assignment_removes_all_access(
 
 
 def _move_to(user: User, role: str, organisation) -> None:
-    """The person changes jobs: same user, new role."""
+    """The person changes jobs: same user, new role (in the organisation's
+    team, as every caseworker is in one)."""
     user.role = role
     user.organisation = organisation
-    user.save(update_fields=["role", "organisation"])
+    user.team = TeamFactory(organisation=organisation)
+    user.save(update_fields=["role", "organisation", "team"])
 
 
 @pytest.mark.parametrize("decided", [True, False], ids=["decided", "deciding"])

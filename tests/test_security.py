@@ -198,6 +198,35 @@ def test_http_is_redirected_to_https(settings, db):
 # --- check --deploy ------------------------------------------------------------------
 
 
+def test_check_deploy_warns_without_a_person_key_secret(tmp_path):
+    """Without ``NAAST_PERSON_KEY_SECRET`` the deploy check warns: the person
+    key would otherwise change with every rotation of SECRET_KEY."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_", "NAAST_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="False",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="naast.example.nl",
+        EMAIL_URL="smtp+tls://naast:secret@smtp.example.nl:587",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "naast.W001" in result.stdout + result.stderr
+
+
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     """``manage.py check --deploy`` finds nothing with the production settings
     module and a production environment (the output is in the README)."""
@@ -213,6 +242,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         ALLOWED_HOSTS="naast.example.nl",
         # Production sends the reminders by SMTP (Django refuses the console).
         EMAIL_URL="smtp+tls://naast:secret@smtp.example.nl:587",
+        NAAST_PERSON_KEY_SECRET=secrets.token_urlsafe(50),
         DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
     )
     result = subprocess.run(

@@ -268,19 +268,41 @@ class ComplaintPostponeForm(forms.Form):
     )
 
 
+class _ColleagueChoice(forms.ModelChoiceField):
+    """A colleague with their team, so that a team lead sees where a case goes."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj} ({obj.team})" if obj.team_id else str(obj)
+
+
 class AssignForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Medewerker"), queryset=User.objects.none())
+    """A caseworker of a team the team lead leads (R13)."""
+
+    user = _ColleagueChoice(label=_("Medewerker"), queryset=User.objects.none())
     at_clients_request = forms.BooleanField(
         label=_("Op verzoek van de cliënt"), required=False
     )
 
-    def __init__(self, *args: Any, case: SupportCase, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, case: SupportCase, lead: User, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(
-            organisation_id=case.organisation_id,
+        self.fields["user"].queryset = team_caseworkers(lead).filter(
+            organisation_id=case.organisation_id
+        )
+
+
+def team_caseworkers(lead: User):
+    """The active caseworkers of the teams ``lead`` leads."""
+    return (
+        User.objects.filter(
+            team__in=lead.led_teams.all(),
             is_active=True,
             role__in=[User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER],
         )
+        .select_related("team")
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 class InformalAssignForm(forms.Form):
@@ -307,8 +329,13 @@ class InformalAssignForm(forms.Form):
 class HandOverForm(forms.Form):
     """A colleague in the same role and organisation, and why (R2)."""
 
-    to_user = forms.ModelChoiceField(
-        label=_("Overdragen aan"), queryset=User.objects.none()
+    to_user = _ColleagueChoice(
+        label=_("Overdragen aan"),
+        queryset=User.objects.none(),
+        help_text=_(
+            "Een collega van een ander team neemt de zaak mee naar dat team; dat "
+            "staat in de tijdlijn."
+        ),
     )
     reason = forms.CharField(
         label=_("Reden van de overdracht"),
@@ -319,11 +346,17 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args: Any, assignment: Assignment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = User.objects.filter(
-            organisation_id=assignment.case.organisation_id,
-            is_active=True,
-            role=policy_for(assignment.role).user_role or "",
-        ).exclude(pk=assignment.user_id)
+        self.fields["to_user"].queryset = (
+            User.objects.filter(
+                organisation_id=assignment.case.organisation_id,
+                is_active=True,
+                team__isnull=False,
+                role=policy_for(assignment.role).user_role or "",
+            )
+            .exclude(pk=assignment.user_id)
+            .select_related("team")
+            .order_by("first_name", "last_name", "username")
+        )
 
 
 class EndAssignmentForm(forms.Form):

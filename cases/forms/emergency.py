@@ -14,7 +14,8 @@ class EmergencyAccessForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         help_text=_(
-            "Waarom moet u de inhoud van deze zaak nu zien? Minimaal 20 tekens. "
+            "Waarom moet u de inhoud van deze zaak nu zien? In ten minste vijf "
+            "verschillende woorden. "
             "De vertrouwenspersoon van de zaak en de privacyfunctionaris lezen "
             "deze reden."
         ),

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from config.access import shows_client_data
 from roles.permissions import Perm, require
 
 from .. import services
@@ -21,6 +22,7 @@ from ..models import (
 )
 
 
+@shows_client_data
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         Application.objects.visible_to(request.user).select_related(

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.access import shows_client_data
 from roles import services as role_services
 from roles.models import Assignment
 from roles.permissions import Perm, has, require
@@ -179,6 +180,7 @@ def _can_change(user: User, case: SupportCase) -> bool:
     return not case.is_closed and has(user, Perm.CHANGE_CASE, case)
 
 
+@shows_client_data
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case: metadata for whoever sees it; for its own supporter also the
     complaint, meetings and the timeline with notes (R2)."""
@@ -262,6 +264,26 @@ def _form_context(case: SupportCase, form, title: str, **extra) -> dict:
     return {"case": case, "form": form, "title": title, **extra}
 
 
+def form_page(
+    request: HttpRequest,
+    case: SupportCase,
+    form: Any,
+    title: str,
+    *,
+    shown: Any = None,
+    **extra: Any,
+) -> HttpResponse:
+    """A form page about a case (status, closing, a meeting, a complaint step,
+    an assignment): it shows part of the case, so it is a read in the access
+    log (of ``shown``, default the case) unless the request already wrote its
+    row by a change."""
+    log_read(request, shown if shown is not None else case)
+    return render(
+        request, "cases/form_page.html", _form_context(case, form, title, **extra)
+    )
+
+
+@shows_client_data
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a note. With htmx the timeline is swapped in place and "Notitie
     opgeslagen" announced; without JavaScript a POST and a redirect."""
@@ -281,10 +303,8 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("Notitie opgeslagen"))
         return redirect(case)
-    return render(
-        request,
-        "cases/form_page.html",
-        _form_context(case, form, _("Notitie toevoegen"), submit=_("Notitie opslaan")),
+    return form_page(
+        request, case, form, _("Notitie toevoegen"), submit=_("Notitie opslaan")
     )
 
 
@@ -312,6 +332,7 @@ def _note_page(
     )
 
 
+@shows_client_data
 def note_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a note's text, with a reason; the previous text stays in the
     note's versions. A save from a form that someone else's change made stale
@@ -357,6 +378,7 @@ def note_correct(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@shows_client_data
 def note_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a note (intrekken) instead of deleting it: it stays in the
     timeline as withdrawn and its text in its versions."""
@@ -409,6 +431,7 @@ class NoteVersion:
     withdrawn: bool
 
 
+@shows_client_data
 def note_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every version of a note, newest first: the text as it was, who changed
     it, when and why — also the text of a withdrawn note, for those who see
@@ -449,6 +472,7 @@ def note_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@shows_client_data
 def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a case to one of the statuses its current status allows."""
     case = _case_for_change(request, pk)
@@ -470,23 +494,21 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("De status van de zaak is gewijzigd."))
         return redirect(case)
     refresh_version(form, case.version)
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            case,
-            form,
-            _("Status wijzigen"),
-            intro=_(
-                "De zaak heeft nu de status '%(status)s'. Afsluiten gaat via 'Zaak "
-                "afsluiten', omdat dat ook de ondersteuning beëindigt."
-            )
-            % {"status": case.get_status_display()},
-            links=[(reverse("case_close", args=[case.pk]), _("Zaak afsluiten"))],
-        ),
+        case,
+        form,
+        _("Status wijzigen"),
+        intro=_(
+            "De zaak heeft nu de status '%(status)s'. Afsluiten gaat via 'Zaak "
+            "afsluiten', omdat dat ook de ondersteuning beëindigt."
+        )
+        % {"status": case.get_status_display()},
+        links=[(reverse("case_close", args=[case.pk]), _("Zaak afsluiten"))],
     )
 
 
+@shows_client_data
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a case with its outcome; this ends the support in it (R6)."""
     case = _case_for_change(request, pk)
@@ -509,25 +531,23 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(case)
     refresh_version(form, case.version)
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            case,
-            form,
-            _("Zaak afsluiten"),
-            intro=_(
-                "Afsluiten beëindigt de ondersteuning in deze zaak, voor iedereen die "
-                "de cliënt erin ondersteunt. U houdt leesrechten op deze zaak, maar "
-                "ziet niets nieuws meer over de cliënt. Een lopende klacht moet eerst "
-                "een uitspraak hebben of zijn ingetrokken."
-            ),
-            intro_level="warning",
-            submit=_("Zaak afsluiten"),
+        case,
+        form,
+        _("Zaak afsluiten"),
+        intro=_(
+            "Afsluiten beëindigt de ondersteuning in deze zaak, voor iedereen die "
+            "de cliënt erin ondersteunt. U houdt leesrechten op deze zaak, maar "
+            "ziet niets nieuws meer over de cliënt. Een lopende klacht moet eerst "
+            "een uitspraak hebben of zijn ingetrokken."
         ),
+        intro_level="warning",
+        submit=_("Zaak afsluiten"),
     )
 
 
+@shows_client_data
 def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     form = MeetingForm(form_data(request), initial={"provider": case.provider_id})
@@ -542,17 +562,14 @@ def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
         if meeting:
             messages.success(request, _("Het gesprek is gepland."))
             return redirect(meeting)
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            case,
-            form,
-            _("Gesprek plannen"),
-            intro=_(
-                "Wie bij het gesprek aanwezig is, legt u daarna vast op de pagina "
-                "van het gesprek."
-            ),
+        case,
+        form,
+        _("Gesprek plannen"),
+        intro=_(
+            "Wie bij het gesprek aanwezig is, legt u daarna vast op de pagina "
+            "van het gesprek."
         ),
     )
 
@@ -567,6 +584,7 @@ def _complaint_for_change(request: HttpRequest, pk: int) -> Complaint:
     return complaint
 
 
+@shows_client_data
 def complaint_advance(request: HttpRequest, pk: int) -> HttpResponse:
     """The next step of a complaint: submit (to whom, under which regime), in
     handling, decided, or withdrawn."""
@@ -592,22 +610,20 @@ def complaint_advance(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("De klacht is bijgewerkt."))
         return redirect(case)
     has_next = bool(form.fields["stage"].choices)
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            case,
-            form if has_next else None,
-            _("Volgende stap van de klacht"),
-            intro=_("De klacht is nu in de fase '%(stage)s'.")
-            % {"stage": complaint.get_stage_display()}
-            if has_next
-            else _("De klacht is in de fase '%(stage)s'; er volgt geen stap meer.")
-            % {"stage": complaint.get_stage_display()},
-        ),
+        case,
+        form if has_next else None,
+        _("Volgende stap van de klacht"),
+        intro=_("De klacht is nu in de fase '%(stage)s'.")
+        % {"stage": complaint.get_stage_display()}
+        if has_next
+        else _("De klacht is in de fase '%(stage)s'; er volgt geen stap meer.")
+        % {"stage": complaint.get_stage_display()},
     )
 
 
+@shows_client_data
 def complaint_postpone(request: HttpRequest, pk: int) -> HttpResponse:
     """Postpone the decision on a submitted complaint, once (R3)."""
     complaint = _complaint_for_change(request, pk)
@@ -634,21 +650,20 @@ def complaint_postpone(request: HttpRequest, pk: int) -> HttpResponse:
         ) % {"due": date_format(complaint.due_on, "DATE_FORMAT")}
     else:
         intro = _("Alleen een ingediende klacht die nog loopt kan worden verdaagd.")
-    return render(
-        request,
-        "cases/form_page.html",
-        _form_context(case, form, _("Beslissing op de klacht verdagen"), intro=intro),
+    return form_page(
+        request, case, form, _("Beslissing op de klacht verdagen"), intro=intro
     )
 
 
 # --- assignments --------------------------------------------------------------------
 
 
+@shows_client_data
 def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """The team lead assigns a professional of the organisation (R1, R4, R9)."""
     case = get_object_or_404(SupportCase.objects.visible_to(request.user), pk=pk)
     require(request.user, Perm.ASSIGN_SUPPORT, case)
-    form = AssignForm(form_data(request), case=case)
+    form = AssignForm(form_data(request), case=case, lead=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["user"]
         # The role follows from the policy table (R1); the service refuses a misfit.
@@ -664,13 +679,10 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, _("De ondersteuner is toegewezen."))
             return redirect(case)
-    return render(
-        request,
-        "cases/form_page.html",
-        _form_context(case, form, _("Ondersteuner toewijzen")),
-    )
+    return form_page(request, case, form, _("Ondersteuner toewijzen"))
 
 
+@shows_client_data
 def informal_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """The case's supporter adds someone from the client's network, at the
     client's request (R11)."""
@@ -692,28 +704,25 @@ def informal_assign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("De informele ondersteuner is toegevoegd."))
         return redirect(case)
     no_choices = not form.fields["informal_supporter"].queryset.exists()
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            case,
-            None if no_choices else form,
-            _("Informele ondersteuner toevoegen"),
-            intro=_(
-                "Kies iemand uit het netwerk van de cliënt. Een informele ondersteuner "
-                "is geen gebruiker van Naast, heeft geen recht op informatie over de "
-                "cliënt en krijgt alleen iets (zoals een uitnodiging) als de cliënt "
-                "daar toestemming voor geeft."
-            )
-            if not no_choices
-            else _(
-                "Er is geen informele ondersteuner uit het netwerk van de cliënt die "
-                "nog niet aan deze zaak is verbonden. Leg die eerst vast bij de cliënt."
-            ),
-            links=[(case.client.get_absolute_url(), _("Naar de cliënt"))]
-            if no_choices and has(request.user, Perm.VIEW_CLIENT, case.client)
-            else [],
+        case,
+        None if no_choices else form,
+        _("Informele ondersteuner toevoegen"),
+        intro=_(
+            "Kies iemand uit het netwerk van de cliënt. Een informele ondersteuner "
+            "is geen gebruiker van Naast, heeft geen recht op informatie over de "
+            "cliënt en krijgt alleen iets (zoals een uitnodiging) als de cliënt "
+            "daar toestemming voor geeft."
+        )
+        if not no_choices
+        else _(
+            "Er is geen informele ondersteuner uit het netwerk van de cliënt die "
+            "nog niet aan deze zaak is verbonden. Leg die eerst vast bij de cliënt."
         ),
+        links=[(case.client.get_absolute_url(), _("Naar de cliënt"))]
+        if no_choices and has(request.user, Perm.VIEW_CLIENT, case.client)
+        else [],
     )
 
 
@@ -732,6 +741,7 @@ def _assignment(request: HttpRequest, pk: int) -> Assignment:
     return assignment
 
 
+@shows_client_data
 def assignment_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     """The team lead hands a professional's case over to a colleague (R2)."""
     assignment = _assignment(request, pk)
@@ -756,26 +766,24 @@ def assignment_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
             % {"user": form.cleaned_data["to_user"]},
         )
         return redirect(case)
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            case,
-            form,
-            _("Zaak van %(user)s overdragen") % {"user": assignment.holder},
-            intro=_(
-                "Na de overdracht heeft %(user)s geen toegang meer tot deze zaak en, "
-                "zonder andere ondersteuning, tot de cliënt. De collega krijgt de "
-                "toegang. Dezelfde regels gelden als bij toewijzen: de juiste functie, "
-                "geen gezinslid met een tegenstrijdig belang, en niet de beslisser "
-                "over een aanvraag van de cliënt."
-            )
-            % {"user": assignment.holder},
-            submit=_("Overdragen"),
-        ),
+        case,
+        form,
+        _("Zaak van %(user)s overdragen") % {"user": assignment.holder},
+        intro=_(
+            "Na de overdracht heeft %(user)s geen toegang meer tot deze zaak en, "
+            "zonder andere ondersteuning, tot de cliënt. De collega krijgt de "
+            "toegang. Dezelfde regels gelden als bij toewijzen: de juiste functie, "
+            "geen gezinslid met een tegenstrijdig belang, en niet de beslisser "
+            "over een aanvraag van de cliënt."
+        )
+        % {"user": assignment.holder},
+        submit=_("Overdragen"),
     )
 
 
+@shows_client_data
 def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     """End one support without closing the case: the team lead for a
     professional, the case's supporter for an informal supporter."""
@@ -808,18 +816,14 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
             "%(holder)s is daarna niet meer als informele ondersteuner aan deze zaak "
             "verbonden. De zaak blijft open."
         ) % {"holder": assignment.holder}
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            case,
-            form,
-            _("Ondersteuning door %(holder)s beëindigen")
-            % {"holder": assignment.holder},
-            intro=intro,
-            intro_level="warning",
-            submit=_("Ondersteuning beëindigen"),
-        ),
+        case,
+        form,
+        _("Ondersteuning door %(holder)s beëindigen") % {"holder": assignment.holder},
+        intro=intro,
+        intro_level="warning",
+        submit=_("Ondersteuning beëindigen"),
     )
 
 

@@ -9,10 +9,9 @@ least one of its members. Not visible → 404; visible but not allowed → 403.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from config.access import shows_client_data
 from roles import services as role_services
-from roles.models import Consent
+from roles.models import Consent, InformalSupporter, Referral
 from roles.permissions import Perm, has, require
-from roles.policy import support_role_for_user
+from roles.policy import Capability, can, require_capability
 
 from .. import services
 from ..access_log import log_read
@@ -49,7 +49,7 @@ from ..models import (
     ConflictingInterest,
     Family,
     FamilyMembership,
-    Meeting,
+    LinkRequest,
     SupportCase,
 )
 
@@ -88,6 +88,7 @@ def _columns(sort: str) -> list[dict[str, object]]:
     return columns
 
 
+@shows_client_data
 def client_list(request: HttpRequest) -> HttpResponse:
     """Mijn cliënten: the clients the user supports now, searchable by name and
     date of birth. Users who support nobody (a team lead, a decision-maker)
@@ -120,23 +121,40 @@ def client_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "columns": _columns(sort),
             "searched": searched,
-            "can_register": support_role_for_user(user) is not None,
+            "can_register": can(user, Capability.REGISTER_CLIENT),
         },
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
-def _require_caseworker(user: User) -> None:
-    # Only those who take a support role register clients (R1); the service
-    # refuses others as well.
-    if support_role_for_user(user) is None:
-        raise PermissionDenied("only caseworkers register clients")
+def registered(request: HttpRequest, result: SupportCase | LinkRequest) -> HttpResponse:
+    """Where a registration goes: to the new case, or, when the person is
+    already known in the organisation, to the request that waits for the
+    team lead (R13)."""
+    if isinstance(result, LinkRequest):
+        messages.info(
+            request,
+            _(
+                "Iemand met deze naam en geboortedatum is al bekend bij uw "
+                "organisatie. Uw teamleider beslist of het dezelfde persoon is; "
+                "wat u invulde blijft bewaard tot dan."
+            ),
+        )
+        return redirect(result)
+    messages.success(
+        request,
+        _("%(client)s is ingeschreven en zaak %(reference)s is geopend.")
+        % {"client": result.client, "reference": result.reference},
+    )
+    return redirect(result)
 
 
+@shows_client_data
 def client_register(request: HttpRequest) -> HttpResponse:
-    """Register a client together with the case they came with."""
-    _require_caseworker(request.user)
+    """Register a client together with the case they came with. The form
+    shows nothing of anyone; what is typed is logged when it is saved."""
+    require_capability(request.user, Capability.REGISTER_CLIENT)
     form = ClientRegisterForm(form_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -159,12 +177,7 @@ def client_register(request: HttpRequest) -> HttpResponse:
             at_clients_request=data["at_clients_request"],
         )
         if case:
-            messages.success(
-                request,
-                _("%(client)s is ingeschreven en zaak %(reference)s is geopend.")
-                % {"client": case.client, "reference": case.reference},
-            )
-            return redirect(case)
+            return registered(request, case)
     return render(
         request,
         "cases/client_form.html",
@@ -173,9 +186,11 @@ def client_register(request: HttpRequest) -> HttpResponse:
             "title": _("Cliënt inschrijven"),
             "intro": _(
                 "Een cliënt wordt ingeschreven met de vraag waarmee hij of zij komt: "
-                "u opent de zaak en wordt de ondersteuner. Is de cliënt al bekend "
-                "(zelfde naam en geboortedatum), dan wordt de zaak voor die cliënt "
-                "geopend."
+                "u opent de zaak en wordt de ondersteuner. Het dossier is van uw "
+                "organisatie en wordt nooit met dat van een andere organisatie "
+                "gedeeld. Is iemand met dezelfde naam en geboortedatum al bekend "
+                "bij uw organisatie, dan beslist uw teamleider of het dezelfde "
+                "persoon is."
             ),
             "back": reverse("client_list"),
             "back_label": _("Terug naar mijn cliënten"),
@@ -202,6 +217,8 @@ def _client_for_change(request: HttpRequest, pk: int) -> Client:
 def _client_form_page(
     request: HttpRequest, client: Client, form, title: str, **extra: object
 ) -> HttpResponse:
+    # The page names the client and shows (part of) their file: a read.
+    log_read(request, client)
     return render(
         request,
         "cases/client_form.html",
@@ -216,14 +233,17 @@ def _client_form_page(
     )
 
 
+@shows_client_data
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The client's file: personal data, the user's cases, family (all members'
-    names and relations; links only to members the user supports), conflicting
-    interests (R4), care and informal supporters (R11)."""
+    """The client's file: personal data, the user's cases (only those whose
+    content the user reads: under emergency access exactly the one case),
+    family (all members' names and relations; links only to members the user
+    supports), conflicting interests (R4), care, informal supporters (R11)
+    and the referrals to and from other organisations (R13)."""
     user: User = request.user
     client = _client(request, pk)
     cases = (
-        SupportCase.objects.visible_to(user)
+        SupportCase.objects.with_content_visible_to(user)
         .filter(client=client)
         .order_by("-opened_at", "-pk")
     )
@@ -234,7 +254,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     family_ids = [m.family_id for m in memberships]
     members = list(
-        FamilyMembership.objects.filter(family_id__in=family_ids)
+        FamilyMembership.objects.visible_to(user)
+        .filter(family_id__in=family_ids)
         .select_related("client")
         .order_by("client__last_name", "client__first_name", "pk")
     )
@@ -244,7 +265,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .values_list("pk", flat=True)
     )
     conflicts = list(
-        ConflictingInterest.objects.filter(family_id__in=family_ids)
+        ConflictingInterest.objects.visible_to(user)
+        .filter(family_id__in=family_ids)
         .select_related("client_a", "client_b", "recorded_by")
         .order_by("recorded_at", "pk")
     )
@@ -276,16 +298,32 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "age": client.age_on(today),
             "cases": cases,
             "families": families,
-            "care_list": client.care.select_related("provider").order_by(
-                "-started_on", "-pk"
+            "care_list": Care.objects.visible_to(user)
+            .filter(client=client)
+            .select_related("provider")
+            .order_by("-started_on", "-pk"),
+            "informal_supporters": InformalSupporter.objects.visible_to(user).filter(
+                client=client
             ),
-            "informal_supporters": client.informal_supporters.all(),
-            "can_change": has(user, Perm.CHANGE_CLIENT, client),
+            "referrals": _referrals(user, client),
+            "can_change": (can_change := has(user, Perm.CHANGE_CLIENT, client)),
+            "can_refer": can_change and can(user, Capability.SEND_REFERRAL),
             **_consent_context(user, client),
         },
     )
 
 
+def _referrals(user: User, client: Client) -> list[Referral]:
+    """The referrals this file was sent with or came from (R13)."""
+    return list(
+        Referral.objects.visible_to(user)
+        .filter(Q(source_client=client) | Q(target_client=client))
+        .select_related("from_organisation", "to_organisation")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+@shows_client_data
 def case_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a new case for a client the caseworker supports now."""
     client = _client_for_change(request, pk)
@@ -313,6 +351,7 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@shows_client_data
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct the client's personal data. A save from a form that someone
     else's change made stale is refused; the user's input stays in the form,
@@ -357,6 +396,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@shows_client_data
 def family_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the client's family, with the client as its first member."""
     client = _client_for_change(request, pk)
@@ -383,19 +423,10 @@ def family_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _visible_families(user: User) -> QuerySet[Family]:
-    """Families with at least one member the user sees."""
-    return Family.objects.filter(
-        pk__in=FamilyMembership.objects.filter(
-            client__in=Client.objects.visible_to(user)
-        ).values("family_id")
-    )
-
-
 def _family_for_change(request: HttpRequest, pk: int) -> tuple[Family, Client]:
     """The family (404 unless visible), the member the page returns to, and
     the permission check (403)."""
-    family = get_object_or_404(_visible_families(request.user), pk=pk)
+    family = get_object_or_404(Family.objects.visible_to(request.user), pk=pk)
     services.family_require_change(actor=request.user, family=family)
     members = Client.objects.visible_to(request.user).filter(
         family_memberships__family=family
@@ -411,6 +442,8 @@ def _family_for_change(request: HttpRequest, pk: int) -> tuple[Family, Client]:
 def _family_form_page(
     request: HttpRequest, family: Family, back: Client, form, title: str, **extra
 ) -> HttpResponse:
+    # The page names the family's members: a read of the member it returns to.
+    log_read(request, family, client=back)
     return render(
         request,
         "cases/family_form.html",
@@ -426,11 +459,12 @@ def _family_form_page(
     )
 
 
+@shows_client_data
 def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a member to a family (a client without a case, R2)."""
     family, back = _family_for_change(request, pk)
     form = FamilyMemberForm(form_data(request))
-    if (
+    added = (
         request.method == "POST"
         and form.is_valid()
         and call_service(
@@ -440,7 +474,18 @@ def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
             family=family,
             **form.cleaned_data,
         )
-    ):
+    )
+    if isinstance(added, LinkRequest):
+        messages.info(
+            request,
+            _(
+                "Iemand met deze naam en geboortedatum is al bekend bij uw "
+                "organisatie. Uw teamleider beslist of het dezelfde persoon is en "
+                "voegt het gezinslid dan toe."
+            ),
+        )
+        return redirect(added)
+    if added:
         messages.success(
             request,
             _("Het gezinslid is toegevoegd aan %(family)s.") % {"family": family},
@@ -454,12 +499,14 @@ def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         _("Gezinslid toevoegen aan %(family)s") % {"family": family},
         intro=_(
             "Een gezinslid wordt vastgelegd zonder zaak: niemand ondersteunt het "
-            "gezinslid nog, dus niemand ziet zijn of haar dossier. Is de persoon "
-            "al bekend (zelfde naam en geboortedatum), dan wordt die vastgelegd."
+            "gezinslid nog, dus niemand ziet zijn of haar dossier. Is iemand met "
+            "dezelfde naam en geboortedatum al bekend bij uw organisatie, dan "
+            "beslist uw teamleider of het dezelfde persoon is."
         ),
     )
 
 
+@shows_client_data
 def conflict_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record conflicting interests between two members of a family (R4)."""
     family, back = _family_for_change(request, pk)
@@ -490,11 +537,13 @@ def conflict_record(request: HttpRequest, pk: int) -> HttpResponse:
         intro=_(
             "Als twee gezinsleden tegenstrijdige belangen hebben, kan één "
             "vertrouwenspersoon hen niet allebei ondersteunen. Naast weigert zo'n "
-            "toewijzing dan (regel R4)."
+            "toewijzing dan, en legt het tegenstrijdig belang niet vast zolang één "
+            "vertrouwenspersoon beide gezinsleden ondersteunt."
         ),
     )
 
 
+@shows_client_data
 def care_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record care the client receives or received."""
     client = _client_for_change(request, pk)
@@ -517,12 +566,11 @@ def care_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@shows_client_data
 def care_end(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the end date of care."""
     care = get_object_or_404(
-        Care.objects.filter(
-            client__in=Client.objects.visible_to(request.user)
-        ).select_related("client", "provider"),
+        Care.objects.visible_to(request.user).select_related("client", "provider"),
         pk=pk,
     )
     client = care.client
@@ -550,6 +598,7 @@ def care_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@shows_client_data
 def informal_supporter_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record someone from the client's network (R11)."""
     client = _client_for_change(request, pk)
@@ -576,7 +625,7 @@ def informal_supporter_add(request: HttpRequest, pk: int) -> HttpResponse:
             "Een informele ondersteuner komt uit het netwerk van de cliënt en treedt "
             "alleen op verzoek van de cliënt op. Hij of zij heeft geen recht op "
             "informatie over de cliënt en krijgt niets zonder vastgelegde "
-            "toestemming van de cliënt (R11)."
+            "toestemming van de cliënt."
         ),
     )
 
@@ -588,11 +637,8 @@ def _consent_context(user: User, client: Client) -> dict[str, object]:
     """The client's consents, per informal supporter, for the client page; a
     consent about a meeting shows only when the user may read that meeting (R2)."""
     consents = (
-        Consent.objects.filter(client=client)
-        .filter(
-            Q(meeting__isnull=True)
-            | Q(meeting__in=Meeting.objects.visible_to(user).values("pk"))
-        )
+        Consent.objects.visible_to(user)
+        .filter(client=client)
         .select_related("informal_supporter", "meeting")
         .annotate(times_shared=Count("shared_items"))
         .order_by("informal_supporter__name", "informal_supporter_id", "-given_on")
@@ -607,6 +653,7 @@ def _consent_context(user: User, client: Client) -> dict[str, object]:
     return {"consent_groups": list(groups.values())}
 
 
+@shows_client_data
 def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the client's consent to give one item (a meeting summary, a
     document) to one of their informal supporters (R11)."""
@@ -631,7 +678,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         _("Toestemming vastleggen voor %(client)s") % {"client": client},
         intro=_(
             "Een informele ondersteuner krijgt alleen iets van of over de cliënt als "
-            "de cliënt daar toestemming voor gaf, per verslag of document (R11). "
+            "de cliënt daar toestemming voor gaf, per verslag of document. "
             "De cliënt kan de toestemming altijd intrekken."
         ),
         submit_label=_("Toestemming vastleggen"),
@@ -642,19 +689,16 @@ def _consent(request: HttpRequest, pk: int) -> Consent:
     """A consent of a client the user supports now (404 otherwise), and the
     permission to change it (403)."""
     consent = get_object_or_404(
-        Consent.objects.filter(
-            client__in=Client.objects.visible_to(request.user)
-        ).select_related("client", "informal_supporter", "meeting"),
+        Consent.objects.visible_to(request.user).select_related(
+            "client", "informal_supporter", "meeting"
+        ),
         pk=pk,
     )
-    if consent.meeting_id is not None and not (
-        Meeting.objects.visible_to(request.user).filter(pk=consent.meeting_id).exists()
-    ):
-        raise Http404("consent about a meeting the user cannot read")
     require(request.user, Perm.CHANGE_CLIENT, consent.client)
     return consent
 
 
+@shows_client_data
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that the client withdrew a consent, on a date: nothing more is
     shared under it; what was shared stays recorded (R11)."""
@@ -692,6 +736,7 @@ def _consent_label(consent: Consent) -> str:
     return f"{consent.get_item_display()}: {what} → {consent.informal_supporter.name}"
 
 
+@shows_client_data
 def document_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that the document a consent describes was given to the informal
     supporter; refused once the consent is withdrawn (R11)."""

@@ -6,15 +6,17 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.access import shows_client_data
+
 from .. import services
 from ..forms import call_service, form_data
-from .cases import _complaint_for_change, _form_context
+from .cases import _complaint_for_change, form_page
 
 
 class SuspendForm(forms.Form):
@@ -43,6 +45,7 @@ class ResumeForm(forms.Form):
     )
 
 
+@shows_client_data
 def complaint_suspend(request: HttpRequest, pk: int) -> HttpResponse:
     """Suspend the decision term of a running complaint (R3)."""
     complaint = _complaint_for_change(request, pk)
@@ -62,22 +65,20 @@ def complaint_suspend(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("De termijn van de klacht is opgeschort."))
         return redirect(case)
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            case,
-            form,
-            _("Termijn van de klacht opschorten"),
-            intro=_(
-                "Zolang de termijn is opgeschort, staat de klok stil; de dagen "
-                "worden bij de uiterste beslisdatum opgeteld zodra de termijn "
-                "weer loopt."
-            ),
+        case,
+        form,
+        _("Termijn van de klacht opschorten"),
+        intro=_(
+            "Zolang de termijn is opgeschort, staat de klok stil; de dagen "
+            "worden bij de uiterste beslisdatum opgeteld zodra de termijn "
+            "weer loopt."
         ),
     )
 
 
+@shows_client_data
 def complaint_resume(request: HttpRequest, pk: int) -> HttpResponse:
     """Let a suspended decision term run again (R3)."""
     complaint = _complaint_for_change(request, pk)
@@ -102,12 +103,8 @@ def complaint_resume(request: HttpRequest, pk: int) -> HttpResponse:
         }
     else:
         intro = _("De termijn van deze klacht is niet opgeschort.")
-    return render(
-        request,
-        "cases/form_page.html",
-        _form_context(
-            case, form, _("Termijn van de klacht laten doorlopen"), intro=intro
-        ),
+    return form_page(
+        request, case, form, _("Termijn van de klacht laten doorlopen"), intro=intro
     )
 
 

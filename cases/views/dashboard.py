@@ -22,11 +22,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from accounts.models import User
-from roles.policy import policy_for, support_role_for_user
+from config.access import shows_client_data
+from roles.models import Referral
+from roles.policy import Capability, can, policy_for, support_role_for_user
 
 from .. import filters
 from ..access_log import log_read
-from ..models import Application, Meeting, SupportCase
+from ..models import Application, LinkRequest, Meeting, SupportCase
 from .emergency import dashboard_context as emergency_dashboard_context
 
 #: How many of the newest open cases the dashboard shows.
@@ -35,21 +37,22 @@ NEWEST_CASES = 5
 DEADLINES_SHOWN = 10
 PENDING_SHOWN = 10
 #: The context keys whose rows name clients (the team lead's have none, R2).
-CLIENT_ROWS = ("newest_cases", "deadlines", "meetings", "pending")
+CLIENT_ROWS = ("newest_cases", "deadlines", "meetings", "pending", "link_requests")
 
 
 def _url(name: str, **params: object) -> str:
     return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
 
 
+@shows_client_data
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Mijn overzicht: the start page of every role."""
     user: User = request.user
-    if user.is_caseworker:
+    if can(user, Capability.SUPPORT_CLIENTS):
         context = _caseworker(user)
-    elif user.role == User.Role.TEAM_LEAD:
+    elif can(user, Capability.LEAD_TEAMS):
         context = _team_lead(user)
-    elif user.role == User.Role.DECISION_MAKER:
+    elif can(user, Capability.DECIDE_APPLICATIONS):
         context = _decision_maker(user)
     else:
         context = {"view": "other"}
@@ -107,6 +110,12 @@ def _caseworker(user: User) -> dict:
     )
     return {
         "view": "caseworker",
+        # Registrations of the caseworker that wait for their team lead (R13).
+        "link_requests": list(
+            LinkRequest.objects.visible_to(user)
+            .filter(status=LinkRequest.Status.PENDING)
+            .order_by("-requested_at", "-pk")[:DEADLINES_SHOWN]
+        ),
         "open_count": cases_total["open"],
         "open_url": _url("case_list", status=filters.CaseFilter.NOT_CLOSED),
         "newest_cases": newest_cases,
@@ -125,15 +134,17 @@ def _caseworker(user: User) -> dict:
 
 
 def _team_lead(user: User) -> dict:
-    """The caseload per caseworker of the team lead's organisation: open cases
-    by kind and overdue complaints, as counts only (R2)."""
+    """The caseload per caseworker of the teams the team lead leads: open
+    cases by kind and overdue complaints, as counts only (R2, R13); and what
+    waits for them: registrations of possibly the same person, referrals to
+    the organisation."""
     today = timezone.localdate()
     visible_open = SupportCase.objects.visible_to(user).open()
     held = Q(assignments__ended_at__isnull=True, assignments__case__in=visible_open)
     # One query: the caseworkers with their counts (aliases get a prefix, as a
     # kind such as "complaint" may not shadow a relation).
     caseworkers = list(
-        filters.caseworkers_of(user.organisation_id).annotate(
+        filters.caseworkers_of(user).annotate(
             **{
                 f"kind_{kind}": Count(
                     "assignments__case",
@@ -198,11 +209,21 @@ def _team_lead(user: User) -> dict:
         {kind: unassigned[f"kind_{kind}"] for kind in kinds},
         unassigned["overdue"],
     )
+    waiting = LinkRequest.objects.visible_to(user).filter(
+        status=LinkRequest.Status.PENDING
+    )
     return {
         "view": "team_lead",
         "kinds": [SupportCase.Kind(kind) for kind in kinds],
         "rows": rows,
         "unassigned": unassigned_row,
+        "teams": list(user.led_teams.order_by("name")),
+        "link_request_count": waiting.count(),
+        "link_request_url": reverse("link_request_list"),
+        "referral_count": Referral.objects.filter(
+            to_organisation_id=user.organisation_id, status=Referral.Status.SENT
+        ).count(),
+        "referral_url": reverse("referral_inbox"),
     }
 
 

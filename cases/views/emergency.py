@@ -27,9 +27,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.access import shows_client_data, shows_no_client_data
 from roles import services as role_services
 from roles.models import EmergencyAccess
 from roles.permissions import Perm, has, require
+from roles.policy import Capability, can, require_capability
 
 from ..access_log import log_read, request_address
 from ..forms import call_service, form_data
@@ -40,7 +42,7 @@ from ..forms.emergency import (
     EmergencyReviewForm,
 )
 from ..models import SupportCase
-from .privacy import PAGE_SIZE, _require_privacy_officer
+from .privacy import PAGE_SIZE
 
 #: How long a supporter's dashboard tells of an emergency access to their case.
 NOTICE_DAYS = 30
@@ -62,7 +64,7 @@ def case_context(user: User, case: SupportCase, content: bool) -> dict[str, Any]
     query, none for a team lead who does not see the content."""
     running = None
     notices: list[EmergencyAccess] = []
-    if content and user.role == User.Role.TEAM_LEAD:
+    if content and can(user, Capability.LEAD_TEAMS):
         running = (
             EmergencyAccess.objects.running().filter(case=case, granted_to=user).first()
         )
@@ -88,9 +90,9 @@ def dashboard_context(user: User) -> dict[str, Any]:
     accesses = EmergencyAccess.objects.visible_to(user).select_related(
         "case", "granted_to"
     )
-    if user.role == User.Role.TEAM_LEAD:
+    if can(user, Capability.LEAD_TEAMS):
         accesses = accesses.running()
-    elif user.is_caseworker:
+    elif can(user, Capability.SUPPORT_CLIENTS):
         since = timezone.now() - datetime.timedelta(days=NOTICE_DAYS)
         accesses = accesses.filter(Q(started_at__gte=since) | Q(ended_at__isnull=True))
     else:
@@ -105,6 +107,7 @@ def dashboard_context(user: User) -> dict[str, Any]:
 # --- the team lead -------------------------------------------------------------------------
 
 
+@shows_no_client_data
 def emergency_access_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Noodtoegang: the team lead states a reason and reads the case's content
     until the access expires (R2)."""
@@ -150,6 +153,7 @@ def emergency_access_open(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@shows_no_client_data
 def emergency_access_end(request: HttpRequest, pk: int) -> HttpResponse:
     """The team lead ends their emergency access early (R2)."""
     access = get_object_or_404(
@@ -192,10 +196,11 @@ def emergency_access_end(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the privacy officer ---------------------------------------------------------------------
 
 
+@shows_client_data
 def privacy_emergency_list(request: HttpRequest) -> HttpResponse:
     """Every emergency access, newest first, filtered on running, not yet
     reviewed or reviewed, for the privacy officer (R2). Everyone else: 404."""
-    _require_privacy_officer(request.user)
+    require_capability(request.user, Capability.REVIEW_EMERGENCY_ACCESS)
     form = EmergencyListFilterForm(request.GET or None)
     accesses = EmergencyAccess.objects.visible_to(request.user).select_related(
         "case", "granted_to", "reviewed_by"
@@ -219,10 +224,11 @@ def privacy_emergency_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_client_data
 def privacy_emergency_review(request: HttpRequest, pk: int) -> HttpResponse:
     """One emergency access with its reason, and the privacy officer's review
     (R2). Everyone else: 404."""
-    _require_privacy_officer(request.user)
+    require_capability(request.user, Capability.REVIEW_EMERGENCY_ACCESS)
     access = get_object_or_404(
         EmergencyAccess.objects.visible_to(request.user).select_related(
             "case", "granted_to", "reviewed_by"

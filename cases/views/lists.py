@@ -26,7 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from config.access import shows_client_data
 from roles.models import Assignment
+from roles.policy import Capability, can
 
 from .. import filters
 from ..access_log import log_read
@@ -128,7 +130,7 @@ def render_list(
 
 
 def _is_team_lead(user: User) -> bool:
-    return user.role == User.Role.TEAM_LEAD
+    return can(user, Capability.LEAD_TEAMS)
 
 
 # --- cases --------------------------------------------------------------------------
@@ -206,9 +208,10 @@ def caseworker_cases(cases: QuerySet[SupportCase]) -> QuerySet[SupportCase]:
     return cases.values(*CaseRow.VALUES)
 
 
+@shows_client_data
 def case_list(request: HttpRequest) -> HttpResponse:
-    """The cases the user sees. A team lead sees their organisation's caseload:
-    who holds which case, never client names or content (R2)."""
+    """The cases the user sees. A team lead sees the caseload of their teams:
+    who holds which case, never client names or content (R2, R13)."""
     user: User = request.user
     team_lead = _is_team_lead(user)
     cases = SupportCase.objects.visible_to(user)
@@ -269,6 +272,7 @@ COMPLAINT_SORTS = {
 }
 
 
+@shows_client_data
 def complaint_list(request: HttpRequest) -> HttpResponse:
     """The complaints of the cases the user sees, with their deadline marked
     "Te laat" or "Binnenkort" (R3). A team lead sees the metadata only."""
@@ -318,6 +322,7 @@ MEETING_SORTS = {
 }
 
 
+@shows_client_data
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """The meetings of the cases whose content the user sees (R2)."""
     meetings = Meeting.objects.visible_to(request.user).select_related(
@@ -353,6 +358,7 @@ APPLICATION_SORTS = {
 }
 
 
+@shows_client_data
 def application_list(request: HttpRequest) -> HttpResponse:
     """The applications of the decision-maker's municipality (R9)."""
     applications = Application.objects.visible_to(request.user).select_related(

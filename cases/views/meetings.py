@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from config.access import shows_client_data
 from roles import services as role_services
 from roles.models import Attendance
 from roles.permissions import Perm, has, require
@@ -26,7 +27,7 @@ from ..forms.consent import MeetingSummaryShareForm
 from ..models import (
     Meeting,
 )
-from .cases import _form_context
+from .cases import form_page
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
@@ -38,6 +39,7 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
     )
 
 
+@shows_client_data
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting with its attendees: role, at the client's request, status and
     the details of a refusal (R12)."""
@@ -76,6 +78,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@shows_client_data
 def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a supporter on a meeting; for an informal supporter the client's
     consent for this invitation is recorded in the same step (R5, R11)."""
@@ -95,25 +98,24 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("De aanwezigheid is vastgelegd."))
         return redirect(meeting)
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            meeting.case,
-            form,
-            _("Ondersteuner aanmelden voor %(meeting)s") % {"meeting": meeting},
-            intro=_(
-                "Een vertrouwenspersoon kan alleen bij een vraag- of klachtgesprek of "
-                "een bemiddeling aanwezig zijn, op verzoek van de cliënt. Een "
-                "informele ondersteuner is alleen aanwezig op verzoek van de cliënt "
-                "en als de cliënt toestemming gaf voor deze uitnodiging."
-            ),
-            back=meeting.get_absolute_url(),
-            back_label=_("Terug naar het gesprek"),
+        meeting.case,
+        form,
+        _("Ondersteuner aanmelden voor %(meeting)s") % {"meeting": meeting},
+        intro=_(
+            "Een vertrouwenspersoon kan alleen bij een vraag- of klachtgesprek of "
+            "een bemiddeling aanwezig zijn, op verzoek van de cliënt. Een "
+            "informele ondersteuner is alleen aanwezig op verzoek van de cliënt "
+            "en als de cliënt toestemming gaf voor deze uitnodiging."
         ),
+        back=meeting.get_absolute_url(),
+        shown=meeting,
+        back_label=_("Terug naar het gesprek"),
     )
 
 
+@shows_client_data
 def attendance_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     """Refuse an informal supporter on one of the three grounds (R12)."""
     attendance = get_object_or_404(
@@ -141,25 +143,23 @@ def attendance_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("De weigering is vastgelegd."))
         return redirect(meeting)
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            meeting.case,
-            form,
-            _("%(name)s weigeren bij het gesprek")
-            % {"name": attendance.assignment.holder},
-            intro=_(
-                "Alleen een informele ondersteuner kan worden geweigerd, op een van de "
-                "drie gronden en met een toelichting."
-            ),
-            back=meeting.get_absolute_url(),
-            back_label=_("Terug naar het gesprek"),
-            submit=_("Weigering vastleggen"),
+        meeting.case,
+        form,
+        _("%(name)s weigeren bij het gesprek") % {"name": attendance.assignment.holder},
+        intro=_(
+            "Alleen een informele ondersteuner kan worden geweigerd, op een van de "
+            "drie gronden en met een toelichting."
         ),
+        back=meeting.get_absolute_url(),
+        shown=meeting,
+        back_label=_("Terug naar het gesprek"),
+        submit=_("Weigering vastleggen"),
     )
 
 
+@shows_client_data
 def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that a planned meeting was held or cancelled."""
     meeting = _meeting(request, pk)
@@ -179,24 +179,23 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("De status van het gesprek is gewijzigd."))
         return redirect(meeting)
     has_next = bool(form.fields["status"].choices)
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            meeting.case,
-            form if has_next else None,
-            _("Status van %(meeting)s") % {"meeting": meeting},
-            intro=_(
-                "Het gesprek heeft nu de status '%(status)s'. Een gepland gesprek "
-                "wordt gehouden of geannuleerd; daarna verandert de status niet meer."
-            )
-            % {"status": meeting.get_status_display()},
-            back=meeting.get_absolute_url(),
-            back_label=_("Terug naar het gesprek"),
-        ),
+        meeting.case,
+        form if has_next else None,
+        _("Status van %(meeting)s") % {"meeting": meeting},
+        intro=_(
+            "Het gesprek heeft nu de status '%(status)s'. Een gepland gesprek "
+            "wordt gehouden of geannuleerd; daarna verandert de status niet meer."
+        )
+        % {"status": meeting.get_status_display()},
+        back=meeting.get_absolute_url(),
+        shown=meeting,
+        back_label=_("Terug naar het gesprek"),
     )
 
 
+@shows_client_data
 def meeting_summary_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Give the summary of a held meeting to one of the client's informal
     supporters; refused without the client's current consent for it (R11)."""
@@ -220,22 +219,20 @@ def meeting_summary_share(request: HttpRequest, pk: int) -> HttpResponse:
             % {"name": form.cleaned_data["informal_supporter"].name},
         )
         return redirect(meeting)
-    return render(
+    return form_page(
         request,
-        "cases/form_page.html",
-        _form_context(
-            meeting.case,
-            form,
-            _("Verslag van %(meeting)s delen") % {"meeting": meeting},
-            intro=_(
-                "Het verslag gaat alleen naar een informele ondersteuner als de "
-                "cliënt daar toestemming voor gaf en die niet heeft ingetrokken "
-                "(R11). Leg de toestemming vast op de pagina van de cliënt."
-            ),
-            back=meeting.get_absolute_url(),
-            back_label=_("Terug naar het gesprek"),
-            submit=_("Delen vastleggen"),
+        meeting.case,
+        form,
+        _("Verslag van %(meeting)s delen") % {"meeting": meeting},
+        intro=_(
+            "Het verslag gaat alleen naar een informele ondersteuner als de "
+            "cliënt daar toestemming voor gaf en die niet heeft ingetrokken "
+            "(R11). Leg de toestemming vast op de pagina van de cliënt."
         ),
+        back=meeting.get_absolute_url(),
+        shown=meeting,
+        back_label=_("Terug naar het gesprek"),
+        submit=_("Delen vastleggen"),
     )
 
 

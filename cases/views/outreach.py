@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,12 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Municipality, Organisation, User
-from roles.policy import may_record_outreach
+from config.access import shows_client_data, shows_no_client_data
+from roles.permissions import Perm, has, require
+from roles.policy import Capability, can, require_capability
 
 from .. import services
 from ..forms import call_service, form_data
 from ..forms.clients import ClientRegisterForm
-from ..models import OutreachTheme, OutreachVisit
+from ..models import LinkRequest, OutreachTheme, OutreachVisit
+from .clients import registered
 
 PAGE_SIZE = 25
 
@@ -103,11 +105,7 @@ def _visit(request: HttpRequest, pk: int) -> OutreachVisit:
     )
 
 
-def _require_outreach(user: User) -> None:
-    if not may_record_outreach(user):
-        raise PermissionDenied
-
-
+@shows_no_client_data
 def outreach_list(request: HttpRequest) -> HttpResponse:
     """The visits the user sees, newest first, filtered by institution and
     period, 25 a page. Like every list it is open to each role, with only the
@@ -134,15 +132,16 @@ def outreach_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "can_record": may_record_outreach(user),
-            "team": user.role == User.Role.TEAM_LEAD,
+            "can_record": can(user, Capability.RECORD_OUTREACH),
+            "team": can(user, Capability.LEAD_TEAMS),
         },
     )
 
 
+@shows_no_client_data
 def outreach_create(request: HttpRequest) -> HttpResponse:
     """Record a visit (R7)."""
-    _require_outreach(request.user)
+    require_capability(request.user, Capability.RECORD_OUTREACH)
     form = OutreachVisitForm(
         form_data(request), initial={"visited_on": timezone.localdate()}
     )
@@ -170,27 +169,29 @@ def outreach_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_no_client_data
 def outreach_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One visit: where, when, the group, how many youths, the themes."""
     visit = _visit(request, pk)
+    own = has(request.user, Perm.CHANGE_OUTREACH_VISIT, visit) and can(
+        request.user, Capability.RECORD_OUTREACH
+    )
     return render(
         request,
         "cases/outreach_detail.html",
-        {
-            "visit": visit,
-            "can_open_case": visit.case_id is None
-            and visit.confidant_id == request.user.pk
-            and may_record_outreach(request.user),
-        },
+        {"visit": visit, "can_open_case": own and visit.case_id is None, "own": own},
     )
 
 
+@shows_client_data
 def outreach_case_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a case from the visit for a youth who asked for support (R7): the
     client is registered as living in the visited institution."""
+    # A visit the user does not see is not revealed (404) before the
+    # capability is asked (403).
     visit = _visit(request, pk)
-    if visit.confidant_id != request.user.pk or not may_record_outreach(request.user):
-        raise PermissionDenied
+    require_capability(request.user, Capability.RECORD_OUTREACH)
+    require(request.user, Perm.CHANGE_OUTREACH_VISIT, visit)
     form = ClientRegisterForm(
         form_data(request),
         user=request.user,
@@ -212,6 +213,8 @@ def outreach_case_open(request: HttpRequest, pk: int) -> HttpResponse:
             visit=visit,
             **form.cleaned_data,
         )
+        if isinstance(case, LinkRequest):
+            return registered(request, case)
         if case is not None:
             messages.success(request, _("De zaak is geopend vanuit het bezoek."))
             return redirect(case)

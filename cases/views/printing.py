@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 
+from config.access import shows_client_data
 from roles.permissions import Perm, require
 
 from ..access_log import PURPOSES, log_access
@@ -20,6 +21,7 @@ from ..models import AccessLogEntry, Complaint, Meeting, SupportCase
 from .cases import case_timeline
 
 
+@shows_client_data
 def case_print(request: HttpRequest, pk: int) -> HttpResponse:
     """Afdrukversie of a case: its data, complaint, meetings and timeline,
     without navigation, with the printer's name and the time printed."""

@@ -9,13 +9,16 @@ Reading the log is itself logged.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 
 from accounts.models import User
+from config.access import shows_client_data
+from roles.policy import Capability, require_capability
 
 from ..access_log import log_access, log_read
 from ..exports import client_export, export_json, export_pdf
@@ -26,10 +29,34 @@ PAGE_SIZE = 50
 
 
 def _require_privacy_officer(user: User) -> None:
-    if not user.is_privacy_officer:
-        raise Http404("only privacy officers read the access log")
+    require_capability(user, Capability.READ_ACCESS_LOG)
 
 
+def access_log_in_scope(user: User) -> QuerySet[AccessLogEntry]:
+    """The access-log rows a privacy officer answers for (R13): those about
+    the client files of their own organisation, and those without a client
+    written by its users."""
+    return AccessLogEntry.objects.filter(
+        Q(client__in=Client.objects.in_privacy_scope_of(user).values("pk"))
+        | Q(client__isnull=True, user__organisation_id=user.organisation_id)
+    )
+
+
+def client_history(client: Client) -> QuerySet[AccessLogEntry]:
+    """Who looked at ``client``'s file: the rows of the file itself, and the
+    rows under its earlier numbers (``ClientAlias``: the file was split from a
+    record shared across organisations) written by users of its own
+    organisation."""
+    return AccessLogEntry.objects.filter(
+        Q(client=client)
+        | Q(
+            client_id__in=client.aliases.values("old_client_id"),
+            user__organisation_id=client.organisation_id,
+        )
+    )
+
+
+@shows_client_data
 def access_log(request: HttpRequest) -> HttpResponse:
     """The access log, newest first, filtered by user, client, action and
     dates, for the privacy officer."""
@@ -38,7 +65,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     log_read(request, object_type="access_log", object_id=request.GET.urlencode())
     filterset = AccessLogFilter(
         request.GET,
-        queryset=AccessLogEntry.objects.select_related("client"),
+        queryset=access_log_in_scope(request.user).select_related("client"),
         request=request,
     )
     page = Paginator(filterset.qs.order_by("-timestamp", "-pk"), PAGE_SIZE).get_page(
@@ -51,14 +78,15 @@ def access_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_client_data
 def client_access_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Wie heeft mijn dossier ingezien: who looked at one client's file, when
     and what, for the privacy officer answering the client's request."""
     _require_privacy_officer(request.user)
-    client = get_object_or_404(Client, pk=pk)
+    client = get_object_or_404(Client.objects.in_privacy_scope_of(request.user), pk=pk)
     # Logged first, so that the page counts and shows this read too.
     log_read(request, client, object_type="access_history")
-    entries = AccessLogEntry.objects.filter(client=client).order_by("-timestamp", "-pk")
+    entries = client_history(client).order_by("-timestamp", "-pk")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -79,9 +107,10 @@ def client_access_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _export_client(request: HttpRequest, pk: int) -> Client:
     _require_privacy_officer(request.user)
-    return get_object_or_404(Client, pk=pk)
+    return get_object_or_404(Client.objects.in_privacy_scope_of(request.user), pk=pk)
 
 
+@shows_client_data
 def client_export_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The inzage page: what the export holds, and the PDF and JSON downloads."""
     client = _export_client(request, pk)
@@ -113,6 +142,7 @@ def _download(
     return response
 
 
+@shows_client_data
 def client_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about the client as JSON (``cases.exports``), as a download."""
     client = _export_client(request, pk)
@@ -120,6 +150,7 @@ def client_export_json(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(request, client, "avg_export_json", body, "json")
 
 
+@shows_client_data
 def client_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about the client as an A4 PDF, as a download."""
     client = _export_client(request, pk)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
+from config.access import shows_no_client_data
 
 from ..exports import export_pdf
 from ..reports import Report, report_figures, reportable_municipalities
@@ -121,6 +122,7 @@ def _filename(report: Report, extension: str) -> str:
     )
 
 
+@shows_no_client_data
 def report_municipal_index(request: HttpRequest) -> HttpResponse:
     """Choose a municipality and a period; a contract manager goes straight to
     their own municipality."""
@@ -137,6 +139,7 @@ def report_municipal_index(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/report_index.html", {"form": form})
 
 
+@shows_no_client_data
 def report_municipal(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as a page: key figures, and per table a chart with the same
     numbers as a table beside it."""
@@ -170,6 +173,7 @@ def _require(report: Report | None) -> Report:
     return report
 
 
+@shows_no_client_data
 def report_municipal_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as CSV (semicolons, UTF-8 with BOM so that spreadsheet
     programs read it as Dutch users expect): section, row, number as shown."""
@@ -211,6 +215,7 @@ def report_municipal_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@shows_no_client_data
 def report_municipal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as PDF (WeasyPrint), the same tables and charts as the page."""
     report = _require(_report(request, pk)[0])

@@ -8,8 +8,11 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from config.access import shows_no_client_data
+
 
 @require_POST
+@shows_no_client_data
 def session_extend(request: HttpRequest) -> HttpResponse:
     """Touch the session so its idle clock starts again (WCAG 2.2.1)."""
     request.session.modified = True

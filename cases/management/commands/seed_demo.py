@@ -8,8 +8,11 @@ Two parts, in one transaction:
   confidants (R4), a confidant at a question/complaint meeting and a mediation
   (R5), a client supporter at a content meeting (R8), an informal supporter who is
   invited with consent and one who is refused (R11, R12), complaints in every stage
-  (R3), closed cases (R6), a handover (R2) and applications decided by a
-  decision-maker who supports no one (R9).
+  (R3), closed cases (R6), a handover (R2), applications decided by a
+  decision-maker who supports no one (R9), the same youth in the files of the
+  AKJ and of the client-support organisation, never joined (R13), a referral
+  accepted and one waiting, and a registration of a person already known that
+  waits for the team lead (R13).
 * **The bulk**: the rest of the ``N`` clients with their families, care, cases,
   assignments, history, notes, meetings and applications, written with
   ``bulk_create`` per chunk of clients. Case pks are reserved first (see
@@ -17,8 +20,12 @@ Two parts, in one transaction:
   insert. The permission rows come from ``roles.permissions.bulk_grant``, so
   ``verify_permissions`` agrees afterwards.
 
-Caseworkers grow with ``N`` (about 100 clients each). Every account's password is
-``demo``. Running it again changes nothing: ``make run`` calls it every time.
+Caseworkers grow with ``N`` (about 100 clients each), in teams of about
+``TEAM_SIZE`` with a team lead each (R13). Every client file belongs to one
+organisation: a person supported by both the AKJ and the client-support
+organisation has a file in each, and an applicant a file at the municipality.
+Every account's password is ``demo``. Running it again changes nothing: ``make
+run`` calls it every time.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from django.utils import timezone
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
 
-from accounts.models import Municipality, Organisation, User
+from accounts.models import Municipality, Organisation, Team, User
 from cases import services as cs
 from cases.complaint_clock import due_date
 from cases.models import (
@@ -51,16 +58,20 @@ from cases.models import (
     Complaint,
     Family,
     FamilyMembership,
+    LinkRequest,
     Meeting,
     Note,
     SupportCase,
 )
+from cases.person_key import person_key
+from roles import referrals as referral_services
 from roles import services as rs
 from roles.models import (
     Assignment,
     Attendance,
     CaseUserObjectPermission,
     ClientUserObjectPermission,
+    Referral,
 )
 from roles.permissions import bulk_grant
 from roles.policy import RefusalGround, SupportRole
@@ -76,6 +87,8 @@ AKJ_SHARE = 0.7  # clients whose first case is for a confidant; the rest: care q
 SECOND_CASE_SHARE = 0.1  # clients who also have a case of the other kind
 CHUNK = 5000  # clients per bulk round: bounded memory, few round trips
 BATCH = 2000
+TEAM_SIZE = 10  # caseworkers per team (R13: teams bound what a team lead sees)
+AKJ_REGIONS = ["Midden", "Noord", "Oost", "Zuid", "West", "Randstad"]
 
 # Real CBS codes (CBS "Gemeentelijke indeling"), with a rough weight for how many
 # clients live there (population in ten thousands).
@@ -351,7 +364,9 @@ class _Seeder:
     def summary(self) -> str:
         counts = {
             "gebruikers": User.objects.count(),
-            "cliënten": Client.objects.count(),
+            # A person has a file in each organisation that knows them (R13).
+            "cliënten": Client.objects.values("person_key").distinct().count(),
+            "dossiers": Client.objects.count(),
             "gezinnen": Family.objects.count(),
             "zaken": SupportCase.objects.count(),
             "  waarvan open": SupportCase.objects.open().count(),
@@ -398,6 +413,10 @@ class _Seeder:
             name: org(f"Gemeente {name}", Organisation.Kind.MUNICIPALITY, muni)
             for name, muni in self.municipalities.items()
         }
+        self.municipal_orgs_by_pk = {
+            self.municipalities[name].pk: organisation
+            for name, organisation in self.municipal_orgs.items()
+        }
         self.providers = {
             key: org(name, Organisation.Kind.CARE_PROVIDER, None, PROVIDER_KINDS[key])
             for key, name, _kinds in PROVIDERS
@@ -417,10 +436,29 @@ class _Seeder:
             **extra,
         )
 
+    @staticmethod
+    def _teams(organisation: Organisation, names: list[str]) -> list[Team]:
+        return Team.objects.bulk_create(
+            [Team(organisation=organisation, name=name) for name in names]
+        )
+
+    @staticmethod
+    def _akj_region(k: int) -> str:
+        base = AKJ_REGIONS[k % len(AKJ_REGIONS)]
+        return f"Regio {base}" if k < len(AKJ_REGIONS) else f"Regio {base} {k // 6 + 1}"
+
     def _accounts(self) -> None:
         n = self.total_clients
         n_confidants = max(2, math.ceil(n * AKJ_SHARE / CLIENTS_PER_CASEWORKER))
         n_supporters = max(2, math.ceil(n * (1 - AKJ_SHARE) / CLIENTS_PER_CASEWORKER))
+        akj_teams = self._teams(
+            self.akj,
+            [self._akj_region(k) for k in range(math.ceil(n_confidants / TEAM_SIZE))],
+        )
+        support_teams = self._teams(
+            self.client_support,
+            [f"Wijkteam {k + 1}" for k in range(math.ceil(n_supporters / TEAM_SIZE))],
+        )
         genders = itertools.cycle("fmffm")
         users = [
             self._user(
@@ -428,6 +466,7 @@ class _Seeder:
                 User.Role.AKJ_CONFIDANT,
                 self.akj,
                 next(genders),
+                team=akj_teams[(i - 1) // TEAM_SIZE],
             )
             for i in range(1, n_confidants + 1)
         ]
@@ -438,11 +477,19 @@ class _Seeder:
                 self.client_support,
                 next(genders),
                 expertise=self.rng.choice(EXPERTISE),
+                team=support_teams[(i - 1) // TEAM_SIZE],
             )
             for i in range(1, n_supporters + 1)
         ]
+        # One team lead per team: teamleider1 leads the AKJ's first team.
+        leads = {f"teamleider{k + 1}": team for k, team in enumerate(akj_teams)} | {
+            f"teamleider-co{k + 1}": team for k, team in enumerate(support_teams)
+        }
         users += [
-            self._user("teamleider1", User.Role.TEAM_LEAD, self.akj, "f"),
+            self._user(name, User.Role.TEAM_LEAD, team.organisation, "f")
+            for name, team in leads.items()
+        ]
+        users += [
             self._user(
                 "beslisser1",
                 User.Role.DECISION_MAKER,
@@ -489,13 +536,22 @@ class _Seeder:
             by_name[f"clientondersteuner{i}"] for i in range(1, n_supporters + 1)
         ]
         self.names = {user.pk: str(user) for user in by_name.values()}
+        self.team_of = {user.pk: user.team_id for user in by_name.values()}
+        Team.leads.through.objects.bulk_create(
+            [
+                Team.leads.through(team_id=team.pk, user_id=by_name[name].pk)
+                for name, team in leads.items()
+            ]
+        )
         self.team_lead = by_name["teamleider1"]
+        self.support_team_lead = by_name["teamleider-co1"]
         self.decider = by_name["beslisser1"]
-        for username, group in (
-            ("teamleider1", "Teamleider"),
-            ("beheerder", "Functioneel beheerder"),
-        ):
-            Group.objects.get_or_create(name=group)[0].user_set.add(by_name[username])
+        Group.objects.get_or_create(name="Teamleider")[0].user_set.add(
+            *(by_name[name] for name in leads)
+        )
+        Group.objects.get_or_create(name="Functioneel beheerder")[0].user_set.add(
+            by_name["beheerder"]
+        )
 
     # --- the scenario: real services, every rule once ------------------------------------
 
@@ -546,8 +602,13 @@ class _Seeder:
         return care
 
     def _scenario(self) -> int:
-        """Hand-made clients through the services; returns how many clients."""
-        before = Client.objects.count()
+        """Hand-made clients through the services; returns how many persons
+        (a person may have a file in more than one organisation, R13)."""
+
+        def persons() -> int:
+            return Client.objects.values("person_key").distinct().count()
+
+        before = persons()
         self._scenario_family()
         self._scenario_complaints()
         self._scenario_question_closed()
@@ -556,7 +617,9 @@ class _Seeder:
         self._scenario_handover()
         self._scenario_outreach()
         self._scenario_emergency_access()
-        return Client.objects.count() - before
+        self._scenario_referrals()
+        self._scenario_link_request()
+        return persons() - before
 
     def _scenario_family(self) -> None:
         """R4: parents in a divorce, each with their own confidant; their son has
@@ -564,7 +627,7 @@ class _Seeder:
         vp1, vp2 = self.confidants[:2]
         co1 = self.supporters[0]
         gi = self.providers["gi"]
-        family = Family(name="Gezin Bakker")
+        family = Family(name="Gezin Bakker", organisation=self.akj)
         family.full_clean()
         family.save()
         mother_case = self._register(
@@ -577,11 +640,22 @@ class _Seeder:
             "Bemiddeling over het contact met de kinderen",
             family=family, relation="vader",
         )  # fmt: skip
+        # R13: the client-support organisation keeps its own file of Daan; the
+        # AKJ's family records him as a member in a file of the AKJ's own.
         son_case = self._register(
             co1, "Daan", "Bakker", 13, Kind.YOUTH, "Amsterdam", K.CARE_QUESTION,
             "Passende ondersteuning op school en thuis",
-            family=family, relation="zoon",
         )  # fmt: skip
+        cs.family_member_add(
+            actor=vp1,
+            family=family,
+            first_name="Daan",
+            last_name="Bakker",
+            date_of_birth=son_case.client.date_of_birth,
+            kind=Kind.YOUTH,
+            municipality=self.municipalities["Amsterdam"],
+            relation="zoon",
+        )
         cs.conflict_record(
             actor=vp1,
             client_a=mother_case.client,
@@ -646,6 +720,7 @@ class _Seeder:
             "Klacht over afzondering op de groep",
             lives_in_institution=True, institution=home,
         )  # fmt: skip
+        self.noor = noor_case.client
         self._care(
             noor_case.client, "residential", CareKind.YOUTH_CARE, 300, residential=True
         )
@@ -690,6 +765,7 @@ class _Seeder:
             vp1, "Sem", "de Jong", 15, Kind.YOUTH, "Rotterdam", K.COMPLAINT,
             "Klacht over het niet nakomen van afspraken",
         )  # fmt: skip
+        self.sem_case = sem_case
         self._care(sem_case.client, "ambulant", CareKind.YOUTH_CARE, 200)
         complaint(sem_case, vp1, self.providers["ambulant"], S.SUBMITTED)
         fatima_case = self._register(
@@ -785,6 +861,7 @@ class _Seeder:
             "Problemen met de bezoekregeling op de groep",
         )  # fmt: skip
         lotte = lotte_case.client
+        self.lotte_case = lotte_case
         self._care(lotte, "foster", CareKind.YOUTH_CARE, 600, residential=True)
         aunt = rs.informal_supporter_add(
             actor=vp1, client=lotte, name="Marieke Mulder", relation="tante"
@@ -941,11 +1018,103 @@ class _Seeder:
             note="Gerechtvaardigd; besproken met de teamleider.",
         )
 
+    def _scenario_referrals(self) -> None:
+        """R13: support moves between organisations only by a referral with the
+        client's consent per item. Lotte's confidant refers her to the
+        client-support organisation for help in choosing care (personal data
+        and care); its team lead accepts and assigns a client supporter. A
+        second referral waits in the inbox."""
+        vp1 = self.confidants[0]
+        accepted = referral_services.referral_send(
+            actor=vp1,
+            client=self.lotte_case.client,
+            case=self.lotte_case,
+            to_organisation=self.client_support,
+            items=[Referral.Item.IDENTITY, Referral.Item.CARE],
+            consent_given_on=self.today,
+            message="Lotte wil hulp bij het kiezen van een andere pleegzorgaanbieder "
+            "en heeft gevraagd of een cliëntondersteuner met haar mee kan kijken.",
+        )
+        referral_services.referral_accept(
+            actor=self.support_team_lead,
+            referral=accepted,
+            supporter=self.supporters[0],
+            kind=K.CARE_QUESTION,
+            title="Keuze van een pleegzorgaanbieder (doorverwezen door het AKJ)",
+        )
+        referral_services.referral_send(
+            actor=vp1,
+            client=self.sem_case.client,
+            case=self.sem_case,
+            to_organisation=self.client_support,
+            items=[Referral.Item.IDENTITY],
+            consent_given_on=self.today,
+            message="Sem zoekt naast de klacht ook een passende vorm van "
+            "begeleiding op school.",
+        )
+
+    def _scenario_link_request(self) -> None:
+        """R13: a colleague registers Noor again (same name and date of birth):
+        the registration waits for the team lead, who sees Noor's file only as
+        its case references."""
+        vp2 = self.confidants[1]
+        # Decided: another Priya Ramdin, born the same day, is another mother.
+        priya = Client.objects.get(
+            organisation=self.akj, first_name="Priya", last_name="Ramdin"
+        )
+        other_priya = cs.client_register(
+            actor=vp2,
+            first_name="Priya",
+            last_name="Ramdin",
+            date_of_birth=priya.date_of_birth,
+            kind=Kind.PARENT,
+            municipality=self.municipalities["Amersfoort"],
+            case_kind=K.QUESTION,
+            case_title="Vraag over de bezoekregeling",
+        )
+        cs.link_request_decide(
+            actor=self.team_lead,
+            request=other_priya,
+            decision=LinkRequest.Status.SEPARATE,
+            reason="Andere gemeente en ander adres; volgens de vertrouwenspersoon "
+            "een andere moeder.",
+        )
+        cs.client_register(
+            actor=vp2,
+            first_name="Noor",
+            last_name="Visser",
+            date_of_birth=self.noor.date_of_birth,
+            kind=Kind.YOUTH,
+            municipality=self.municipalities["Utrecht"],
+            case_kind=K.QUESTION,
+            case_title="Vraag over schoolbezoek vanuit de groep",
+        )
+
+    def _municipal_file(self, client: Client) -> Client:
+        """The municipality's own file of an applicant (R13): an application
+        belongs to the municipality's organisation; R9 recognises the person
+        by the person key alone."""
+        organisation = self.municipal_orgs_by_pk[client.municipality_id]
+        file = Client(
+            organisation=organisation,
+            first_name=client.first_name,
+            last_name=client.last_name,
+            date_of_birth=client.date_of_birth,
+            person_key=client.person_key,
+            kind=client.kind,
+            municipality_id=client.municipality_id,
+        )
+        file.full_clean()
+        file.save()
+        return file
+
     def _application(
         self, client: Client, description: str, decision: str | None
     ) -> Application:
-        # No service creates applications (the municipality does): saved directly,
-        # then given to beslisser1 and decided through the services (R9).
+        # No service creates applications (the municipality does): saved directly
+        # on the municipality's file of the applicant, then given to beslisser1
+        # and decided through the services (R9).
+        client = self._municipal_file(client)
         application = Application(
             client=client,
             municipality=client.municipality,
@@ -977,6 +1146,10 @@ class _Seeder:
         rng = self.rng
         muni_id = rng.choices(self.muni_ids, self.muni_weights)[0]
         last = rng.choice(self.last)
+        # R13: a household is in the files of the organisation that supports it.
+        organisation_id = (
+            self.akj.pk if rng.random() < AKJ_SHARE else self.client_support.pk
+        )
         roll = rng.random()
         child = rng.choice("fm")
         child_relation = {"f": "dochter", "m": "zoon"}[child]
@@ -1012,7 +1185,11 @@ class _Seeder:
         family_index = None
         if len(members) > 1:
             out.families.append(
-                Family(name=self._family_name(last), created_at=self._ago(30, 900))
+                Family(
+                    name=self._family_name(last),
+                    organisation_id=organisation_id,
+                    created_at=self._ago(30, 900),
+                )
             )
             family_index = len(out.families) - 1
         ages = {"youth": (4, 17), "parent": (26, 55), "foster_parent": (30, 62)}
@@ -1021,11 +1198,18 @@ class _Seeder:
             age_from, age_to = ages.get(kind, (30, 60))
             if kind == "youth" and rng.random() < 0.08:
                 age_from, age_to = 18, 22  # youth care can last until 23
+            first_name = self._first(gender)
+            last_name = last if kind != "guardian" else rng.choice(self.last)
+            born = self._born(age_from, age_to)
             out.clients.append(
                 Client(
-                    first_name=self._first(gender),
-                    last_name=last if kind != "guardian" else rng.choice(self.last),
-                    date_of_birth=self._born(age_from, age_to),
+                    organisation_id=organisation_id,
+                    first_name=first_name,
+                    last_name=last_name,
+                    date_of_birth=born,
+                    person_key=person_key(
+                        first_name=first_name, last_name=last_name, date_of_birth=born
+                    ),
                     kind=kind,
                     municipality_id=muni_id,
                     lives_in_institution=resident,
@@ -1043,8 +1227,15 @@ class _Seeder:
         out = _Households()
         while len(out.clients) < size:
             self._household(out, size - len(out.clients))
+        # Some are supported by the other organisation too: a file of its own
+        # there, never joined with the first (R13).
+        copies = [
+            self._other_file(client)
+            for client in out.clients
+            if self.rng.random() < SECOND_CASE_SHARE
+        ]
         _with_history(Family, out.families)
-        _with_history(Client, out.clients)
+        _with_history(Client, out.clients + copies)
         _with_history(
             FamilyMembership,
             (
@@ -1058,13 +1249,31 @@ class _Seeder:
         )
         provider_of = self._bulk_care(out.clients)
         t = self._tick("bulk clients", t)
-        cases = self._bulk_cases(out.clients, provider_of)
+        cases = self._bulk_cases(out.clients + copies, provider_of)
         t = self._tick("bulk cases", t)
         assignments = self._bulk_history(cases)
-        self._bulk_applications(out.clients, cases)
+        self._bulk_applications(out.clients + copies, cases)
         t = self._tick("bulk history", t)
         bulk_grant(assignments)
         self._tick("bulk permissions", t)
+
+    def _other_file(self, client: Client) -> Client:
+        """The other organisation's own file of the person of ``client``."""
+        other = (
+            self.client_support if client.organisation_id == self.akj.pk else self.akj
+        )
+        return Client(
+            organisation_id=other.pk,
+            first_name=client.first_name,
+            last_name=client.last_name,
+            date_of_birth=client.date_of_birth,
+            person_key=client.person_key,
+            kind=client.kind,
+            municipality_id=client.municipality_id,
+            lives_in_institution=client.lives_in_institution,
+            institution_id=client.institution_id,
+            created_at=self._ago(1, 360),
+        )
 
     def _bulk_care(self, clients: list[Client]) -> dict[int, int]:
         """Care for most youths; returns each youth's provider (client pk → org pk)."""
@@ -1103,17 +1312,14 @@ class _Seeder:
     def _bulk_cases(
         self, clients: list[Client], provider_of: dict[int, int]
     ) -> list[SupportCase]:
-        """One case per client, for some a second one of the other kind of support;
-        each is held by a randomly chosen caseworker (``opened_by``)."""
+        """One case per client file, of the file's organisation; each is held
+        by a randomly chosen caseworker of that organisation (``opened_by``),
+        and is in that caseworker's team (R13)."""
         rng = self.rng
         K, S = SupportCase.Kind, SupportCase.Status
         cases: list[SupportCase] = []
         for client in clients:
-            first_akj = rng.random() < AKJ_SHARE
-            plan = [first_akj]
-            if rng.random() < SECOND_CASE_SHARE:
-                plan.append(not first_akj)
-            for akj in plan:
+            for akj in [client.organisation_id == self.akj.pk]:
                 if akj:
                     kind = rng.choices(
                         [K.QUESTION, K.PROBLEM, K.COMPLAINT, K.MEDIATION],
@@ -1137,6 +1343,7 @@ class _Seeder:
                     SupportCase(
                         client_id=client.pk,
                         organisation_id=org.pk,
+                        team_id=self.team_of[holder.pk],
                         kind=kind,
                         subject=rng.choice(CareKind.values) if provider_id else "",
                         theme=self._theme(kind),
@@ -1388,7 +1595,7 @@ class _Seeder:
         decider_muni = self.municipalities[DECIDER_MUNICIPALITY].pk
         D = Application.Decision
         seen: set[int] = set()
-        applications = []
+        wanted: list[tuple[Client, datetime.date]] = []
         for case in cases:
             if (
                 case.kind != SupportCase.Kind.CARE_QUESTION
@@ -1397,12 +1604,29 @@ class _Seeder:
             ):
                 continue
             seen.add(case.client_id)
-            client = by_pk[case.client_id]
             submitted = min(
                 timezone.localdate(case.opened_at)
                 + datetime.timedelta(days=rng.randint(3, 20)),
                 self.today,
             )
+            wanted.append((by_pk[case.client_id], submitted))
+        # R13: an application is on the municipality's own file of the person.
+        files = [
+            Client(
+                organisation_id=self.municipal_orgs_by_pk[client.municipality_id].pk,
+                first_name=client.first_name,
+                last_name=client.last_name,
+                date_of_birth=client.date_of_birth,
+                person_key=client.person_key,
+                kind=client.kind,
+                municipality_id=client.municipality_id,
+                created_at=self.now,
+            )
+            for client, _submitted in wanted
+        ]
+        _with_history(Client, files)
+        applications = []
+        for file, (client, submitted) in zip(files, wanted, strict=True):
             ours = client.municipality_id == decider_muni
             decision = D.PENDING
             if ours and rng.random() < 0.6:
@@ -1412,7 +1636,7 @@ class _Seeder:
             decided = decision != D.PENDING
             applications.append(
                 Application(
-                    client_id=client.pk,
+                    client_id=file.pk,
                     municipality_id=client.municipality_id,
                     care_kind=rng.choice(CareKind.values),
                     description=rng.choice(APPLICATIONS),
