@@ -1381,7 +1381,8 @@ class OutreachVisit(models.Model):
 
 class ReportFigures(models.Model):
     """The raw counts of one municipal report (``cases.reports``), computed
-    once and read by every later view of the same municipality and period.
+    once and read by every later view of the same municipality, scope and
+    period.
 
     Counting every case of a municipality on each view grows with the number
     of cases; reading one row does not. The figures are recomputed when they
@@ -1394,9 +1395,14 @@ class ReportFigures(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="+"
     )
+    #: Whose cases were counted (``cases.reports.Scope.key``): ``all`` for
+    #: every organisation, ``teams:<ids>`` for the teams of a team lead.
+    scope = models.CharField(max_length=200)
+    #: The period (a month, quarter or year of ``cases.report_periods``).
     start = models.DateField()
     end = models.DateField()
     computed_at = models.DateTimeField()
+    #: ``{"months": {"YYYY-MM": {count: n}}, "clients", "closed", "median_days"}``
     counts = models.JSONField()
 
     class Meta:
@@ -1404,9 +1410,10 @@ class ReportFigures(models.Model):
         verbose_name_plural = _("rapportagecijfers")
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "start", "end"], name="report_figures_period"
+                fields=["municipality", "scope", "start", "end"],
+                name="report_figures_scope_period",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality_id} {self.start}–{self.end}"
+        return f"{self.municipality_id} {self.scope} {self.start}–{self.end}"

@@ -1,6 +1,11 @@
 """The anonymous report for a municipality: a page with charts, a CSV and a PDF
 (``cases.reports``).
 
+A report covers one ended month, quarter or year, chosen with ``?period=``
+(``2026-03``, ``2026-Q1``, ``2026``; ``cases.report_periods``); without it, the
+last ended year. An unknown, malformed or not yet ended period is a message
+next to the period selector and no figures (the CSV and PDF answer 404).
+
 Only the municipalities of ``reportable_municipalities(user)`` exist for a
 user: any other municipality answers **404** on every URL, and users who may
 read no report at all get 404 on the choice page too. Nothing here writes to
@@ -9,146 +14,149 @@ the access log: a report shows no client's data.
 
 from __future__ import annotations
 
-import csv
-import datetime
 from pathlib import Path
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
 from config.access import shows_no_client_data
 
+from ..csv_export import csv_writer
 from ..exports import export_pdf
-from ..reports import Report, report_figures, reportable_municipalities
+from ..report_periods import (
+    Period,
+    PeriodError,
+    default_period,
+    ended_period,
+    offered_periods,
+)
+from ..reports import Report, Scope, report_figures, report_scope
+from ..reports import reportable_municipalities as _reportable
 
 #: The report PDF's stylesheet, read from disk by ``export_pdf``.
 REPORT_PDF_STYLESHEET = (
     Path(__file__).resolve().parent.parent / "static" / "css" / "report-pdf.css"
 )
 
-FIRST_YEAR = 2000
+GROUPS = (
+    ("month", _("Maanden")),
+    ("quarter", _("Kwartalen")),
+    ("year", _("Jaren")),
+)
 
 
 class PeriodForm(forms.Form):
-    """A calendar year, or a period from–to (both days included)."""
+    """One ended month, quarter or year (``cases.report_periods``)."""
 
-    year = forms.IntegerField(
-        label=_("Jaar"), min_value=FIRST_YEAR, max_value=2100, required=False
-    )
-    start = forms.DateField(
-        label=_("Van"),
+    period = forms.CharField(
+        label=_("Periode"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Of kies een periode in plaats van een jaar."),
-    )
-    end = forms.DateField(
-        label=_("Tot en met"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.Select,
+        help_text=_("Een afgelopen maand, kwartaal of jaar."),
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if self.errors:
-            return data
-        if start or end:
-            if not (start and end):
-                raise forms.ValidationError(
-                    _("Vul bij een periode zowel het begin als het einde in."),
-                    code="period_incomplete",
-                )
-            if end < start:
-                self.add_error(
-                    "end",
-                    forms.ValidationError(
-                        _("Het einde ligt vóór het begin."), code="period_reversed"
-                    ),
-                )
-            return data
-        year = data.get("year") or timezone.localdate().year
-        data["start"] = datetime.date(year, 1, 1)
-        data["end"] = datetime.date(year, 12, 31)
-        return data
+    def __init__(self, *args, today=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        offered = offered_periods(self.today)
+        self.fields["period"].widget.choices = [
+            (str(label), [(p.key, p.label) for p in offered[kind]])
+            for kind, label in GROUPS
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("period", default_period(self.today).key)
+
+    def clean_period(self) -> Period:
+        key = self.cleaned_data["period"] or default_period(self.today).key
+        try:
+            return ended_period(key, self.today)
+        except PeriodError as error:
+            raise forms.ValidationError(str(error), code="period") from error
 
 
 class ChooseForm(PeriodForm):
     municipality = forms.ModelChoiceField(
         label=_("Gemeente"), queryset=Municipality.objects.none()
     )
-    field_order = ["municipality", "year", "start", "end"]
+    field_order = ["municipality", "period"]
 
     def __init__(self, *args, municipalities, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
 
 
-def _municipalities(request: HttpRequest):
-    municipalities = reportable_municipalities(request.user)
-    if not municipalities.exists():
-        raise Http404("this user reads no municipal report")
-    return municipalities
-
-
-def _report(request: HttpRequest, pk: int) -> tuple[Report | None, PeriodForm]:
-    municipality = get_object_or_404(reportable_municipalities(request.user), pk=pk)
-    return _report_of(request, municipality)
-
-
-def _report_of(
-    request: HttpRequest, municipality: Municipality
-) -> tuple[Report | None, PeriodForm]:
-    form = PeriodForm(request.GET or {"year": timezone.localdate().year})
-    if not form.is_valid():
-        return None, form
-    data = form.cleaned_data
-    report = report_figures(
-        municipality=municipality, start=data["start"], end=data["end"]
+def _access(request: HttpRequest) -> tuple[Scope, dict[int, Municipality]]:
+    """Whose cases the user's reports count and the municipalities they may
+    read; 404 for a user who reads no report."""
+    scope = report_scope(request.user)
+    municipalities = (
+        {} if scope is None else {m.pk: m for m in _reportable(request.user, scope)}
     )
-    return report, form
+    if not municipalities:
+        raise Http404("this user reads no municipal report")
+    return scope, municipalities
+
+
+def _report(
+    request: HttpRequest, pk: int
+) -> tuple[Report | None, PeriodForm, dict[int, Municipality]]:
+    """The report of municipality ``pk`` for the chosen period, or ``None``
+    with the form's error; 404 for a municipality the user does not read."""
+    scope, municipalities = _access(request)
+    if pk not in municipalities:
+        raise Http404("not a municipality this user reports on")
+    data = request.GET.copy()
+    if not data.get("period"):
+        data["period"] = default_period(timezone.localdate()).key
+    form = PeriodForm(data)
+    if not form.is_valid():
+        return None, form, municipalities
+    report = report_figures(
+        municipality=municipalities[pk],
+        period=form.cleaned_data["period"],
+        scope=scope,
+    )
+    return report, form, municipalities
 
 
 def _filename(report: Report, extension: str) -> str:
-    return (
-        f"rapportage-{report.municipality.cbs_code}-"
-        f"{report.start.isoformat()}-{report.end.isoformat()}.{extension}"
-    )
+    return f"rapportage-{report.municipality.cbs_code}-{report.period.key}.{extension}"
 
 
 @shows_no_client_data
 def report_municipal_index(request: HttpRequest) -> HttpResponse:
-    """Choose a municipality and a period; a contract manager goes straight to
-    their own municipality."""
-    municipalities = _municipalities(request)
-    form = ChooseForm(request.GET or None, municipalities=municipalities)
+    """Choose a municipality and a period; a reader of one municipality goes
+    straight to it."""
+    scope, municipalities = _access(request)
+    form = ChooseForm(
+        request.GET or None,
+        municipalities=_reportable(request.user, scope).order_by("name"),
+    )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        query = f"?start={data['start'].isoformat()}&end={data['end'].isoformat()}"
         return redirect(
-            reverse("report_municipal", args=[data["municipality"].pk]) + query
+            reverse("report_municipal", args=[data["municipality"].pk])
+            + "?"
+            + urlencode({"period": data["period"].key})
         )
     if not form.is_bound and len(municipalities) == 1:
-        return redirect("report_municipal", municipalities[0].pk)
+        return redirect("report_municipal", next(iter(municipalities)))
     return render(request, "cases/report_index.html", {"form": form})
 
 
 @shows_no_client_data
 def report_municipal(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report as a page: key figures, and per table a chart with the same
-    numbers as a table beside it."""
-    # One query for both: may the user read it, and may they choose another.
-    municipalities = {m.pk: m for m in reportable_municipalities(request.user)}
-    if pk not in municipalities:
-        raise Http404("not a municipality this user reports on")
-    report, form = _report_of(request, municipalities[pk])
-    query = request.GET.urlencode()
+    """The report as a page: whose figures, key figures, and per table a chart
+    with the same numbers as a table beside it."""
+    report, form, municipalities = _report(request, pk)
     return render(
         request,
         "cases/report_municipal.html",
@@ -157,7 +165,7 @@ def report_municipal(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": _figures(report),
             "form": form,
             "municipality_pk": pk,
-            "query": query,
+            "query": urlencode({"period": report.period.key}) if report else "",
             "several": len(municipalities) > 1,
         },
     )
@@ -183,16 +191,11 @@ def report_municipal_csv(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="{_filename(report, "csv")}"'
     )
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response, delimiter=";")
     writer.writerow([gettext("Onderdeel"), gettext("Rij"), gettext("Aantal")])
     writer.writerow([gettext("Gemeente"), report.municipality.name, ""])
-    writer.writerow(
-        [
-            gettext("Periode"),
-            f"{report.start.isoformat()} – {report.end.isoformat()}",
-            "",
-        ]
-    )
+    writer.writerow([gettext("Cijfers van"), report.scope_text, ""])
+    writer.writerow([gettext("Periode"), report.period.label, report.period.key])
     computed_at = timezone.localtime(report.computed_at)
     writer.writerow(
         [gettext("Stand van"), computed_at.isoformat(timespec="minutes"), ""]
