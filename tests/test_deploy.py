@@ -169,10 +169,9 @@ def test_reports_read_from_the_replica_and_nothing_else_does(monkeypatch):
 def test_the_municipal_report_is_marked_for_the_replica(world, monkeypatch):
     """``cases.reports.municipal_report`` runs its queries inside
     ``reading_from_replica`` (the only code that does)."""
-    import datetime
-
     from accounts.models import Municipality
     from cases import reports
+    from cases.report_periods import Period
     from config import db_routers
 
     seen = []
@@ -184,9 +183,7 @@ def test_the_municipal_report_is_marked_for_the_replica(world, monkeypatch):
 
     monkeypatch.setattr(reports, "_bounds", spy)
     reports.municipal_report(
-        municipality=Municipality.objects.get(),
-        start=datetime.date(2026, 1, 1),
-        end=datetime.date(2026, 12, 31),
+        municipality=Municipality.objects.get(), period=Period.whole_year(2025)
     )
     assert seen == [True]
     assert db_routers.replica_active() is False
