@@ -34,3 +34,33 @@ def test_access_matrix(client, report_world, name, key, method, expected):
     municipality's report; anyone else gets 404, as for something that does
     not exist."""
     check_access(client, report_world, name, key, method, expected, roles=ROLES)
+
+
+PERIOD_MATRIX = [
+    # An ended period: as without one.
+    ("report_municipal", "municipality", "2025-Q4", BOTH),
+    ("report_municipal_csv", "municipality", "2025-11", BOTH),
+    ("report_municipal_pdf", "other_municipality", "2025", {"tl": 200}),
+    # A period off the grid: the page says so (200) to those who may read it;
+    # there is no CSV or PDF of it for anyone.
+    ("report_municipal", "municipality", "2025-13", BOTH),
+    ("report_municipal", "unreported_municipality", "2025-13", {}),
+    ("report_municipal_csv", "municipality", "2025-13", {}),
+    ("report_municipal_pdf", "municipality", "9999", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "key", "period", "expected"), PERIOD_MATRIX)
+def test_access_matrix_with_a_period(client, report_world, name, key, period, expected):
+    """The same matrix with ``?period=``: a period never opens a municipality
+    that the user does not read, and a bad period gives no file."""
+    from django.urls import reverse
+
+    url = reverse(name, args=[report_world.objects[key]])
+    response = client.get(url, {"period": period})
+    assert response.status_code == 302
+    got = {}
+    for role in ROLES:
+        client.force_login(report_world.users[role])
+        got[role] = client.get(url, {"period": period}).status_code
+    assert got == {role: expected.get(role, 404) for role in ROLES}

@@ -1174,3 +1174,27 @@ def test_scope_keys():
     assert ALL_ORGANISATIONS.key == "all"
     assert ALL_ORGANISATIONS.all_organisations
     assert Scope().key == "all"
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    period=st.one_of(
+        st.text(max_size=12),
+        st.from_regex(r"[0-9]{1,5}(-(Q[0-9]|[0-9]{1,3}))?", fullmatch=True),
+    )
+)
+def test_any_period_parameter_answers_200(client, contract_manager, period):
+    """Whatever ``period`` says, the page answers 200 (with figures or with a
+    message next to the selector), never 500."""
+    client.force_login(contract_manager)
+    url = reverse(
+        "report_municipal", args=[contract_manager.organisation.municipality_id]
+    )
+    response = client.get(url, {"period": period})
+    assert response.status_code == 200
+    report, form = response.context["report"], response.context["form"]
+    assert (report is None) == bool(form.errors)

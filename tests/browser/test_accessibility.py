@@ -91,7 +91,7 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("case_detail", "mother_case", "", 200),
         ("emergency_access_end", "tl_emergency", "", 200),
         ("report_municipal_index", None, "", 200),
-        ("report_municipal", "other_municipality", "?year=2025", 200),
+        ("report_municipal", "other_municipality", "?period=2025", 200),
     ],
     "vp2": [
         # The emergency access to vp2's case is told on the dashboard and the case.
@@ -118,7 +118,8 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
     "cm": [
         ("dashboard", None, "", 200),
         ("report_municipal", "municipality", "", 200),
-        ("report_municipal", "municipality", "?start=2025-05-01&end=2025-04-01", 200),
+        # A period that is not on the grid: the message next to the selector.
+        ("report_municipal", "municipality", "?period=2025-13", 200),
     ],
 }
 

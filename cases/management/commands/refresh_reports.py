@@ -11,8 +11,8 @@ from cases.tasks import refresh_reports
 
 class Command(BaseCommand):
     help = (
-        "Enqueue (or with --now: do) the count of this year's and last year's "
-        "municipal reports."
+        "Enqueue (or with --now: do) the count of the last ended year, quarter "
+        "and month of the municipal reports."
     )
 
     def add_arguments(self, parser) -> None:
