@@ -14,6 +14,7 @@ the access log: a report shows no client's data.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django import forms
@@ -63,7 +64,7 @@ class PeriodForm(forms.Form):
         help_text=_("Een afgelopen maand, kwartaal of jaar."),
     )
 
-    def __init__(self, *args, today=None, **kwargs) -> None:
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         offered = offered_periods(self.today)
