@@ -56,6 +56,7 @@ ACCOUNTS = {
         Organisation.Kind.CLIENT_SUPPORT,
     ),
     "teamleider1": (User.Role.TEAM_LEAD, Organisation.Kind.AKJ),
+    "teamleider-co1": (User.Role.TEAM_LEAD, Organisation.Kind.CLIENT_SUPPORT),
     "beslisser1": (User.Role.DECISION_MAKER, Organisation.Kind.MUNICIPALITY),
     "beheerder": (User.Role.FUNCTIONAL_ADMIN, Organisation.Kind.AKJ),
     "privacyfunctionaris": (User.Role.PRIVACY_OFFICER, Organisation.Kind.AKJ),
