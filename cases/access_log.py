@@ -188,12 +188,15 @@ def log_event(
     client: Client | None = None,
     purpose: str = "",
     address: str | None = None,
+    object_type: str = "",
+    object_id: str = "",
 ) -> AccessLogEntry:
     """Append one row for what ``user`` did outside a view: a service that
     grants access (emergency access, R2) logs it in its own transaction, so
     the grant and its log row commit together or not at all. The view passes
     the request's address (``request_address``) through the service. Within a
-    request by the same user it is that request's one row."""
+    request by the same user it is that request's one row. ``object_type``
+    and ``object_id`` default to ``obj``'s model name and primary key."""
     entry = _write(
         user=user,
         action=action,
@@ -202,14 +205,20 @@ def log_event(
         purpose=purpose,
         outcome=AccessLogEntry.Outcome.SUCCESS,
         on_behalf_of="",
-        object_type="",
-        object_id="",
+        object_type=object_type,
+        object_id=object_id,
         address=address,
     )
     request = _current_request.get()
     if request is not None and request.user == user:
         request._naast_access_logged = entry
     return entry
+
+
+def discard_logged(request: HttpRequest) -> None:
+    """Forget the request's row after the transaction that wrote it rolled
+    back (a service refused): the page rendered next logs a row of its own."""
+    request._naast_access_logged = None
 
 
 def read_purpose(user: User, obj: Model | None, client: Client | None = None) -> str:

@@ -24,6 +24,8 @@ NAVIGATION = [
     ("application_list", _("Aanvragen"), Capability.DECIDE_APPLICATIONS),
     ("access_log", _("Toegangslog"), Capability.READ_ACCESS_LOG),
     ("privacy_emergency_list", _("Noodtoegang"), Capability.REVIEW_EMERGENCY_ACCESS),
+    ("privacy_request_list", _("AVG-verzoeken"), Capability.HANDLE_PRIVACY_REQUESTS),
+    ("privacy_breach_list", _("Datalekken"), Capability.HANDLE_PRIVACY_REQUESTS),
     ("report_municipal_index", _("Rapportage"), Capability.READ_MUNICIPAL_REPORT),
     (
         "retention_register",

@@ -15,17 +15,19 @@ The JSON structure (``SCHEMA``), top-level keys and what they hold; dates are
 ISO 8601 (``YYYY-MM-DD``), moments ISO 8601 with the offset of Europe/Amsterdam;
 a choice is its code with a ``*_label`` beside it in the interface language:
 
-``schema``                ``"naast.avg-inzage/1"``; a new number means a key changed
+``schema``                ``"naast.avg-inzage/2"``; a new number means a key changed
 ``generated_at``          when the export was made
 ``generated_by``          ``{name, role, role_label}`` of the user who made it
 ``organisation``          the name of that user's organisation, or ``null``
+``request``               ``{reference, kind, kind_label, received_on, due_on}``
+                          of the registered inzage request it answers, or ``null``
 ``client``                ``{number, first_name, last_name, date_of_birth, kind,
                           kind_label, municipality, lives_in_institution,
                           institution, registered_at}``
 ``families``              ``[{family, relation, member_count,
                           conflicting_interests}]`` — counts only for the others
 ``care``                  ``[{kind, kind_label, provider, residential,
-                          contact_person, started_on, ended_on}]``
+                          started_on, ended_on}]``
 ``applications``          ``[{care_kind, care_kind_label, municipality,
                           description, submitted_on, decision, decision_label,
                           decided_on, decision_reason, decider}]``
@@ -34,11 +36,22 @@ a choice is its code with a ``*_label`` beside it in the interface language:
                           organisation, provider, opened_at, opened_by,
                           closed_at, outcome, outcome_label, supporters,
                           complaint, events, meetings, notes}]``
-``informal_supporters``   ``[{name, relation, phone, email, recorded_at}]``
+``informal_supporters``   ``[{name, relation, recorded_at}]``
 ``consents``              ``[{item, item_label, informal_supporter, meeting,
                           description, given_on, withdrawn_on, recorded_by}]``
 ``shared_items``          ``[{item, item_label, informal_supporter, meeting,
                           description, shared_at, shared_by}]``
+``referrals``             ``[{reference, direction, from_organisation,
+                          to_organisation, items, item_labels, consent_given_on,
+                          message, status, status_label, sent_at, decided_at,
+                          decline_reason}]`` — sent from or received as this file
+``access_log``            ``[{at, user, role, role_label, action, action_label,
+                          outcome, what, purpose}]`` — who looked at the file,
+                          under its earlier numbers too (``ClientAlias``)
+
+Third parties' contact data stay out: an informal supporter's phone and
+e-mail, the care provider's contact person (who is named with a phone number
+or address more often than not), and what a referral copied.
 """
 
 from __future__ import annotations
@@ -53,9 +66,10 @@ from django.db.models import Count, Model, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import User
-from roles.models import Assignment, Attendance, Consent, SharedItem
+from roles.models import Assignment, Attendance, Consent, Referral, SharedItem
 
 from .models import (
+    AccessLogEntry,
     CaseEvent,
     Client,
     Complaint,
@@ -67,7 +81,7 @@ from .models import (
 )
 
 #: The version of the structure; raised when a key changes meaning or goes.
-SCHEMA = "naast.avg-inzage/1"
+SCHEMA = "naast.avg-inzage/2"
 
 
 def _person(user: User | None) -> str | None:
@@ -260,12 +274,61 @@ def _families(client: Client) -> list[dict[str, Any]]:
     ]
 
 
-def client_export(*, client: Client, user: User) -> dict[str, Any]:
+def _referrals(client: Client) -> list[dict[str, Any]]:
+    """The referrals sent from this file and the one it was received as (R13),
+    without the copy they carried."""
+    referrals = (
+        Referral.objects.filter(Q(source_client=client) | Q(target_client=client))
+        .select_related("from_organisation", "to_organisation")
+        .order_by("sent_at", "pk")
+    )
+    return [
+        {
+            "reference": r.reference,
+            "direction": "sent" if r.source_client_id == client.pk else "received",
+            "from_organisation": str(r.from_organisation),
+            "to_organisation": str(r.to_organisation),
+            "items": list(r.items),
+            "item_labels": r.item_labels,
+            "consent_given_on": r.consent_given_on,
+            "message": r.message,
+            **_choice(r, "status"),
+            "sent_at": _moment(r.sent_at),
+            "decided_at": _moment(r.decided_at),
+            "decline_reason": r.decline_reason,
+        }
+        for r in referrals
+    ]
+
+
+def _access_log(client: Client) -> list[dict[str, Any]]:
+    """Who looked at the file and did what (NEN 7513), oldest first."""
+    return [
+        {
+            "at": _moment(e.timestamp),
+            "user": e.user_name,
+            "role": e.user_role,
+            "role_label": e.user_role_label,
+            **_choice(e, "action"),
+            "outcome": e.outcome,
+            "what": e.object_label,
+            "purpose": e.purpose,
+        }
+        for e in AccessLogEntry.objects.about_file_of(client).order_by(
+            "timestamp", "pk"
+        )
+    ]
+
+
+def client_export(
+    *, client: Client, user: User, request: Model | None = None
+) -> dict[str, Any]:
     """Everything ``user``'s organisation holds about ``client``, as a plain
-    structure of strings, numbers, booleans, dates and lists (art. 15 AVG).
+    structure of strings, numbers, booleans, dates and lists (art. 15 AVG),
+    as the answer to ``request`` (a ``privacy.DataSubjectRequest``).
 
     The number of queries does not depend on the number of cases, meetings,
-    notes or consents.
+    notes, consents, referrals or log rows.
     """
     client = Client.objects.select_related("municipality", "institution").get(
         pk=client.pk
@@ -276,6 +339,14 @@ def client_export(*, client: Client, user: User) -> dict[str, Any]:
         "generated_at": timezone.localtime(),
         "generated_by": {"name": _person(user), **_choice(user, "role")},
         "organisation": _str(organisation),
+        "request": None
+        if request is None
+        else {
+            "reference": request.reference,
+            **_choice(request, "kind"),
+            "received_on": request.received_on,
+            "due_on": request.due_on,
+        },
         "client": {
             "number": client.pk,
             "first_name": client.first_name,
@@ -293,7 +364,6 @@ def client_export(*, client: Client, user: User) -> dict[str, Any]:
                 **_choice(care, "kind"),
                 "provider": str(care.provider),
                 "residential": care.residential,
-                "contact_person": care.contact_person,
                 "started_on": care.started_on,
                 "ended_on": care.ended_on,
             }
@@ -321,8 +391,6 @@ def client_export(*, client: Client, user: User) -> dict[str, Any]:
             {
                 "name": s.name,
                 "relation": s.relation,
-                "phone": s.phone,
-                "email": s.email,
                 "recorded_at": _moment(s.created_at),
             }
             for s in client.informal_supporters.order_by("name", "pk")
@@ -354,6 +422,8 @@ def client_export(*, client: Client, user: User) -> dict[str, Any]:
             .select_related("informal_supporter", "meeting", "shared_by")
             .order_by("shared_at", "pk")
         ],
+        "referrals": _referrals(client),
+        "access_log": _access_log(client),
     }
 
 

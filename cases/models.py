@@ -1064,6 +1064,8 @@ OBJECT_LABELS = {
     "avg_export": _("inzageverzoek van de cliënt (AVG)"),
     "avg_export_pdf": _("inzage-export van de cliënt (PDF)"),
     "avg_export_json": _("inzage-export van de cliënt (JSON)"),
+    "datasubjectrequest": _("AVG-verzoek"),
+    "privacy_request_list": _("register van AVG-verzoeken"),
     "emergency_list": _("overzicht noodtoegang"),
     "capability": _("pagina of handeling buiten de eigen functie"),
 }

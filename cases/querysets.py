@@ -126,3 +126,17 @@ class AccessLogQuerySet(models.QuerySet):
 
     def bulk_create(self, *args, **kwargs):
         raise AppendOnlyError("access-log rows are written by log_access only")
+
+    def about_file_of(self, client) -> AccessLogQuerySet:
+        """Who looked at ``client``'s file: the rows of the file itself, and
+        the rows under its earlier numbers (``ClientAlias``: the file was
+        split from a record shared across organisations) written by users of
+        its own organisation (R13). "Wie heeft mijn dossier ingezien" and the
+        inzage export both read this."""
+        return self.filter(
+            models.Q(client=client)
+            | models.Q(
+                client_id__in=client.aliases.values("old_client_id"),
+                user__organisation_id=client.organisation_id,
+            )
+        )

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cases",
     "roles",
     "retention",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cases.urls")),
     path("", include("retention.urls")),
+    path("", include("privacy.urls")),
 ]

@@ -28,6 +28,7 @@ RULE_LABELS = {
     "consent": _("Ingetrokken toestemmingen"),
     "informal_supporter": _("Informele ondersteuners zonder zaak"),
     "client": _("Cliënten zonder lopende zaak"),
+    "erasure_request": _("Verwijderverzoek van de cliënt (art. 17 AVG)"),
 }
 
 
@@ -90,6 +91,15 @@ class DestructionRecord(models.Model):
         _("nummers"),
         default=list,
         help_text=_("De primaire sleutels; geen persoonsgegevens."),
+    )
+    request_reference = models.CharField(
+        _("verzoek"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Het kenmerk van het verwijderverzoek (AVG) waarvoor dit is "
+            "vernietigd; leeg voor de bewaartermijnen."
+        ),
     )
 
     objects = DestructionRecordQuerySet.as_manager()

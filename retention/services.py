@@ -438,6 +438,7 @@ def _run_batch(
     executed_at: datetime.datetime,
     executed_by: User | None,
     result: RuleResult,
+    request_reference: str = "",
 ) -> None:
     """Destroy (or anonymise) one batch of a rule's rows with everything that
     goes with them, and write their register rows: one transaction."""
@@ -480,6 +481,7 @@ def _run_batch(
                     action=action,
                     count=n,
                     object_ids=sorted(ids),
+                    request_reference=request_reference,
                 )
             )
         for record in records:
@@ -560,6 +562,108 @@ def retention_run(
                     result.failed_batches += 1
         # Later rules leave alone what this one takes (the real run has
         # already removed it; the dry run must not count it twice).
+        for _model, qs in rule.steps(selection, plan):
+            plan.claim(qs)
+    return run
+
+
+# --- erasure on request ---------------------------------------------------------------
+
+#: The rule key in the register of a destruction on a data subject's request.
+ERASURE_RULE = "erasure_request"
+
+
+class ErasureRefused(Exception):
+    """The client's file cannot be erased now (a case is still open)."""
+
+
+def _erasure_rules(client: Client) -> list[Rule]:
+    """The retention rules narrowed to one client's file, in the same order
+    and with the same steps: every case, care, application, consent and
+    informal supporter of the client, then the client anonymised."""
+    mine = Q(client_id=client.pk)
+    return [
+        Rule(
+            "case",
+            SupportCase,
+            DESTROYED,
+            lambda plan: SupportCase.objects.filter(mine),
+            _case_steps,
+            CASE_BATCH,
+        ),
+        Rule(
+            "care", Care, DESTROYED, lambda plan: Care.objects.filter(mine), _only(Care)
+        ),
+        Rule(
+            "application",
+            Application,
+            DESTROYED,
+            lambda plan: Application.objects.filter(mine),
+            _only(Application),
+        ),
+        Rule(
+            "consent",
+            Consent,
+            DESTROYED,
+            lambda plan: plan.unclaimed(Consent.objects.filter(mine)),
+            _consent_steps,
+        ),
+        Rule(
+            "informal_supporter",
+            InformalSupporter,
+            DESTROYED,
+            lambda plan: plan.unclaimed(InformalSupporter.objects.filter(mine)),
+            _informal_supporter_steps,
+        ),
+        Rule(
+            "client",
+            Client,
+            ANONYMISED_ACTION,
+            lambda plan: Client.objects.filter(pk=client.pk).exclude(_anonymised()),
+            _client_steps,
+        ),
+    ]
+
+
+@transaction.atomic
+def retention_erase_client(
+    *, client: Client, executed_by: User, request_reference: str
+) -> RunResult:
+    """Destroy one client's file on a granted erasure request (art. 17 AVG;
+    Jeugdwet art. 7.3.9: within three months), with the retention rules'
+    own steps: the cases with everything in them, care, applications,
+    consents and informal supporters are destroyed, the client is anonymised
+    (the access log keeps pointing at the row), and their history goes.
+
+    Every register row is written under the rule ``erasure_request`` with
+    ``request_reference``, in one transaction: all of it or nothing. A client
+    with an open case is refused (``ErasureRefused``): their support goes on,
+    and it is closed by whoever gives it first.
+    """
+    if SupportCase.objects.filter(client_id=client.pk).open().exists():
+        raise ErasureRefused(client.pk)
+    today = timezone.localdate()
+    plan = _Plan(today=today, terms={}, dry_run=False)
+    run = RunResult(run_id=uuid.uuid4(), dry_run=False, today=today, rules=[])
+    executed_at = timezone.now()
+    for rule in _erasure_rules(client):
+        result = RuleResult(
+            key=ERASURE_RULE, term_years=0, cutoff=today, action=rule.action
+        )
+        run.rules.append(result)
+        selection = rule.select(plan)
+        ids = list(selection.values_list("pk", flat=True).order_by("pk"))
+        if ids:
+            _run_batch(
+                Rule(ERASURE_RULE, rule.model, rule.action, rule.select, rule.steps),
+                plan,
+                ids,
+                run_id=run.run_id,
+                executed_at=executed_at,
+                executed_by=executed_by,
+                result=result,
+                request_reference=request_reference,
+            )
         for _model, qs in rule.steps(selection, plan):
             plan.claim(qs)
     return run

@@ -1,10 +1,16 @@
-"""The access matrix of the AVG pages: the inzage export (art. 15 AVG) and the
-client's consents to share with an informal supporter (R11).
+"""The access matrix of the AVG pages: the register of requests of data
+subjects with the inzage export (art. 15 AVG), the data-breach register
+(art. 33 AVG), and the client's consents to share with an informal supporter
+(R11).
 
-Only the privacy officer exports, for every client (as they read every
-client's access history); the client's own caseworkers get 404 like everyone
-else. Consent is recorded, withdrawn and used by those who support the client
-now; a consent about a meeting only by those who may read that meeting (R2).
+Only a privacy officer opens the registers, and only their own
+organisation's: a privacy officer of another organisation gets 404 for every
+request and breach, everyone else 404 for every page (they are not told the
+pages exist). The export exists only for an inzage request whose asker's
+identity is checked: for an unchecked one it is refused (403, logged as
+refused), for a request of another kind it does not exist (404). Consent is
+recorded, withdrawn and used by those who support the client now; a consent
+about a meeting only by those who may read that meeting (R2).
 """
 
 from __future__ import annotations
@@ -13,37 +19,88 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Organisation
 from cases import services
-from cases.models import SupportCase
+from cases.models import AccessLogEntry, Client, SupportCase
+from privacy.models import DataSubjectRequest
 from roles import services as role_services
 from roles.models import Consent, InformalSupporter
 from tests.conftest import WORLD_ROLES, World, check_access
+from tests.privacy_helpers import privacy_officer, register_breach, register_request
 
-ROLES = [*WORLD_ROLES, "po"]
+#: ``po``: the AKJ's privacy officer; ``po2``: the client-support organisation's.
+ROLES = [*WORLD_ROLES, "po", "po2"]
+OFFICERS = {"po": 200, "po2": 200}
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
-    ("privacy_client_export", "youth", "get", {"po": 200}),
-    ("privacy_client_export", "mother", "get", {"po": 200}),
-    ("privacy_client_export_pdf", "youth", "get", {"po": 200}),
-    ("privacy_client_export_json", "youth", "get", {"po": 200}),
-    ("privacy_client_export_json", "mother", "get", {"po": 200}),
-    ("consent_add", "youth", "get", {"vp1": 200, "co1": 200}),
+    ("privacy_request_list", None, "get", OFFICERS),
+    ("privacy_request_register", None, "get", OFFICERS),
+    ("privacy_request_detail", "inzage_request", "get", {"po": 200}),
+    ("privacy_request_detail", "received_request", "get", {"po": 200}),
+    ("privacy_request_identity", "received_request", "get", {"po": 200}),
+    ("privacy_request_extend", "inzage_request", "get", {"po": 200}),
+    ("privacy_request_start", "inzage_request", "get", {"po": 200}),
+    ("privacy_request_answer", "inzage_request", "get", {"po": 200}),
+    ("privacy_request_refuse", "inzage_request", "get", {"po": 200}),
+    ("privacy_request_withdraw", "inzage_request", "get", {"po": 200}),
+    ("privacy_request_export_json", "inzage_request", "get", {"po": 200}),
+    ("privacy_request_export_pdf", "inzage_request", "get", {"po": 200}),
+    # Identity not checked: refused, not revealed to anyone else.
+    ("privacy_request_export_json", "received_request", "get", {"po": 403}),
+    ("privacy_request_export_pdf", "received_request", "get", {"po": 403}),
+    # An erasure request has no export at all.
+    ("privacy_request_export_json", "erasure_request", "get", {}),
+    ("privacy_request_export_pdf", "erasure_request", "get", {}),
+    ("privacy_breach_list", None, "get", OFFICERS),
+    ("privacy_breach_register", None, "get", OFFICERS),
+    ("privacy_breach_detail", "breach", "get", {"po": 200}),
+    ("privacy_breach_assess", "breach", "get", {"po": 200}),
+    ("privacy_breach_close", "breach", "get", {"po": 200}),
+    # The AKJ's youth: since R13 the client supporter has a file of their own.
+    ("consent_add", "youth", "get", {"vp1": 200}),
     ("consent_add", "mother", "get", {"vp2": 200}),
     # The invitation consent names vp1's meeting, which co1 may not read (R2).
     ("consent_withdraw", "invitation_consent", "get", {"vp1": 200}),
-    ("consent_withdraw", "document_consent", "get", {"vp1": 200, "co1": 200}),
-    ("document_share", "document_consent", "get", {"vp1": 200, "co1": 200}),
+    ("consent_withdraw", "document_consent", "get", {"vp1": 200}),
+    ("document_share", "document_consent", "get", {"vp1": 200}),
     ("meeting_summary_share", "complaint_meeting", "get", {"vp1": 200}),
     ("meeting_summary_share", "content_meeting", "get", {"co1": 200}),
 ]
 
+#: The pages of the matrix that name a client (one access-log row each).
+CLIENT_PAGES = {
+    "privacy_request_detail",
+    "privacy_request_identity",
+    "privacy_request_extend",
+    "privacy_request_start",
+    "privacy_request_answer",
+    "privacy_request_refuse",
+    "privacy_request_withdraw",
+    "privacy_request_export_json",
+    "privacy_request_export_pdf",
+}
+
 
 @pytest.fixture
 def avg_world(privacy_world: World) -> World:
-    """The access-matrix world with its privacy officer, the consent for the
-    informal supporter's invitation and a consent for a document."""
+    """The access-matrix world with its privacy officers, three requests of
+    the AKJ's clients (an inzage request with a checked identity, one just
+    received, an erasure request), a breach, the consent for the informal
+    supporter's invitation and a consent for a document."""
     world = privacy_world
+    po = world.users["po"]
+    world.users["po2"] = privacy_officer(
+        Organisation.objects.get(name="Cliëntondersteuning Utrecht"), "po2"
+    )
+    youth = Client.objects.get(pk=world.objects["youth"])
+    mother = Client.objects.get(pk=world.objects["mother"])
+    world.objects["inzage_request"] = register_request(po, youth).pk
+    world.objects["received_request"] = register_request(po, mother, checked=False).pk
+    world.objects["erasure_request"] = register_request(
+        po, mother, DataSubjectRequest.Kind.ERASURE
+    ).pk
+    world.objects["breach"] = register_breach(po).pk
     world.objects["invitation_consent"] = Consent.objects.get(
         item=Consent.Item.MEETING_INVITATION
     ).pk
@@ -59,9 +116,33 @@ def avg_world(privacy_world: World) -> World:
 
 @pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)
 def test_access_matrix(client, avg_world, name, key, method, expected):
-    """Only the privacy officer exports; consent pages answer those who support
-    the client now; everyone else gets 404 and anonymous users the login page."""
+    """The registers answer their own organisation's privacy officer; the
+    export only an identity-checked inzage request; consent pages those who
+    support the client now; everyone else gets 404 and anonymous users the
+    login page."""
     check_access(client, avg_world, name, key, method, expected, roles=ROLES)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    sorted({(n, k) for n, k, _m, e in MATRIX if e.get("po") == 200 and "privacy" in n}),
+)
+def test_each_page_logs_one_row_when_it_names_a_client(client, avg_world, name, key):
+    """A request page names the client and writes exactly one access-log row;
+    the lists and the breach pages name no client of the matrix and the
+    breach pages write none."""
+    client.force_login(avg_world.users["po"])
+    url = reverse(name, args=[avg_world.objects[key]] if key else [])
+    before = AccessLogEntry.objects.count()
+    response = client.get(url)
+    assert response.status_code == 200
+    written = AccessLogEntry.objects.count() - before
+    if name in CLIENT_PAGES:
+        assert written == 1, url
+        row = AccessLogEntry.objects.order_by("-pk").first()
+        assert row.client_id is not None
+    elif "breach" in name:
+        assert written == 0, url
 
 
 def test_a_closed_case_refuses_sharing_its_meetings_summary(client, avg_world):

@@ -8,6 +8,8 @@ counted with the same conditions (``cases.filters``) the lists filter with.
 * Team lead: the caseload per caseworker of the own organisation, as counts
   only — no client names, no content (R2).
 * Decision-maker: the pending applications of the municipality (R9).
+* Privacy officer: the due dates of the AVG requests and data breaches
+  (overdue, within 7 days), as references without client names.
 * Anyone else: a short explanation (and the admin, for staff).
 """
 
@@ -23,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.access import shows_client_data
+from privacy.selectors import dashboard_deadlines
 from roles.models import Referral
 from roles.policy import Capability, can, policy_for, support_role_for_user
 
@@ -54,6 +57,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = _team_lead(user)
     elif can(user, Capability.DECIDE_APPLICATIONS):
         context = _decision_maker(user)
+    elif can(user, Capability.HANDLE_PRIVACY_REQUESTS):
+        context = dashboard_deadlines(user)
     else:
         context = {"view": "other"}
     context.update(emergency_dashboard_context(user))

@@ -1,5 +1,6 @@
-"""Privacy officer pages: the access log viewer, "wie heeft mijn dossier
-ingezien" per client (NEN 7513), and the client's inzage export (art. 15 AVG).
+"""Privacy officer pages: the access log viewer and "wie heeft mijn dossier
+ingezien" per client (NEN 7513). The inzage export (art. 15 AVG) is made only
+for a registered request, in the ``privacy`` app.
 
 Only a privacy officer may open them. Everyone else gets **404**, as for an
 object they cannot see: other roles are not told that the pages exist.
@@ -12,16 +13,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import path
-from django.utils import timezone
 
 from accounts.models import User
 from config.access import shows_client_data
 from roles.policy import Capability, require_capability
 
-from ..access_log import log_access, log_read
-from ..exports import client_export, export_json, export_pdf
+from ..access_log import log_read
 from ..filters import AccessLogFilter
 from ..models import AccessLogEntry, Client
 
@@ -43,17 +41,9 @@ def access_log_in_scope(user: User) -> QuerySet[AccessLogEntry]:
 
 
 def client_history(client: Client) -> QuerySet[AccessLogEntry]:
-    """Who looked at ``client``'s file: the rows of the file itself, and the
-    rows under its earlier numbers (``ClientAlias``: the file was split from a
-    record shared across organisations) written by users of its own
-    organisation."""
-    return AccessLogEntry.objects.filter(
-        Q(client=client)
-        | Q(
-            client_id__in=client.aliases.values("old_client_id"),
-            user__organisation_id=client.organisation_id,
-        )
-    )
+    """Who looked at ``client``'s file, under its earlier numbers too
+    (``AccessLogQuerySet.about_file_of``)."""
+    return AccessLogEntry.objects.about_file_of(client)
 
 
 @shows_client_data
@@ -95,93 +85,11 @@ def client_access_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# --- inzage (art. 15 AVG) ----------------------------------------------------------
-#
-# Only the privacy officer exports, and for every client, as they see every
-# client's access history: they answer the client's request for the
-# organisation, register it and send the answer within the AVG's term. A
-# caseworker cannot export, not even for their own client (404): they see only
-# their own cases (R2), so their export would be incomplete, and an export past
-# the privacy officer would be an answer to a request nobody registered.
-
-
-def _export_client(request: HttpRequest, pk: int) -> Client:
-    _require_privacy_officer(request.user)
-    return get_object_or_404(Client.objects.in_privacy_scope_of(request.user), pk=pk)
-
-
-@shows_client_data
-def client_export_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The inzage page: what the export holds, and the PDF and JSON downloads."""
-    client = _export_client(request, pk)
-    log_read(request, client, object_type="avg_export")
-    return render(
-        request,
-        "cases/privacy_client_export.html",
-        {"client": client, "organisation": request.user.organisation},
-    )
-
-
-def _download(
-    request: HttpRequest, client: Client, object_type: str, body: bytes, ext: str
-) -> HttpResponse:
-    # The export is logged before it is handed over: no export without a row.
-    log_access(
-        request=request,
-        action=AccessLogEntry.Action.EXPORT,
-        client=client,
-        purpose="inzageverzoek (art. 15 AVG)",
-        object_type=object_type,
-        object_id=str(client.pk),
-    )
-    content_type = "application/pdf" if ext == "pdf" else "application/json"
-    response = HttpResponse(body, content_type=content_type)
-    filename = f"inzage-{client.pk}-{timezone.localdate().isoformat()}.{ext}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@shows_client_data
-def client_export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything about the client as JSON (``cases.exports``), as a download."""
-    client = _export_client(request, pk)
-    body = export_json(client_export(client=client, user=request.user))
-    return _download(request, client, "avg_export_json", body, "json")
-
-
-@shows_client_data
-def client_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything about the client as an A4 PDF, as a download."""
-    client = _export_client(request, pk)
-    html = render_to_string(
-        "cases/privacy_client_export_pdf.html",
-        {"data": client_export(client=client, user=request.user)},
-        request=request,
-    )
-    return _download(request, client, "avg_export_pdf", export_pdf(html), "pdf")
-
-
 urlpatterns = [
     path("privacy/toegangslog/", access_log, name="access_log"),
     path(
         "privacy/clienten/<int:pk>/inzage/",
         client_access_history,
         name="client_access_history",
-    ),
-    path(
-        "privacy/clienten/<int:pk>/export/",
-        client_export_page,
-        name="privacy_client_export",
-    ),
-    path(
-        "privacy/clienten/<int:pk>/export/inzage.pdf",
-        client_export_pdf,
-        name="privacy_client_export_pdf",
-    ),
-    path(
-        "privacy/clienten/<int:pk>/export/inzage.json",
-        client_export_json,
-        name="privacy_client_export_json",
     ),
 ]
