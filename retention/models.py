@@ -28,6 +28,10 @@ RULE_LABELS = {
     "consent": _("Ingetrokken toestemmingen"),
     "informal_supporter": _("Informele ondersteuners zonder zaak"),
     "client": _("Cliënten zonder lopende zaak"),
+}
+
+#: What is destroyed on a request rather than by a term, in words.
+REQUEST_RULE_LABELS = {
     "erasure_request": _("Verwijderverzoek van de cliënt (art. 17 AVG)"),
 }
 
@@ -131,7 +135,8 @@ class DestructionRecord(models.Model):
     @property
     def rule_label(self) -> str:
         """The rule in words (the key itself for a rule that was dropped)."""
-        return str(RULE_LABELS.get(self.rule, self.rule))
+        label = RULE_LABELS.get(self.rule) or REQUEST_RULE_LABELS.get(self.rule)
+        return str(label or self.rule)
 
     @property
     def record_type_label(self) -> str:

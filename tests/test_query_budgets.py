@@ -105,7 +105,6 @@ BUDGETS = [
     ("tl", "report_municipal_index", None, 9, False),
     ("po", "access_log", None, 8, True),
     ("po", "client_access_history", "youth", 8, True),
-    ("po", "privacy_client_export", "youth", 7, True),
     ("po", "privacy_emergency_review", "emergency", 6, True),
 ]
 

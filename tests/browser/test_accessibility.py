@@ -27,6 +27,7 @@ from tests.browser.helpers import LANGUAGES, UI
 from tests.browser.test_journeys import JOURNEY_PAGES
 from tests.conftest import World
 from tests.factories import CareFactory, OrganisationFactory
+from tests.privacy_helpers import register_breach, register_request
 
 #: The world's users log in with this password (``tests/conftest.py``).
 WORLD_PASSWORD = "x"
@@ -109,7 +110,20 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("access_log", None, "", 200),
         ("access_log", None, "?action=read&date_from=2020-01-01", 200),
         ("client_access_history", "youth", "", 200),
-        ("privacy_client_export", "youth", "", 200),
+        ("privacy_request_list", None, "", 200),
+        ("privacy_request_register", None, "", 200),
+        ("privacy_request_detail", "inzage_request", "", 200),
+        ("privacy_request_identity", "inzage_request", "", 200),
+        ("privacy_request_extend", "inzage_request", "", 200),
+        ("privacy_request_start", "inzage_request", "", 200),
+        ("privacy_request_answer", "inzage_request", "", 200),
+        ("privacy_request_refuse", "inzage_request", "", 200),
+        ("privacy_request_withdraw", "inzage_request", "", 200),
+        ("privacy_breach_list", None, "", 200),
+        ("privacy_breach_register", None, "", 200),
+        ("privacy_breach_detail", "breach", "", 200),
+        ("privacy_breach_assess", "breach", "", 200),
+        ("privacy_breach_close", "breach", "", 200),
         ("privacy_emergency_list", None, "", 200),
         ("privacy_emergency_list", None, "?status=unreviewed", 200),
         ("privacy_emergency_review", "tl_emergency", "", 200),
@@ -127,8 +141,8 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
 NOT_PAGES = {
     "logout",
     "session_extend",
-    "privacy_client_export_pdf",
-    "privacy_client_export_json",
+    "privacy_request_export_pdf",
+    "privacy_request_export_json",
     "report_municipal_csv",
     "report_municipal_pdf",
 }
@@ -189,6 +203,10 @@ def tour_world(privacy_world: World, report_world: World) -> World:
         case=SupportCase.objects.get(pk=world.objects["mother_case"]),
         reason="De vertrouwenspersoon is plotseling uitgevallen.",
     ).pk
+    world.objects["inzage_request"] = register_request(
+        world.users["po"], Client.objects.get(pk=youth)
+    ).pk
+    world.objects["breach"] = register_breach(world.users["po"]).pk
     return world
 
 
@@ -305,12 +323,16 @@ def test_axe_reports_violations(open_ui, require_axe, tour_world) -> None:
 
 
 def test_every_page_is_checked() -> None:
-    """Each page of ``cases.urls`` and ``retention.urls`` is in the journeys
-    or in the tour, so axe checks it: a new page needs a row in ``TOUR`` (or a
-    journey)."""
+    """Each page of ``cases.urls``, ``retention.urls`` and ``privacy.urls`` is
+    in the journeys or in the tour, so axe checks it: a new page needs a row in
+    ``TOUR`` (or a journey)."""
     from cases.urls import urlpatterns
+    from privacy.urls import urlpatterns as privacy_urlpatterns
     from retention.urls import urlpatterns as retention_urlpatterns
 
     toured = {name for pages in TOUR.values() for name, *_ in pages}
-    names = {pattern.name for pattern in [*urlpatterns, *retention_urlpatterns]}
+    names = {
+        pattern.name
+        for pattern in [*urlpatterns, *retention_urlpatterns, *privacy_urlpatterns]
+    }
     assert names - NOT_PAGES - toured - JOURNEY_PAGES == set()
