@@ -48,14 +48,15 @@ def test_access_matrix(client, world, name, key, method, expected):
 
 
 def test_every_url_is_in_the_matrix():
-    """Each page of ``cases.urls`` and ``retention.urls`` has a row in an access
-    matrix (this module's MATRIX or the MATRIX of another
+    """Each page of ``cases.urls``, ``retention.urls`` and ``privacy.urls`` has
+    a row in an access matrix (this module's MATRIX or the MATRIX of another
     ``tests/test_access_*.py`` module)."""
     import importlib
     import pkgutil
 
     import tests
     from cases.urls import urlpatterns
+    from privacy.urls import urlpatterns as privacy_urlpatterns
     from retention.urls import urlpatterns as retention_urlpatterns
 
     covered = {"login", "logout"}
@@ -63,7 +64,9 @@ def test_every_url_is_in_the_matrix():
         if info.name.startswith("test_access"):
             module = importlib.import_module(f"tests.{info.name}")
             covered |= {row[0] for row in module.MATRIX}
-    names = {p.name for p in [*urlpatterns, *retention_urlpatterns]}
+    names = {
+        p.name for p in [*urlpatterns, *retention_urlpatterns, *privacy_urlpatterns]
+    }
     assert names - covered == set()
 
 
