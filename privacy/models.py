@@ -18,6 +18,8 @@ Statuses change only through ``privacy.services``, which checks the
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -28,6 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, User
 from cases.models import Client, keep_history
 from roles.policy import Capability, can
+
+from .deadlines import DUE_SOON_DAYS
 
 
 def _own_organisation(user: User) -> Q:
@@ -236,10 +240,8 @@ class DataSubjectRequest(models.Model):
         not yet answered has an export."""
         return self.kind == self.Kind.INZAGE and self.status in self.EXPORTABLE_STATUSES
 
-    def deadline_state(self, today) -> str:
+    def deadline_state(self, today: datetime.date) -> str:
         """``overdue``, ``due_soon`` (within 7 days) or ``""``."""
-        from .deadlines import DUE_SOON_DAYS
-
         if self.is_closed:
             return ""
         if self.due_on < today:
@@ -362,7 +364,7 @@ class DataBreach(models.Model):
             and self.reported_to_ap_at > self.report_due_at
         )
 
-    def deadline_state(self, now) -> str:
+    def deadline_state(self, now: datetime.datetime) -> str:
         """``overdue`` or ``due_soon`` while no reporting decision is made."""
         if self.report_decided:
             return ""

@@ -41,7 +41,9 @@ EXPORT_FORMATS = {"json": "avg_export_json", "pdf": "avg_export_pdf"}
 
 def request_purpose(request: DataSubjectRequest) -> str:
     """The purpose written to the access log for what is done on a request."""
-    return f"AVG-verzoek {request.reference} ({request.get_kind_display()})"[:100]
+    # The kind's code (a Dutch term), not its label: the log does not depend
+    # on the language of whoever wrote the row.
+    return f"AVG-verzoek {request.reference} ({request.kind})"[:100]
 
 
 def _reference(prefix: str, year: int, pk: int) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -341,9 +342,14 @@ def _download(
     request: HttpRequest, dsr: DataSubjectRequest, fmt: str, body: bytes
 ) -> HttpResponse:
     # Recorded with the request and logged before it is handed over.
-    services.privacy_request_export(
-        actor=request.user, request=dsr, fmt=fmt, address=request_address(request)
-    )
+    try:
+        services.privacy_request_export(
+            actor=request.user, request=dsr, fmt=fmt, address=request_address(request)
+        )
+    except ValidationError:
+        # Answered or withdrawn meanwhile: nothing is handed over.
+        discard_logged(request)
+        raise permission_denied("privacy_request_export", dsr) from None
     content_type = "application/pdf" if fmt == "pdf" else "application/json"
     response = HttpResponse(body, content_type=content_type)
     filename = f"inzage-{dsr.reference}-{timezone.localdate().isoformat()}.{fmt}"

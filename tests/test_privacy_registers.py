@@ -332,6 +332,7 @@ def test_a_granted_erasure_goes_through_the_retention_register(
     ).exists()
     page = client.get(reverse("retention_register"))
     assert "Verwijderverzoek van de cliënt" in page.text
+    assert f"op verzoek {request.reference}" in page.text
 
 
 def test_an_erasure_waits_for_the_open_cases(client, privacy_world, po) -> None:
