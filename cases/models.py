@@ -1065,6 +1065,7 @@ OBJECT_LABELS = {
     "avg_export_pdf": _("inzage-export van de cliënt (PDF)"),
     "avg_export_json": _("inzage-export van de cliënt (JSON)"),
     "datasubjectrequest": _("AVG-verzoek"),
+    "databreach": _("datalek"),
     "privacy_request_list": _("register van AVG-verzoeken"),
     "emergency_list": _("overzicht noodtoegang"),
     "capability": _("pagina of handeling buiten de eigen functie"),

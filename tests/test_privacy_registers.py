@@ -686,3 +686,71 @@ def test_the_dashboard_shows_the_due_dates_without_client_names(
     assert "Te laat" in page
     assert "Binnenkort" in page
     assert "Sem" not in page
+
+
+def test_a_request_through_its_pages(client, po, youth) -> None:
+    """Identity checked and term extended through the request's forms: each
+    POST goes back to the request, which shows the new due date."""
+    request = register_request(po, youth, checked=False)
+    client.force_login(po)
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        reverse("privacy_request_identity", args=[request.pk]),
+        {"checked_on": today, "method": "in_person"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("privacy_request_extend", args=[request.pk]),
+        {"reason": "Het dossier is omvangrijk."},
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == Status.IDENTITY_CHECKED
+    assert request.due_on == answer_due_on(request.received_on, extended=True)
+    page = client.get(request.get_absolute_url())
+    assert "Het dossier is omvangrijk." in page.text
+    assert reverse("privacy_request_export_json", args=[request.pk]) in page.text
+
+
+def test_a_breach_through_its_pages(client, po) -> None:
+    """A breach registered, assessed and closed through its forms; each
+    change is one access-log row about the breach and no client (the breach
+    pages name none)."""
+    client.force_login(po)
+    before = AccessLogEntry.objects.count()
+    found = timezone.localtime() - datetime.timedelta(hours=2)
+    response = client.post(
+        reverse("privacy_breach_register"),
+        {
+            "description": "Een laptop met een export is gestolen.",
+            "found_at": found.strftime("%Y-%m-%dT%H:%M"),
+            "personal_data": "Namen en geboortedata",
+            "subjects_description": "Cliënten van één team",
+            "subjects_count": "40",
+        },
+    )
+    assert response.status_code == 302
+    breach = DataBreach.objects.get()
+    assert breach.report_due_at == breach.found_at + datetime.timedelta(hours=72)
+    response = client.post(
+        reverse("privacy_breach_assess", args=[breach.pk]),
+        {
+            "reported_to_ap_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "ap_reference": "M-1",
+            "subjects_informed": "yes",
+            "subjects_informed_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(reverse("privacy_breach_close", args=[breach.pk]))
+    assert response.status_code == 302
+    breach.refresh_from_db()
+    assert breach.status == DataBreach.Status.CLOSED
+    detail = client.get(breach.get_absolute_url())
+    assert "M-1" in detail.text
+    rows = AccessLogEntry.objects.order_by("pk")[before:]
+    assert [(r.action, r.object_type, r.client_id) for r in rows] == [
+        ("create", "databreach", None),
+        ("update", "databreach", None),
+        ("update", "databreach", None),
+    ]
