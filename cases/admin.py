@@ -258,7 +258,7 @@ class ClientAdmin(NoDeleteMixin, HistoryAdmin):
     # A date searched as 01-02-2010 (or 2010-02-01) matches the date of birth;
     # other words only the names.
     search_fields = ("last_name", "first_name", "date_of_birth__exact")
-    list_select_related = ("municipality",)
+    list_select_related = ("organisation", "municipality")
     autocomplete_fields = ("municipality", "institution")
     # The file is one organisation's (R13): it never moves to another.
     readonly_fields = ("organisation", "created_at")

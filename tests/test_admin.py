@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Municipality, Organisation, User
+from accounts.models import Municipality, Organisation, Team, User
 from accounts.two_factor import new_recovery_codes
 from cases import services
 from cases.access_log import log_read
@@ -44,7 +44,9 @@ from roles.models import (
     ClientGroupObjectPermission,
     ClientUserObjectPermission,
     Consent,
+    Referral,
 )
+from roles.referrals import referral_send
 from roles.permissions import verify
 from roles.policy import RefusalGround, SupportRole
 from tests.conftest import access_log_queries
@@ -77,10 +79,15 @@ def admin_data(db) -> SimpleNamespace:
     provider = Organisation.objects.create(
         name="Jeugdzorg Midden", kind=Organisation.Kind.CARE_PROVIDER
     )
+    team = Team.objects.create(organisation=akj, name="Regio Midden")
     confidant = User.objects.create_user(
-        "vp-admin", role=User.Role.AKJ_CONFIDANT, organisation=akj
+        "vp-admin", role=User.Role.AKJ_CONFIDANT, organisation=akj, team=team
     )
-    family = Family.objects.create(name="Gezin 17")
+    # R4: the mother of the client has a confidant of her own.
+    colleague = User.objects.create_user(
+        "vp-admin-2", role=User.Role.AKJ_CONFIDANT, organisation=akj, team=team
+    )
+    family = Family.objects.create(name="Gezin 17", organisation=akj)
     case = services.client_register(
         actor=confidant,
         first_name="Fenna",
@@ -94,7 +101,7 @@ def admin_data(db) -> SimpleNamespace:
         relation="dochter",
     )
     parent_case = services.client_register(
-        actor=confidant,
+        actor=colleague,
         first_name="Mirthe",
         last_name=CLIENT_LAST_NAME,
         date_of_birth=datetime.date(1984, 9, 12),
@@ -104,6 +111,18 @@ def admin_data(db) -> SimpleNamespace:
         case_title="Vraag over de omgangsregeling",
         family=family,
         relation="moeder",
+    )
+    # The same person registered by a colleague who does not support her
+    # waits for the team lead's decision (R13): a link request.
+    services.client_register(
+        actor=colleague,
+        first_name="Fenna",
+        last_name=CLIENT_LAST_NAME,
+        date_of_birth=datetime.date(2011, 4, 2),
+        kind=Client.Kind.YOUTH,
+        municipality=gemeente,
+        case_kind=SupportCase.Kind.QUESTION,
+        case_title="Vraag over school",
     )
     services.conflict_record(
         actor=confidant,
@@ -145,6 +164,18 @@ def admin_data(db) -> SimpleNamespace:
         ground=RefusalGround.OBSTRUCTING,
         explanation="Stuurde het gesprek steeds een andere kant op.",
     )
+    # A referral of the client to a client-support organisation (R13).
+    client_support = Organisation.objects.create(
+        name="MEE Utrecht", kind=Organisation.Kind.CLIENT_SUPPORT
+    )
+    referral_send(
+        actor=confidant,
+        client=case.client,
+        to_organisation=client_support,
+        items=[Referral.Item.IDENTITY],
+        consent_given_on=timezone.localdate(),
+        message="Graag verder met de aanvraag.",
+    )
     Care.objects.create(
         client=case.client,
         provider=provider,
@@ -160,14 +191,14 @@ def admin_data(db) -> SimpleNamespace:
     )
     # Nothing in Naast grants group permissions yet; rows made here only so
     # that their admin pages have something to show.
-    team = Group.objects.get(name="Teamleider")
+    lead_group = Group.objects.get(name="Teamleider")
     CaseGroupObjectPermission.objects.create(
-        group=team,
+        group=lead_group,
         permission=Permission.objects.get(codename="view_supportcase"),
         content_object=case,
     )
     ClientGroupObjectPermission.objects.create(
-        group=team,
+        group=lead_group,
         permission=Permission.objects.get(codename="view_client"),
         content_object=case.client,
     )
@@ -254,6 +285,7 @@ def test_add_pages_only_where_no_service_writes(admin_data, as_superuser):
         "accounts.User",
         "accounts.Organisation",
         "accounts.Municipality",
+        "accounts.Team",
         "cases.Family",
         "cases.FamilyMembership",
         "cases.Care",
@@ -319,7 +351,7 @@ def test_nothing_is_deleted_from_cases_and_roles(admin_data, as_superuser):
         assert model._default_manager.filter(pk=obj.pk).exists()
         assert "delete_selected" not in model_admin.get_actions(request), model
         checked += 1
-    assert checked == 20
+    assert checked == 22
 
 
 @pytest.mark.parametrize(
