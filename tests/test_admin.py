@@ -46,9 +46,9 @@ from roles.models import (
     Consent,
     Referral,
 )
-from roles.referrals import referral_send
 from roles.permissions import verify
 from roles.policy import RefusalGround, SupportRole
+from roles.referrals import referral_send
 from tests.conftest import access_log_queries
 
 NOTE_TEXT = "Vertrouwelijk-7731: de cliënt vertelde over thuis"

@@ -1,0 +1,74 @@
+"""No 500 for an id beyond 64 bits: every model choice field of every admin
+form answers with a form error (SQLite cannot even hold such a number)."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import reverse
+
+from accounts.models import User
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser("root-ids", password="x")
+
+
+def test_organisation_add_with_oversized_municipality(client, superuser):
+    """The attack from the issue: an oversized municipality id is a form error."""
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:accounts_organisation_add"),
+        {"name": "Gemeente X", "kind": "municipality", "municipality": HUGE},
+    )
+    assert response.status_code == 200
+    assert "municipality" in response.context["adminform"].form.errors
+
+
+def test_every_admin_add_form_refuses_oversized_ids(client, superuser):
+    """Every foreign-key and many-to-many field of every admin add form, posted
+    with an id beyond 64 bits, gets an error next to the field; nothing is
+    saved and nothing answers 500."""
+    client.force_login(superuser)
+    request = RequestFactory().get("/")
+    request.user = superuser
+    checked = []
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_add_permission(request):
+            continue
+        form_class = model_admin.get_form(request)
+        names = [
+            name
+            for name, field in form_class.base_fields.items()
+            if isinstance(field, forms.ModelChoiceField)
+        ]
+        if not names:
+            continue
+        opts = model._meta
+        before = model._default_manager.count()
+        data = dict.fromkeys(names, HUGE)
+        response = client.post(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_add"), data
+        )
+        assert response.status_code == 200, opts.label
+        errors = response.context["adminform"].form.errors
+        for name in names:
+            assert name in errors, f"{opts.label}.{name}"
+        assert model._default_manager.count() == before, opts.label
+        checked.append(opts.label)
+    assert {"accounts.Organisation", "accounts.User", "accounts.Team"} <= set(checked)
+
+
+def test_oversized_ids_in_admin_urls_and_filters(client, superuser):
+    """An oversized id in an admin URL or a list filter finds nothing."""
+    client.force_login(superuser)
+    change = reverse("admin:accounts_user_change", args=[HUGE])
+    assert client.get(change).status_code == 302  # "does not exist", to the list
+    listing = reverse("admin:accounts_organisation_changelist")
+    response = client.get(listing + "?municipality__id__exact=" + HUGE)
+    assert response.status_code == 200
