@@ -9,4 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from config import integer_ids
 
+        from . import audit  # noqa: F401  (connects the audit trail's signals)
+
         integer_ids.install()

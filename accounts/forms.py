@@ -25,3 +25,23 @@ class CodeForm(forms.Form):
     def __init__(self, *args: object, help_text: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = help_text
+
+
+class EnrolmentCodeForm(forms.Form):
+    """The one-time enrolment code the administrator handed out."""
+
+    enrolment_code = forms.CharField(
+        label=_("Activeringscode"),
+        max_length=32,
+        strip=True,
+        help_text=_(
+            "De code die u van uw beheerder kreeg (bijvoorbeeld ABCD-EFGH-JKMN)."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )

@@ -5,10 +5,13 @@ of clients and cases follows from support assignments (see ``roles``), never
 from the role alone.
 """
 
+from __future__ import annotations
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -225,3 +228,149 @@ class User(AbstractUser):
     def is_privacy_officer(self) -> bool:
         """Reads the access log; sees no case content (NEN 7513)."""
         return self.is_active and self.role == self.Role.PRIVACY_OFFICER
+
+
+class AppendOnlyError(Exception):
+    """An audit-trail row was to be changed or removed: it never is."""
+
+
+class UserAuditEventQuerySet(models.QuerySet):
+    """Rows are added, never changed or removed, not even in bulk."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("the user audit trail is append-only")
+
+    def delete(self):
+        raise AppendOnlyError("the user audit trail is append-only")
+
+    _raw_delete = delete
+
+    def in_scope_of(self, user: User) -> UserAuditEventQuerySet:
+        """The events a privacy officer answers for (R13): about users of their
+        own organisation now, or of it at the time of the event."""
+        return self.filter(
+            models.Q(subject__organisation_id=user.organisation_id)
+            | models.Q(organisation_id=user.organisation_id)
+        )
+
+
+class UserAuditEvent(models.Model):
+    """One change of what a user may do: role, organisation, team, staff or
+    superuser flag, groups, password, second factor or enrolment code
+    (separation of duties, ASVS 8.2). Append-only: a saved row is never
+    changed or deleted. Written by ``accounts.audit`` from the models'
+    signals, so that every path (admin, commands, pages) is recorded."""
+
+    class Field(models.TextChoices):
+        CREATED = "created", _("account aangemaakt")
+        ROLE = "role", _("functie")
+        ORGANISATION = "organisation", _("organisatie")
+        TEAM = "team", _("team")
+        EMAIL = "email", _("e-mailadres")
+        IS_ACTIVE = "is_active", _("actief")
+        IS_STAFF = "is_staff", _("beheerder (staf)")
+        IS_SUPERUSER = "is_superuser", _("superuser")
+        GROUPS = "groups", _("groepen")
+        PASSWORD = "password", _("wachtwoord")
+        SECOND_FACTOR = "second_factor", _("tweede factor")
+        ENROLMENT_CODE = "enrolment_code", _("activeringscode")
+
+    at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
+    # No database constraint and no cascade: the trail outlives the accounts
+    # it speaks of, and their names are kept with each row.
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("door"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leeg: door het systeem (een opdracht of migratie)."),
+    )
+    actor_name = models.CharField(_("door (naam)"), max_length=150, blank=True)
+    subject = models.ForeignKey(
+        User,
+        verbose_name=_("gebruiker"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="audit_events",
+    )
+    subject_name = models.CharField(_("gebruiker (naam)"), max_length=150)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "De organisatie van de gebruiker op dat moment (bij een wisseling: "
+            "de vorige)."
+        ),
+    )
+    field = models.CharField(_("wat"), max_length=20, choices=Field.choices)
+    old_value = models.TextField(_("oude waarde"), blank=True)
+    new_value = models.TextField(_("nieuwe waarde"), blank=True)
+
+    objects = UserAuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wijziging van een gebruiker")
+        verbose_name_plural = _("audittrail gebruikers")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["subject", "-at"], name="useraudit_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.subject_name} {self.field}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("the user audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the user audit trail is append-only")
+
+
+class EnrolmentCode(models.Model):
+    """The one-time code with which a new account enrols its second factor.
+
+    An administrator who creates an account (or issues a new code) hands it
+    out of band; the enrolment page confirms an authenticator only with it, so
+    whoever learns the password alone cannot bind their own app to the
+    account. Only a keyed hash is stored; the code expires after
+    ``NAAST_ENROLMENT_CODE_HOURS``, is used once and is void after
+    ``MAX_ATTEMPTS`` wrong tries.
+    """
+
+    MAX_ATTEMPTS = 5
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="enrolment_code",
+    )
+    code_hash = models.CharField(_("code (versleuteld)"), max_length=128)
+    issued_at = models.DateTimeField(_("uitgegeven op"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        User,
+        verbose_name=_("uitgegeven door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("geldig tot"))
+    failed_attempts = models.PositiveSmallIntegerField(
+        _("onjuiste pogingen"), default=0
+    )
+
+    class Meta:
+        verbose_name = _("activeringscode")
+        verbose_name_plural = _("activeringscodes")
+
+    def __str__(self) -> str:
+        return str(_("Activeringscode van %(user)s") % {"user": self.user})

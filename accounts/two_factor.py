@@ -45,6 +45,14 @@ def pending_device(*, user: User) -> TOTPDevice:
     return device
 
 
+@transaction.atomic
+def fresh_pending_device(*, user: User) -> TOTPDevice:
+    """A new unconfirmed authenticator for ``user``, replacing any earlier one:
+    a secret shown before the enrolment code was given is never confirmed."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
+
+
 def secret_for_display(device: TOTPDevice) -> str:
     """The secret in base32, in groups of four, for typing it into an app."""
     secret = b32encode(device.bin_key).decode().rstrip("=")

@@ -91,6 +91,9 @@ MIDDLEWARE = [
     # Names the logged-in user on history rows written outside the services
     # (the admin); the services name the actor themselves.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Names the logged-in user as the actor of changes to users, passwords and
+    # second factors in the audit trail (accounts.audit).
+    "accounts.audit.AuditActorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cases.middleware.HtmxLoginRedirectMiddleware",
     # Logs writes and refused actions in the access log (NEN 7513).
@@ -244,6 +247,9 @@ OTP_TOTP_ISSUER = "Naast"
 # The admin never shows a secret key or a recovery code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 NAAST_RECOVERY_CODE_COUNT = 10
+# A new account enrols its second factor only with a one-time enrolment code
+# from the administrator who made it; the code is valid this many hours.
+NAAST_ENROLMENT_CODE_HOURS = env.int("NAAST_ENROLMENT_CODE_HOURS", default=72)
 
 # Brute-force protection (django-axes): a username+address combination is
 # locked after AXES_FAILURE_LIMIT failed logins, for AXES_COOLOFF_MINUTES.

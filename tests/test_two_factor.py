@@ -15,6 +15,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.enrolment import enrolment_code_issue
 from accounts.two_factor import new_recovery_codes
 from tests.factories import DEMO_PASSWORD, UserFactory
 
@@ -81,6 +82,11 @@ def test_password_alone_leads_to_enrolment(logged_in):
 
 @pytest.mark.usefixtures("require_2fa")
 def test_enrolment_confirms_the_app_and_shows_recovery_codes_once(logged_in, user):
+    code = enrolment_code_issue(user=user, issued_by=None)
+    response = logged_in.post(
+        reverse("two_factor_setup") + "?next=/zaken/", {"enrolment_code": code}
+    )
+    assert response.status_code == 302
     response = logged_in.get(reverse("two_factor_setup") + "?next=/zaken/")
     assert response.status_code == 200
     page = response.content.decode()
