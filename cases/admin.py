@@ -153,6 +153,20 @@ class HistoryAdmin(SimpleHistoryAdmin):
     text) appear in no comparison of versions."""
 
     history_hidden_fields: tuple[str, ...] = ()
+    #: Fields that hold what a client brought (a case's title): shown to
+    #: superusers only, not on the form nor in the history (R2).
+    content_fields: tuple[str, ...] = ()
+
+    def hidden_fields_for(self, request: HttpRequest) -> tuple[str, ...]:
+        if request.user.is_superuser:
+            return self.history_hidden_fields
+        return (*self.history_hidden_fields, *self.content_fields)
+
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if request.user.is_superuser or not self.content_fields:
+            return fields
+        return [name for name in fields if name not in self.content_fields]
 
     def has_change_history_permission(
         self, request: HttpRequest, obj: Model | None = None
@@ -181,7 +195,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             if previous is not None:
                 delta = previous.diff_against(
                     current,
-                    excluded_fields=list(self.history_hidden_fields),
+                    excluded_fields=list(self.hidden_fields_for(request)),
                     foreign_keys_are_objs=foreign_keys_are_objs,
                 )
                 helper = self.get_historical_record_context_helper(request, previous)
@@ -434,6 +448,8 @@ class SupportCaseAdmin(ClientPrivacyMixin, NoDeleteMixin, HistoryAdmin):
     )
     autocomplete_fields = ("provider",)
     view_on_site = False
+    # The title is the client's question in a few words.
+    content_fields = ("title",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
