@@ -27,6 +27,7 @@ NAVIGATION = [
     ("privacy_request_list", _("AVG-verzoeken"), Capability.HANDLE_PRIVACY_REQUESTS),
     ("privacy_breach_list", _("Datalekken"), Capability.HANDLE_PRIVACY_REQUESTS),
     ("report_municipal_index", _("Rapportage"), Capability.READ_MUNICIPAL_REPORT),
+    ("user_audit", _("Wijzigingen gebruikers"), Capability.READ_USER_AUDIT),
     (
         "retention_register",
         _("Vernietigingsregister"),

@@ -21,6 +21,7 @@ from .views import (
     referrals,
     reports,
     session,
+    user_audit,
 )
 
 urlpatterns = [
@@ -49,4 +50,5 @@ urlpatterns = [
     *clocks.urlpatterns,
     *link_requests.urlpatterns,
     *referrals.urlpatterns,
+    *user_audit.urlpatterns,
 ]
