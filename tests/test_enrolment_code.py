@@ -6,16 +6,18 @@ authenticator to the account."""
 from __future__ import annotations
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.enrolment import enrolment_code_issue
+from accounts.enrolment import Check, enrolment_code_check, enrolment_code_issue
 from accounts.models import EnrolmentCode, User, UserAuditEvent
 from tests.factories import UserFactory
 from tests.test_two_factor import code_for
@@ -194,3 +196,17 @@ def test_superuser_sees_the_code_when_creating_an_account(db, settings):
     assert "Activeringscode voor nieuw" in shown
     assert f"{settings.NAAST_ENROLMENT_CODE_HOURS} uur" in shown
     assert EnrolmentCode.objects.filter(user__username="nieuw").exists()
+
+
+def test_command_issues_a_code_for_the_first_superuser(db):
+    """``createsuperuser`` has no administrator above it: the command prints
+    a code that enrols the account, recorded without an actor."""
+    root = User.objects.create_superuser("eerste", password="x")
+    out = StringIO()
+    call_command("issue_enrolment_code", "eerste", stdout=out)
+    code = out.getvalue().strip()
+    assert enrolment_code_check(user=root, code=code) is Check.OK
+    event = UserAuditEvent.objects.get(
+        subject=root, field=UserAuditEvent.Field.ENROLMENT_CODE
+    )
+    assert event.actor is None

@@ -1,5 +1,6 @@
-"""Two-factor authentication in a real browser: enrolment with the authenticator
-app after the first password login, then a later login with a recovery code.
+"""Two-factor authentication in a real browser: enrolment with the one-time
+enrolment code and the authenticator app after the first password login, then
+a later login with a recovery code.
 Every page is checked with axe-core and for Content Security Policy violations."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from accounts.enrolment import enrolment_code_issue
 from tests.browser.helpers import LANGUAGES
 from tests.factories import DEMO_PASSWORD, UserFactory
 from tests.test_two_factor import code_for
@@ -19,6 +21,8 @@ def test_enrolment_then_login_with_a_recovery_code(
 ) -> None:
     settings.NAAST_REQUIRE_2FA = True
     user = UserFactory(confidant=True, username="otto")
+    # Handed out of band by the administrator who made the account.
+    enrolment_code = enrolment_code_issue(user=user, issued_by=None)
     ui = open_ui(language)
     page = ui.page
 
@@ -26,6 +30,8 @@ def test_enrolment_then_login_with_a_recovery_code(
     ui.fill_login("otto", DEMO_PASSWORD)
     assert page.url.startswith(ui.url("two_factor_setup")), page.url
     expect(ui.heading("Tweestapsverificatie instellen", 1)).to_be_visible()
+    ui.field("Activeringscode").fill(enrolment_code)
+    ui.submit("Verder")
     expect(page.locator("img.naast-qr-code")).to_be_visible()
     device = TOTPDevice.objects.get(user=user)
     ui.field("Code").fill(code_for(device))
