@@ -9,7 +9,8 @@ the form again. Two changes, installed once from ``AccountsConfig.ready``,
 close that for every model choice field of every form:
 
 * an ``in`` lookup on integer fields that leaves out numbers outside the
-  column's range (they match no row anyway);
+  column's range (they match no row anyway), and the same ``exact`` and
+  ``in`` for foreign keys (``?organisation=…`` in an admin list);
 * ``ModelChoiceField`` and ``ModelMultipleChoiceField`` refuse such a number
   as an invalid choice before any query, so the form answers with its usual
   error next to the field.
@@ -22,6 +23,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
+from django.db.models.fields.related_lookups import RelatedExact, RelatedIn
 from django.db.models.lookups import In
 
 _installed = False
@@ -45,15 +47,48 @@ class IntegerFieldIn(In):
 
     def process_rhs(self, compiler, connection):
         if self.rhs_is_direct_value():
-            low, high = connection.ops.integer_field_range(
-                self.lhs.output_field.get_internal_type()
-            )
-            kept = [
-                value
-                for value in self.rhs
-                if not isinstance(value, int)
-                or ((low is None or value >= low) and (high is None or value <= high))
-            ]
+            bounds = _range(connection, self.lhs.output_field)
+            kept = [value for value in self.rhs if _within(value, *bounds)]
+            if not kept:
+                raise EmptyResultSet
+            self.rhs = kept
+        return super().process_rhs(compiler, connection)
+
+
+def _range(connection, field: models.Field) -> tuple[int | None, int | None]:
+    """The range of the integer column behind ``field`` (a foreign key's
+    target), or no bounds for a column that is no integer."""
+    target = getattr(field, "target_field", field)
+    if not isinstance(target, models.IntegerField):
+        return None, None
+    return connection.ops.integer_field_range(target.get_internal_type())
+
+
+def _within(value: Any, low: int | None, high: int | None) -> bool:
+    return not isinstance(value, int) or (
+        (low is None or value >= low) and (high is None or value <= high)
+    )
+
+
+class ForeignKeyExact(RelatedExact):
+    """``exact`` on a foreign key: a number outside the key's range matches
+    nothing (as Django's own ``exact`` on an integer field)."""
+
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value() and not _within(
+            self.rhs, *_range(connection, self.lhs.output_field)
+        ):
+            raise EmptyResultSet
+        return super().process_rhs(compiler, connection)
+
+
+class ForeignKeyIn(RelatedIn):
+    """``in`` on a foreign key: numbers outside the key's range match nothing."""
+
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            bounds = _range(connection, self.lhs.output_field)
+            kept = [value for value in self.rhs if _within(value, *bounds)]
             if not kept:
                 raise EmptyResultSet
             self.rhs = kept
@@ -85,6 +120,8 @@ def install() -> None:
         return
     _installed = True
     models.IntegerField.register_lookup(IntegerFieldIn)
+    models.ForeignKey.register_lookup(ForeignKeyExact)
+    models.ForeignKey.register_lookup(ForeignKeyIn)
 
     single_to_python = forms.ModelChoiceField.to_python
 

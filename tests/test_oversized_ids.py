@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -72,3 +73,31 @@ def test_oversized_ids_in_admin_urls_and_filters(client, superuser):
     listing = reverse("admin:accounts_organisation_changelist")
     response = client.get(listing + "?municipality__id__exact=" + HUGE)
     assert response.status_code == 200
+
+
+def test_oversized_ids_in_every_admin_list_filter(client, superuser):
+    """Every foreign key and integer field of every admin list, filtered with
+    an oversized number (``?organisation=…``, ``?organisation__in=…``,
+    ``?organisation__id__exact=…``), and every change, history and delete
+    URL with one, answer without a 500."""
+    client.raise_request_exception = False
+    client.force_login(superuser)
+    failures = []
+    for model in admin.site._registry:
+        opts = model._meta
+        base = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        urls = [base + f"{HUGE}/{view}/" for view in ("change", "history", "delete")]
+        for field in opts.fields:
+            if field.is_relation:
+                urls += [
+                    base + f"?{field.name}={HUGE}",
+                    base + f"?{field.name}__in={HUGE},1",
+                    base + f"?{field.name}__id__exact={HUGE}",
+                ]
+            elif isinstance(field, models.IntegerField):
+                urls += [base + f"?{field.name}={HUGE}"]
+        for url in urls:
+            status = client.get(url).status_code
+            if status >= 500:
+                failures.append(f"{url}: {status}")
+    assert failures == []
