@@ -8,7 +8,7 @@ change users, organisations and municipalities. Separation of duties (ASVS
 * only a superuser grants superuser status or single permissions, changes a
   superuser, assigns or removes the privileged roles (privacy officer, team
   lead, functional administrator), the staff flag and groups, and changes a
-  privileged user's organisation or e-mail address;
+  privileged user's organisation, e-mail address or active flag;
 * nobody, a superuser included, changes their own role, organisation, team,
   staff or superuser flag, groups or permissions;
 * no user's organisation changes while they support clients (an assignment
@@ -51,8 +51,9 @@ PRIVILEGED_ROLES = frozenset(
 # Granting these is reserved to superusers: with any of them, a functional
 # administrator could give themselves (or an accomplice) access to client data.
 _SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions", "is_staff", "groups")
-#: Of a privileged user, only a superuser changes these.
-_PRIVILEGED_USER_FIELDS = ("role", "organisation", "email")
+#: Of a privileged user, only a superuser changes these (switching off the
+#: privacy officer who audits the administrators is not theirs to do either).
+_PRIVILEGED_USER_FIELDS = ("role", "organisation", "email", "is_active")
 #: Nobody changes these of their own account.
 _OWN_ACCOUNT_FIELDS = (
     "role",
@@ -467,6 +468,9 @@ class TeamAdmin(admin.ModelAdmin):
         # Who leads a team decides whose caseload a team lead sees: like the
         # team-lead role itself, that is a superuser's decision.
         readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # A team never moves: its members and cases are its organisation's.
+            readonly = (*readonly, "organisation")
         return readonly if request.user.is_superuser else (*readonly, "leads")
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -160,8 +160,8 @@ def test_functional_admin_cannot_give_another_user_a_privileged_role(
 
 
 def test_functional_admin_cannot_change_a_privileged_users_email(beheerder, akj):
-    """A privacy officer's e-mail address (where a reset link goes) and
-    organisation are a superuser's to change."""
+    """A privacy officer's e-mail address (where a reset link goes),
+    organisation and active flag are a superuser's to change."""
     officer = UserFactory(
         role=User.Role.PRIVACY_OFFICER, organisation=akj, is_staff=True
     )
@@ -169,13 +169,15 @@ def test_functional_admin_cannot_change_a_privileged_users_email(beheerder, akj)
     url = change_url(officer)
     response = client.get(url)
     html = response.content.decode()
-    for field in ("email", "role", "organisation"):
+    for field in ("email", "role", "organisation", "is_active"):
         assert f'name="{field}"' not in html, field
     data = form_data(response)
     data["email"] = "beheerder@example.nl"
+    data.pop("is_active", None)  # an unticked box: switch the officer off
     client.post(url, data)
     officer.refresh_from_db()
     assert officer.email != "beheerder@example.nl"
+    assert officer.is_active
 
 
 def test_functional_admin_cannot_set_passwords(beheerder, confidant):
@@ -354,3 +356,10 @@ def test_functional_admin_sees_no_case_titles_or_notes(beheerder, confidant):
     assert 'name="title"' not in response.content.decode()
     superuser = login(User.objects.create_superuser("root-2", password="x"))
     assert CASE_TITLE in superuser.get(change_url(case)).content.decode()
+
+
+def test_a_team_never_moves_to_another_organisation(root, akj):
+    """A team's organisation is read only once it exists, for everyone."""
+    team = TeamFactory(organisation=akj)
+    html = login(root).get(change_url(team)).content.decode()
+    assert 'name="organisation"' not in html
