@@ -259,9 +259,9 @@ class UserAdmin(DjangoUserAdmin):
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
-        """Only a superuser sets another user's password here (and nobody their
-        own: that is the account's own business)."""
-        if not request.user.is_superuser or str(request.user.pk) == str(id):
+        """Only a superuser sets a password here; a functional administrator
+        sends a reset link instead (``send_password_reset_link``)."""
+        if not request.user.is_superuser:
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 

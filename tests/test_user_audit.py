@@ -215,3 +215,15 @@ def test_user_audit_page_query_count_does_not_grow(
     with django_assert_max_num_queries(9):
         response = client.get(url)
     assert len(response.context["page"]) == 50
+
+
+def test_the_trail_outlives_a_deleted_account(user):
+    """Deleting an account keeps its rows (with its name) and records the
+    removal of its second factor."""
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    pk = user.pk
+    user.delete()
+    rows = UserAuditEvent.objects.filter(subject_id=pk)
+    assert rows.filter(field=Field.ROLE).exists()
+    assert rows.filter(field=Field.SECOND_FACTOR, new_value="verwijderd").exists()
+    assert set(rows.values_list("subject_name", flat=True)) == {"vp-anna"}
