@@ -4,7 +4,7 @@ command, the password and two-factor pages all save the same models.
 
 Recorded: a user's role, organisation, team, e-mail address, active, staff
 and superuser flags (``pre_save``/``post_save`` of ``User``), their groups
-(``m2m_changed``), their password (as "changed", never a hash), their second
+and the teams they lead (``m2m_changed``), their password (as "changed", never a hash), their second
 factor (a django-otp device created, confirmed or removed). The enrolment
 code's issue and use are recorded by ``accounts.enrolment`` itself.
 
@@ -192,46 +192,70 @@ def _record_user(sender, instance: User, created: bool, raw: bool = False, **kwa
         )
 
 
-def _group_names(user_ids: list[int]) -> dict[int, list[str]]:
-    names: dict[int, list[str]] = {pk: [] for pk in user_ids}
-    rows = User.groups.through.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "group__name"
-    )
-    for user_id, name in rows.order_by("group__name"):
-        names[user_id].append(name)
-    return names
-
-
-@receiver(m2m_changed, sender=User.groups.through)
-def _record_groups(
-    sender, instance, action: str, reverse: bool, pk_set, **kwargs
+def _connect_user_m2m(
+    through: type[models.Model],
+    *,
+    field: str,
+    other_name: str,
+    user_is_forward: bool,
+    users_of: Callable[[Any], Any],
 ) -> None:
-    if action.startswith("pre_"):
-        if reverse:
-            # ``group.user_set.clear()`` names no users: all of the group's.
-            ids = (
-                list(pk_set)
-                if pk_set is not None
-                else list(instance.user_set.values_list("pk", flat=True))
-            )
-        else:
-            ids = [instance.pk]
-        instance._audit_groups = _group_names(ids)
-        return
-    before = getattr(instance, "_audit_groups", None)
-    if before is None:
-        return
-    instance._audit_groups = None
-    after = _group_names(list(before))
-    users = {instance.pk: instance} if not reverse else User.objects.in_bulk(before)
-    for user_id, old in before.items():
-        if old != after[user_id] and user_id in users:
-            record(
-                subject=users[user_id],
-                field=Field.GROUPS,
-                old=", ".join(old),
-                new=", ".join(after[user_id]),
-            )
+    """Record changes of a many-to-many relation of users (groups, the teams
+    a team lead leads) from either side, as the names before and after."""
+    stash = f"_audit_{field}"
+
+    def names(user_ids: list[int]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {pk: [] for pk in user_ids}
+        rows = through.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", other_name
+        )
+        for user_id, name in rows.order_by(other_name):
+            found[user_id].append(name)
+        return found
+
+    def handler(sender, instance, action: str, reverse: bool, pk_set, **kwargs):
+        on_user = reverse != user_is_forward
+        if action.startswith("pre_"):
+            if on_user:
+                ids = [instance.pk]
+            elif pk_set is not None:
+                ids = list(pk_set)
+            else:  # ``clear()`` names no users: all of them.
+                ids = list(users_of(instance).values_list("pk", flat=True))
+            setattr(instance, stash, names(ids))
+            return
+        before = getattr(instance, stash, None)
+        if before is None:
+            return
+        setattr(instance, stash, None)
+        after = names(list(before))
+        users = {instance.pk: instance} if on_user else User.objects.in_bulk(before)
+        for user_id, old in before.items():
+            if old != after[user_id] and user_id in users:
+                record(
+                    subject=users[user_id],
+                    field=field,
+                    old=", ".join(old),
+                    new=", ".join(after[user_id]),
+                )
+
+    m2m_changed.connect(handler, sender=through, weak=False)
+
+
+_connect_user_m2m(
+    User.groups.through,
+    field=Field.GROUPS,
+    other_name="group__name",
+    user_is_forward=True,
+    users_of=lambda group: group.user_set,
+)
+_connect_user_m2m(
+    Team.leads.through,
+    field=Field.LED_TEAMS,
+    other_name="team__name",
+    user_is_forward=False,
+    users_of=lambda team: team.leads,
+)
 
 
 # --- second factor ---------------------------------------------------------------------

@@ -271,6 +271,7 @@ class UserAuditEvent(models.Model):
         IS_STAFF = "is_staff", _("beheerder (staf)")
         IS_SUPERUSER = "is_superuser", _("superuser")
         GROUPS = "groups", _("groepen")
+        LED_TEAMS = "led_teams", _("leidt teams")
         PASSWORD = "password", _("wachtwoord")
         SECOND_FACTOR = "second_factor", _("tweede factor")
         ENROLMENT_CODE = "enrolment_code", _("activeringscode")

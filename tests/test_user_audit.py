@@ -108,6 +108,21 @@ def test_groups_are_recorded_both_ways(user):
     ]
 
 
+def test_teams_a_team_lead_leads_are_recorded(akj):
+    """Which teams a team lead leads decides whose caseload they see."""
+    lead = UserFactory(role=User.Role.TEAM_LEAD, organisation=akj, leads=[])
+    north = TeamFactory(organisation=akj, name="Noord")
+    south = TeamFactory(organisation=akj, name="Zuid")
+    north.leads.add(lead)
+    lead.led_teams.add(south)
+    south.leads.clear()
+    assert events(lead, Field.LED_TEAMS) == [
+        ("", "Noord"),
+        ("Noord", "Noord, Zuid"),
+        ("Noord, Zuid", "Noord"),
+    ]
+
+
 def test_second_factor_created_confirmed_and_removed(user):
     device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
     assert confirm_device(device=device, token="000000") is False
