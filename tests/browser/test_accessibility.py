@@ -128,6 +128,7 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("privacy_emergency_list", None, "?status=unreviewed", 200),
         ("privacy_emergency_review", "tl_emergency", "", 200),
         ("retention_register", None, "", 200),
+        ("user_audit", None, "", 200),
     ],
     "cm": [
         ("dashboard", None, "", 200),
