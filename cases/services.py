@@ -604,6 +604,8 @@ def client_update(
     client.municipality = municipality
     client.lives_in_institution = lives_in_institution
     client.institution = institution if lives_in_institution else None
+    # A corrected name or date of birth is the person's key from now on.
+    client.person_key = _key(client.first_name, client.last_name, date_of_birth)
     client.full_clean()
     # The row is locked, so +1 here is the database's +1.
     client.version += 1
