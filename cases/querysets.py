@@ -131,10 +131,17 @@ class AccessLogQuerySet(models.QuerySet):
         """Who looked at ``client``'s file: the rows of the file itself, and
         the rows under its earlier numbers (``ClientAlias``: the file was
         split from a record shared across organisations) written by users of
-        its own organisation (R13). "Wie heeft mijn dossier ingezien" and the
-        inzage export both read this."""
+        its own organisation (R13). The rows of the file itself that users of
+        an organisation with a copy split from it wrote are that copy's.
+        "Wie heeft mijn dossier ingezien" and the inzage export both read
+        this."""
+        from .models import ClientAlias
+
+        split_off = ClientAlias.objects.filter(old_client=client).values(
+            "client__organisation_id"
+        )
         return self.filter(
-            models.Q(client=client)
+            (models.Q(client=client) & ~models.Q(user__organisation_id__in=split_off))
             | models.Q(
                 client_id__in=client.aliases.values("old_client_id"),
                 user__organisation_id=client.organisation_id,
