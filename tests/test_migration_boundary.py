@@ -232,6 +232,25 @@ def _build(apps) -> dict[str, int]:
     ria, ria_consent, ria_shared = informal("Tante Ria", akj_case, vp)
     kees, kees_consent, kees_shared = informal("Oom Kees", mee_case, co)
 
+    # One informal supporter at the side of the youth in both organisations:
+    # a copy for the second, each consent with the organisation that took it.
+    jan, jan_consent_akj, _ = informal("Opa Jan", akj_case, vp)
+    OldAssignment.objects.create(
+        role="informal_supporter",
+        case=mee_case,
+        informal_supporter=jan,
+        started_by=co,
+        end_reason="",
+    )
+    jan_consent_mee = OldConsent.objects.create(
+        client=youth,
+        informal_supporter=jan,
+        item="case_information",
+        description="",
+        given_on=datetime.date(2026, 1, 3),
+        recorded_by=co,
+    )
+
     view_client = Permission.objects.get(
         content_type__app_label="cases", codename="view_client"
     )
@@ -281,6 +300,9 @@ def _build(apps) -> dict[str, int]:
         "kees_consent": kees_consent.pk,
         "ria_shared": ria_shared.pk,
         "kees_shared": kees_shared.pk,
+        "jan": jan.pk,
+        "jan_consent_akj": jan_consent_akj.pk,
+        "jan_consent_mee": jan_consent_mee.pk,
         "vp_client_perm": vp_client_perm.pk,
         "co_client_perm": co_client_perm.pk,
         "application": application.pk,
@@ -368,6 +390,24 @@ def test_a_client_shared_by_two_organisations_becomes_one_file_each() -> None:
     assert SharedItem.objects.get(pk=ids["kees_shared"]).client_id == mee_file.pk
     kees_assignment = Assignment.objects.get(informal_supporter_id=ids["kees"])
     assert kees_assignment.case_id == ids["mee_case"]
+
+    jan = InformalSupporter.objects.get(pk=ids["jan"])
+    assert jan.client_id == akj_file.pk
+    jan_copy = InformalSupporter.objects.get(name="Opa Jan", client=mee_file)
+    assert {
+        a.case_id: a.informal_supporter_id
+        for a in Assignment.objects.filter(informal_supporter__name="Opa Jan")
+    } == {ids["akj_case"]: jan.pk, ids["mee_case"]: jan_copy.pk}
+    akj_consent = Consent.objects.get(pk=ids["jan_consent_akj"])
+    mee_consent = Consent.objects.get(pk=ids["jan_consent_mee"])
+    assert (akj_consent.client_id, akj_consent.informal_supporter_id) == (
+        akj_file.pk,
+        jan.pk,
+    )
+    assert (mee_consent.client_id, mee_consent.informal_supporter_id) == (
+        mee_file.pk,
+        jan_copy.pk,
+    )
 
     # Family and conflicting interest stay with the AKJ.
     family = Family.objects.get(pk=ids["family"])
