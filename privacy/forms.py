@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import MomentField
+
 from .models import DataBreach, DataSubjectRequest
 
 #: The largest primary key the database holds (BigAutoField): a larger number
@@ -121,13 +123,13 @@ class BreachForm(forms.Form):
     description = forms.CharField(
         label=_("Wat is er gebeurd"), max_length=8000, widget=_text(4)
     )
-    occurred_at = forms.DateTimeField(
+    occurred_at = MomentField(
         label=_("Gebeurd op"),
         required=False,
         widget=_moment(),
         help_text=_("Leeg als dat niet bekend is."),
     )
-    found_at = forms.DateTimeField(label=_("Ontdekt op"), widget=_moment())
+    found_at = MomentField(label=_("Ontdekt op"), widget=_moment())
     personal_data = forms.CharField(
         label=_("Welke persoonsgegevens"), max_length=4000, widget=_text()
     )
@@ -149,7 +151,7 @@ class BreachForm(forms.Form):
 
 
 class BreachAssessForm(forms.Form):
-    reported_to_ap_at = forms.DateTimeField(
+    reported_to_ap_at = MomentField(
         label=_("Gemeld bij de Autoriteit Persoonsgegevens op"),
         required=False,
         widget=_moment(),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from config.forms import MomentField
 from roles.models import Assignment, InformalSupporter
 from roles.policy import RefusalGround, SupportRole, policy_for
 
@@ -89,7 +88,7 @@ class MeetingForm(forms.Form):
             "cliëntondersteuner kan ook bij een inhoudelijk gesprek over de hulp zijn."
         ),
     )
-    starts_at = forms.DateTimeField(
+    starts_at = MomentField(
         label=_("Datum en tijd"),
         widget=forms.DateTimeInput(
             attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -104,16 +103,6 @@ class MeetingForm(forms.Form):
     provider_participant = forms.CharField(
         label=_("Deelnemer namens de aanbieder"), max_length=200, required=False
     )
-
-    def clean_starts_at(self) -> datetime.datetime:
-        """A year the database stores in UTC too: 0001-01-01 00:00 in
-        Amsterdam is a moment before year 1 in UTC, which no column holds."""
-        starts_at = self.cleaned_data["starts_at"]
-        if not 1900 <= starts_at.year <= 2999:
-            raise ValidationError(
-                _("Kies een datum tussen 1900 en 2999."), code="out_of_range"
-            )
-        return starts_at
 
 
 class MeetingStatusForm(forms.Form):
