@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from accounts.models import Organisation
 from cases import services as case_services
 from cases.models import Client, Family, SupportCase
+from roles import referrals as referral_services
 from roles import services as role_services
 from roles.models import Assignment, Consent, InformalSupporter
 from roles.policy import SupportRole
@@ -70,13 +71,16 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("outreach_create", None, "", 200),
         ("outreach_detail", "visit", "", 200),
         ("outreach_case_open", "visit", "", 200),
+        ("referral_send", "youth", "", 200),
     ],
     "co1": [
         ("dashboard", None, "", 200),
         ("two_factor_setup", None, "", 200),
         ("case_detail", "care_case", "", 200),
         ("meeting_detail", "content_meeting", "", 200),
-        ("client_detail", "youth", "", 200),
+        # The client-support organisation's own file of the youth (R13).
+        ("client_detail", "co_youth", "", 200),
+        ("referral_detail", "referral", "", 200),
     ],
     "tl": [
         ("dashboard", None, "", 200),
@@ -93,11 +97,19 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("emergency_access_end", "tl_emergency", "", 200),
         ("report_municipal_index", None, "", 200),
         ("report_municipal", "other_municipality", "?period=2025", 200),
+        ("link_request_list", None, "", 200),
+        ("link_request_detail", "link", "", 200),
+        ("referral_inbox", None, "", 200),
+        ("referral_detail", "referral", "", 200),
+        ("referral_accept", "referral", "", 200),
+        ("referral_decline", "referral", "", 200),
     ],
     "vp2": [
         # The emergency access to vp2's case is told on the dashboard and the case.
         ("dashboard", None, "", 200),
         ("case_detail", "mother_case", "", 200),
+        # The registration waiting for the team lead.
+        ("link_request_detail", "link", "", 200),
     ],
     "dm": [
         ("dashboard", None, "", 200),
@@ -202,7 +214,29 @@ def tour_world(privacy_world: World, report_world: World) -> World:
     world.objects["tl_emergency"] = role_services.emergency_access_open(
         by=world.users["tl"],
         case=SupportCase.objects.get(pk=world.objects["mother_case"]),
-        reason="De vertrouwenspersoon is plotseling uitgevallen.",
+        reason="De vertrouwenspersoon is plotseling uitgevallen en de moeder belt.",
+    ).pk
+    # R13: vp2 registers a person vp1 supports (waits for the team lead), and
+    # the client supporter refers their file of the youth to the AKJ.
+    lotte = {
+        "first_name": "Lotte",
+        "last_name": "Mulder",
+        "date_of_birth": datetime.date(2011, 3, 14),
+        "kind": "youth",
+        "municipality": Client.objects.get(pk=youth).municipality,
+        "case_kind": "question",
+    }
+    case_services.client_register(actor=world.users["vp1"], **lotte, case_title="Vraag")
+    world.objects["link"] = case_services.client_register(
+        actor=world.users["vp2"], **lotte, case_title="Tweede vraag"
+    ).pk
+    world.objects["referral"] = referral_services.referral_send(
+        actor=world.users["co1"],
+        client=Client.objects.get(pk=world.objects["co_youth"]),
+        to_organisation=world.users["vp1"].organisation,
+        items=["identity"],
+        consent_given_on=timezone.localdate(),
+        message="Sem wil een klacht indienen over de groep.",
     ).pk
     world.objects["inzage_request"] = register_request(
         world.users["po"], Client.objects.get(pk=youth)
