@@ -12,6 +12,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 PYTEST_ARGS ?=
+# `make test` runs the tests in parallel, one process per core (pytest-xdist);
+# PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
 # Internal (used by .ci/run): if set, `make test` writes pytest's exit status
 # to this file, because make itself reports every failure as exit status 2.
 PYTEST_STATUS_FILE ?=
@@ -25,7 +28,7 @@ help: ## List the targets (default)
 	@echo "Naast make targets:"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "Variables: PYTHON=/path/to/python3.12+  PORT=$(PORT) (run)  PYTEST_ARGS='...' (test)"
+	@echo "Variables: PYTHON=/path/to/python3.12+  PORT=$(PORT) (run)  PYTEST_ARGS='...' PYTEST_WORKERS=auto (test)"
 
 # --- virtualenv -------------------------------------------------------------
 
@@ -121,7 +124,7 @@ test: export DEBUG := False
 test: export SECRET_KEY ?= test-only-secret-key
 test: install ## Run the tests (SQLite unless DATABASE_URL is set; extra args: PYTEST_ARGS='...')
 	@mkdir -p var
-	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
+	@status=0; $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
 	if [ -n "$(PYTEST_STATUS_FILE)" ]; then echo "$$status" > "$(PYTEST_STATUS_FILE)"; fi; \
 	exit $$status
 
