@@ -161,6 +161,22 @@ def _lotte(world: World) -> SupportCase:
     )
 
 
+def _lotte_again(world: World, title: str = "Tweede vraag") -> LinkRequest:
+    """vp2 registers Lotte Mulder (name and date of birth of vp1's client)."""
+    link = services.client_register(
+        actor=world.users["vp2"],
+        first_name="Lotte",
+        last_name="Mulder",
+        date_of_birth=datetime.date(2011, 3, 14),
+        kind="youth",
+        municipality=Client.objects.get(pk=world.objects["youth"]).municipality,
+        case_kind="question",
+        case_title=title,
+    )
+    assert isinstance(link, LinkRequest)
+    return link
+
+
 def test_a_colleague_registering_a_known_person_waits_for_the_team_lead(client, world):
     """vp2 types "lotte MULDER, 2011-03-14", whom vp1 supports: no file is
     attached and nothing of Lotte's file is shown; the registration waits for
@@ -215,16 +231,7 @@ def test_another_person_with_the_same_name_gets_a_file_of_their_own(client, worl
     """The team lead decides it is another person: a new file, and the
     caseworker's case in it."""
     lotte = _lotte(world).client
-    link = services.client_register(
-        actor=world.users["vp2"],
-        first_name="Lotte",
-        last_name="Mulder",
-        date_of_birth=lotte.date_of_birth,
-        kind="youth",
-        municipality=lotte.municipality,
-        case_kind="question",
-        case_title="Andere Lotte",
-    )
+    link = _lotte_again(world, "Andere Lotte")
     client.force_login(world.users["tl"])
     response = client.post(
         reverse("link_request_detail", args=[link.pk]),
@@ -240,18 +247,7 @@ def test_a_forged_candidate_is_refused(client, world):
     """A team lead cannot attach the registration to a file that is not one
     of its candidates (e.g. another client's id typed into the POST)."""
     _lotte(world)
-    link = services.client_register(
-        actor=world.users["vp2"],
-        **{
-            "first_name": "Lotte",
-            "last_name": "Mulder",
-            "date_of_birth": datetime.date(2011, 3, 14),
-            "kind": "youth",
-            "municipality": Client.objects.get(pk=world.objects["youth"]).municipality,
-            "case_kind": "question",
-            "case_title": "Tweede vraag",
-        },
-    )
+    link = _lotte_again(world)
     client.force_login(world.users["tl"])
     response = client.post(
         reverse("link_request_detail", args=[link.pk]),
@@ -267,16 +263,7 @@ def test_the_team_lead_of_another_team_does_not_see_the_request(client, world):
     """Only a team lead of the caseworker's team decides (R13): another
     team lead of the same organisation gets 404."""
     _lotte(world)
-    link = services.client_register(
-        actor=world.users["vp2"],
-        first_name="Lotte",
-        last_name="Mulder",
-        date_of_birth=datetime.date(2011, 3, 14),
-        kind="youth",
-        municipality=Client.objects.get(pk=world.objects["youth"]).municipality,
-        case_kind="question",
-        case_title="Tweede vraag",
-    )
+    link = _lotte_again(world)
     akj = world.users["vp1"].organisation
     other_lead = User.objects.create_user(
         "tl2", password="x", role=User.Role.TEAM_LEAD, organisation=akj
@@ -291,15 +278,10 @@ def test_the_team_lead_of_another_team_does_not_see_the_request(client, world):
 # --- R4 in every order ----------------------------------------------------------------
 
 
-def test_r4_a_conflict_between_two_members_one_confidant_supports_is_refused(
-    client, world
-):
-    """R4 by another order: vp1 supports the youth and his sister; recording
-    a conflicting interest between them is refused with a Dutch explanation,
-    and nothing is stored."""
-    youth = Client.objects.get(pk=world.objects["youth"])
-    family = FamilyMembership.objects.get(client=youth).family
-    sister = services.client_register(
+def _sister(world: World, youth: Client, family) -> Client:
+    """The youth's sister, registered by vp1 in the youth's family: vp1
+    supports both."""
+    return services.client_register(
         actor=world.users["vp1"],
         first_name="Lieke",
         last_name="Bakker",
@@ -311,6 +293,17 @@ def test_r4_a_conflict_between_two_members_one_confidant_supports_is_refused(
         family=family,
         relation="zus",
     ).client
+
+
+def test_r4_a_conflict_between_two_members_one_confidant_supports_is_refused(
+    client, world
+):
+    """R4 by another order: vp1 supports the youth and his sister; recording
+    a conflicting interest between them is refused with a Dutch explanation,
+    and nothing is stored."""
+    youth = Client.objects.get(pk=world.objects["youth"])
+    family = FamilyMembership.objects.get(client=youth).family
+    sister = _sister(world, youth, family)
     conflicts = ConflictingInterest.objects.count()
     client.force_login(world.users["vp1"])
     response = client.post(
@@ -329,18 +322,7 @@ def test_verify_permissions_reports_an_existing_r4_breach(world):
     reported by ``verify_permissions``."""
     youth = Client.objects.get(pk=world.objects["youth"])
     family = FamilyMembership.objects.get(client=youth).family
-    sister = services.client_register(
-        actor=world.users["vp1"],
-        first_name="Lieke",
-        last_name="Bakker",
-        date_of_birth=datetime.date(2014, 6, 1),
-        kind="youth",
-        municipality=youth.municipality,
-        case_kind="question",
-        case_title="Vraag van de zus",
-        family=family,
-        relation="zus",
-    ).client
+    sister = _sister(world, youth, family)
     ConflictingInterest.objects.create(
         family=family,
         client_a=youth,

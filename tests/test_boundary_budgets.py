@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.urls import reverse
 
 from cases import services
-from cases.models import AccessLogEntry, Client
+from cases.models import Client
 from roles import referrals as referral_services
-from tests.conftest import World, access_log_queries
+from tests.conftest import World
 from tests.test_access_boundary import boundary_world  # noqa: F401
+from tests.test_query_budgets import check_budget
 
 
 def _grow(world: World, size: int) -> None:
@@ -67,14 +67,14 @@ def test_page_query_count_does_not_grow_with_rows(
     budget,
     logged,
 ):
-    world = boundary_world
-    _grow(world, size)
-    client.force_login(world.users[role])
-    url = reverse(name, args=[world.objects[key]] if key else [])
-    before = AccessLogEntry.objects.count()
-    with django_assert_max_num_queries(
-        budget + (access_log_queries() if logged else 0)
-    ):
-        response = client.get(url)
-    assert response.status_code == 200
-    assert AccessLogEntry.objects.count() - before == (1 if logged else 0)
+    _grow(boundary_world, size)
+    check_budget(
+        client,
+        boundary_world,
+        role,
+        name,
+        key,
+        budget,
+        logged,
+        django_assert_max_num_queries,
+    )
