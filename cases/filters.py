@@ -404,10 +404,19 @@ class AccessLogFilter(ListFilterSet):
     """The access log by user, client number, action and the days (local
     time) the rows were written."""
 
+    # A user by name: a list of every user grew with the organisation (1,107
+    # options at 100,000 clients made the page four times slower). Links
+    # (the emergency review's) name the user by number, in a hidden field.
+    username = django_filters.CharFilter(
+        label=_("Gebruikersnaam"),
+        field_name="user__username",
+        lookup_expr="iexact",
+        max_length=150,
+    )
     user = django_filters.ModelChoiceFilter(
         label=_("Gebruiker"),
-        queryset=User.objects.order_by("last_name", "first_name", "username"),
-        empty_label=_("Alle gebruikers"),
+        queryset=User.objects.all(),
+        widget=forms.HiddenInput,
     )
     # At most the largest primary key: a larger number overflowed the
     # database's integer in the lookup (a 500).

@@ -273,12 +273,14 @@ def outreach_visibility(user: User | AnonymousUser) -> Q:
     return Q(pk__in=[])
 
 
-def privacy_client_scope(user: User | AnonymousUser) -> Q:
+def privacy_client_scope(user: User | AnonymousUser, prefix: str = "") -> Q:
     """The client files a privacy officer answers for: their organisation's
-    (R13). Everyone else: none."""
+    (R13). Everyone else: none. ``prefix`` is the path to the client from
+    another model (the access log's ``client__``: a join on the client,
+    not a list of every client of the organisation)."""
     if not _is_user(user) or not user.is_privacy_officer or not user.organisation_id:
-        return Q(pk__in=[])
-    return Q(organisation_id=user.organisation_id)
+        return Q(**{f"{prefix}pk__in": []})
+    return Q(**{f"{prefix}organisation_id": user.organisation_id})
 
 
 def application_visibility(user: User | AnonymousUser) -> Q:

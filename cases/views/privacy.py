@@ -17,6 +17,7 @@ from django.urls import path
 
 from accounts.models import User
 from config.access import shows_client_data
+from roles.permissions import privacy_client_scope
 from roles.policy import Capability, require_capability
 
 from ..access_log import log_read
@@ -35,7 +36,7 @@ def access_log_in_scope(user: User) -> QuerySet[AccessLogEntry]:
     the client files of their own organisation, and those without a client
     written by its users."""
     return AccessLogEntry.objects.filter(
-        Q(client__in=Client.objects.in_privacy_scope_of(user).values("pk"))
+        privacy_client_scope(user, prefix="client__")
         | Q(client__isnull=True, user__organisation_id=user.organisation_id)
     )
 
