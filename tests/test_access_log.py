@@ -498,9 +498,7 @@ def test_the_log_viewer_filters(client, privacy_world):
     _get(client, world, "tl", "case_detail", "complaint_case")
     page = _get(client, world, "po", "access_log", user=world.users["vp2"].pk)
     assert [e.user_id for e in page.context["page"]] == [world.users["vp2"].pk]
-    page = _get(
-        client, world, "po", "access_log", username=world.users["vp2"].username
-    )
+    page = _get(client, world, "po", "access_log", username=world.users["vp2"].username)
     assert [e.user_id for e in page.context["page"]] == [world.users["vp2"].pk]
     page = _get(client, world, "po", "access_log", client=world.objects["youth"])
     assert {e.user_id for e in page.context["page"]} == {
