@@ -136,7 +136,7 @@ BENCH_ARGS ?=
 bench: install ## Measure pages at BENCH_CLIENTS_SMALL and _LARGE clients on PostgreSQL (BENCH_PG=postgres://..., BENCH_ARGS='--reseed')
 	$(PY) benchmarks/bench.py --small $(BENCH_CLIENTS_SMALL) --large $(BENCH_CLIENTS_LARGE) $(BENCH_ARGS)
 
-loadtest: install ## 50 caseworkers for 2 minutes against gunicorn + PostgreSQL with 100,000 clients (127.0.0.1 only)
+loadtest: install ## Stepped constant rate (25, 50, 75, 100 req/s, 60 s each; LOAD_ARGS="--rates 25,50 --step-seconds 30") against gunicorn + PostgreSQL with 100,000 clients (127.0.0.1 only)
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[load]'
 	$(PY) benchmarks/loadtest.py $(LOAD_ARGS)
 

@@ -1,13 +1,19 @@
-"""``make loadtest``: 50 caseworkers for 2 minutes against gunicorn and
-PostgreSQL with the 100,000-client demo data, on 127.0.0.1 only.
+"""``make loadtest``: a stepped constant offered rate (25, 50, 75, 100
+requests/s, 60 s each) against gunicorn and PostgreSQL with the 100,000-client
+demo data, on 127.0.0.1 only.
 
 Reuses (or seeds) the database of ``make bench`` (``naast_bench_100k``), logs
 in the busiest confidants by writing their sessions, collects static files,
-starts gunicorn with production settings, runs locust headless (bounded in
-users and time) with ``benchmarks/locustfile.py`` — reads of the dashboard,
-lists, cases and clients and note writes — and afterwards checks the
-invariants (``verify_permissions``, ``verify_access_log``). Prints one table
-and writes ``benchmarks/results/load-<date>.json``.
+starts gunicorn with production settings, runs locust headless with
+``benchmarks/locustfile.py`` (its ``Steps`` shape keeps ``--users`` users and
+paces them to the step's rate) — reads of the dashboard, lists, cases and
+clients, form pages (each writes an access-log row) and note writes. During
+the run it samples ``pg_stat_activity`` twice a second: which wait events the
+server's connections wait on (an advisory lock is the access log's writer
+lock, ``cases.access_log``). Afterwards it checks the invariants
+(``verify_permissions``, ``verify_access_log``). Prints per step the offered and
+achieved rate, p50/p95/p99 and errors, and the highest step with p95 < 300 ms
+and no errors, and writes ``benchmarks/results/load-<date>.json``.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -87,18 +94,88 @@ def _stats(prefix: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+P95_LIMIT_MS = 300
+
+
+def pct(values: list[float], q: float) -> float | None:
+    return round(bench.pct(values, q), 1) if values else None
+
+
+def sample_waits(url: str, stop: threading.Event, out: list) -> None:
+    """Twice a second: the active connections to the load test's database by
+    wait event (``Lock/advisory`` is a writer waiting for the access log's
+    lock), with the time since the start."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    started = time.monotonic()
+    with psycopg.connect(f"{bench.PG}/postgres", autocommit=True) as conn:
+        while not stop.is_set():
+            rows = conn.execute(
+                "SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, ''),"
+                " count(*) FROM pg_stat_activity"
+                " WHERE datname = %s AND state = 'active' AND pid <> pg_backend_pid()"
+                " GROUP BY 1, 2",
+                [name],
+            ).fetchall()
+            out.append(
+                (time.monotonic() - started, {f"{t}/{e}": n for t, e, n in rows})
+            )
+            stop.wait(0.5)
+
+
+def step_table(raw: dict, waits: list, offset: float) -> list[dict]:
+    """Per step: offered and achieved rate, percentiles, failures, and the
+    mean number of connections per wait event (samples of the counted part)."""
+    seconds = raw["step_seconds"] - raw["settle_seconds"]
+    rows = []
+    for i, (rate, step) in enumerate(zip(raw["rates"], raw["steps"], strict=True)):
+        lo = offset + i * raw["step_seconds"] + raw["settle_seconds"]
+        hi = offset + (i + 1) * raw["step_seconds"]
+        inside = [w for t, w in waits if lo <= t < hi]
+        events: dict[str, float] = {}
+        for sample in inside:
+            for key, n in sample.items():
+                events[key] = events.get(key, 0) + n
+        ms = step["ms"]
+        rows.append(
+            {
+                "offered_rps": rate,
+                "achieved_rps": round(len(ms) / seconds, 1),
+                "requests": len(ms),
+                "failures": step["failures"],
+                "p50_ms": pct(ms, 0.50),
+                "p95_ms": pct(ms, 0.95),
+                "p99_ms": pct(ms, 0.99),
+                "max_ms": round(max(ms), 1) if ms else None,
+                "by_page": step["names"],
+                "active_connections_by_wait_event": {
+                    k: round(v / len(inside), 2) for k, v in sorted(events.items())
+                }
+                if inside
+                else {},
+                "wait_samples": len(inside),
+            }
+        )
+    return rows
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=100_000)
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=int, default=10)
-    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument(
+        "--rates", default="25,50,75,100", help="offered requests/s per step"
+    )
+    parser.add_argument("--step-seconds", type=int, default=60)
+    parser.add_argument("--settle-seconds", type=int, default=5)
+    parser.add_argument("--users", type=int, default=120)
+    parser.add_argument("--accounts", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8311)
     parser.add_argument("--accounts-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.accounts_out:
-        _accounts(args.users, args.accounts_out)
+        _accounts(args.accounts, args.accounts_out)
         return
 
     prepared = bench.prepare(args.clients, reseed=False)
@@ -106,7 +183,13 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="naast-load-"))
     env = bench.django_env(url)
     env.update(
-        STATIC_ROOT=str(work / "static"), NAAST_LOAD_ACCOUNTS=str(work / "a.json")
+        STATIC_ROOT=str(work / "static"),
+        NAAST_LOAD_ACCOUNTS=str(work / "a.json"),
+        NAAST_LOAD_RATES=args.rates,
+        NAAST_LOAD_STEP_SECONDS=str(args.step_seconds),
+        NAAST_LOAD_SETTLE_SECONDS=str(args.settle_seconds),
+        NAAST_LOAD_USERS=str(args.users),
+        NAAST_LOAD_STEPS_OUT=str(work / "steps.json"),
     )
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run(
@@ -116,8 +199,8 @@ def main() -> None:
         [
             sys.executable,
             __file__,
-            "--users",
-            str(args.users),
+            "--accounts",
+            str(args.accounts),
             "--accounts-out",
             str(work / "a.json"),
         ],
@@ -126,6 +209,7 @@ def main() -> None:
         check=True,
     )
     accounts = json.loads((work / "a.json").read_text())
+    load_before = os.getloadavg()
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -144,21 +228,21 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=open(work / "gunicorn.log", "w"),  # noqa: SIM115
     )
+    waits: list = []
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_waits, args=(url, stop, waits))
     try:
         bench._wait_for(args.port)
+        sampler.start()
         started = time.monotonic()
         subprocess.run(
             [
-                str(Path(sys.executable).with_name("locust")),
+                sys.executable,
+                "-m",
+                "locust",
                 "-f",
                 str(ROOT / "benchmarks" / "locustfile.py"),
                 "--headless",
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(args.spawn_rate),
-                "--run-time",
-                f"{args.seconds}s",
                 "--host",
                 f"http://127.0.0.1:{args.port}",
                 "--csv",
@@ -173,8 +257,12 @@ def main() -> None:
         )
         wall = time.monotonic() - started
     finally:
+        stop.set()
         server.terminate()
         server.wait(timeout=60)
+        if sampler.is_alive():
+            sampler.join(timeout=10)
+    load_after = os.getloadavg()
     checks = {}
     for command in ("verify_permissions", "verify_access_log"):
         done = subprocess.run(
@@ -189,17 +277,35 @@ def main() -> None:
     server_errors = sum(1 for line in log if '" 5' in line)
     # Every simulated request is logged in: a redirect would be to the login page.
     redirects = sum(1 for line in log if '" 302 ' in line and "python-requests" in line)
+    # The sampler starts just before locust; locust's clock starts a little later.
+    steps = step_table(json.loads((work / "steps.json").read_text()), waits, 1.0)
+    good = [
+        s
+        for s in steps
+        if s["failures"] == 0
+        and s["p95_ms"] is not None
+        and s["p95_ms"] < P95_LIMIT_MS
+        and s["achieved_rps"] >= 0.95 * s["offered_rps"]
+    ]
+    clean = all(v["ok"] for v in checks.values())
+    highest = good[-1]["offered_rps"] if good and clean else None
     result = {
         "date": datetime.date.today().isoformat(),
         "database": prepared["database"],
         "clients": args.clients,
         "users": args.users,
         "accounts": len(accounts),
-        "seconds": args.seconds,
+        "step_seconds": args.step_seconds,
+        "settle_seconds": args.settle_seconds,
         "gunicorn_workers": args.workers,
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in load_after],
         "wall_seconds": round(wall, 1),
         "server_5xx": server_errors,
         "redirects": redirects,
+        "steps": steps,
+        "highest_step_rps": highest,
         "rows": [
             {
                 "name": r["Name"],
@@ -218,30 +324,41 @@ def main() -> None:
     out = RESULTS / f"load-{result['date']}.json"
     out.write_text(json.dumps(result, indent=2))
     print(
-        f"\n{args.users} users, {args.seconds} s, {args.workers} gunicorn workers, {args.clients} clients"
+        f"\n{args.users} users, steps of {args.step_seconds} s (first "
+        f"{args.settle_seconds} s not counted), {args.workers} gunicorn workers, "
+        f"{args.clients} clients; load average before "
+        f"{load_before[0]:.2f}, after {load_after[0]:.2f}"
     )
-    print(
-        f"{'page':<22} {'requests':>8} {'failures':>8} {'median':>7} {'p95':>6} {'p99':>6} {'req/s':>6}"
-    )
-    for r in result["rows"]:
-        print(
-            f"{r['name']:<22} {r['requests']:>8} {r['failures']:>8} {r['median_ms']:>7.0f} "
-            f"{r['p95_ms']:>6.0f} {r['p99_ms']:>6.0f} {r['rps']:>6}"
-        )
+    print(markdown(steps))
+    print()
     print(
         f"server 5xx: {server_errors}; redirects to login: {redirects}; "
         + "; ".join(f"{k}: {'ok' if v['ok'] else 'FAILED'}" for k, v in checks.items())
     )
-    print(f"written to {out}")
-    total = next((r for r in result["rows"] if r["name"] == "Aggregated"), None)
-    failed = (
-        total is None
-        or total["failures"]
-        or server_errors
-        or redirects
-        or not all(v["ok"] for v in checks.values())
+    print(
+        f"highest step with p95 < {P95_LIMIT_MS} ms, no errors and the rate "
+        f"achieved: {highest if highest is not None else 'none'} requests/s"
     )
-    sys.exit(1 if failed else 0)
+    print(f"written to {out}")
+    sys.exit(0 if highest is not None and not server_errors and not redirects else 1)
+
+
+def markdown(steps: list[dict]) -> str:
+    lines = [
+        "| offered (req/s) | achieved (req/s) | requests | errors | p50 (ms) "
+        "| p95 (ms) | p99 (ms) | connections waiting on the advisory lock "
+        "| active connections |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in steps:
+        waits = s["active_connections_by_wait_event"]
+        lock = waits.get("Lock/advisory", 0)
+        lines.append(
+            f"| {s['offered_rps']:.0f} | {s['achieved_rps']} | {s['requests']} "
+            f"| {s['failures']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} "
+            f"| {lock:.2f} | {sum(waits.values()):.2f} |"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

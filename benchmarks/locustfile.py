@@ -1,7 +1,17 @@
 """The caseworkers of the load test (``make loadtest``): each simulated user is
 one real confidant of the seeded database, logged in with a session cookie the
 driver (``benchmarks/loadtest.py``) prepared, reading their dashboard, lists,
-cases and clients and writing notes, with 1–3 s between actions."""
+cases and clients, opening form pages (each writes an access-log row) and
+writing notes.
+
+The offered rate is constant per step, not per user: ``Steps`` keeps
+``NAAST_LOAD_USERS`` users running and steps the total rate through
+``NAAST_LOAD_RATES`` (requests/s), ``NAAST_LOAD_STEP_SECONDS`` each; every user
+paces itself at rate / users (a request starts every users / rate seconds; a
+user whose request took longer starts the next at once, so an overloaded server
+shows as an achieved rate below the offered one). Every request is counted in
+its step and written to ``NAAST_LOAD_STEPS_OUT`` when locust stops.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +20,102 @@ import json
 import os
 import random
 import threading
+import time
 
-from locust import HttpUser, between, task
+from locust import HttpUser, LoadTestShape, events, task
 
 with open(os.environ["NAAST_LOAD_ACCOUNTS"], encoding="utf-8") as fh:
     ACCOUNTS = json.load(fh)
+RATES = [
+    float(r) for r in os.environ.get("NAAST_LOAD_RATES", "25,50,75,100").split(",")
+]
+STEP_SECONDS = float(os.environ.get("NAAST_LOAD_STEP_SECONDS", "60"))
+USERS = int(os.environ.get("NAAST_LOAD_USERS", "120"))
+#: Seconds at the start of each step that are not counted (users settle on
+#: the new pace).
+SETTLE = float(os.environ.get("NAAST_LOAD_SETTLE_SECONDS", "5"))
 _next = itertools.cycle(ACCOUNTS)
 _lock = threading.Lock()
+_start: float | None = None
+# Per step: [response times in ms], failures, requests started per name.
+_steps: list[dict] = [{"ms": [], "failures": 0, "names": {}} for _ in RATES]
+
+
+def _step_at(moment: float) -> int | None:
+    """The step running at ``moment`` (None before the start, while settling,
+    or after the last step)."""
+    if _start is None:
+        return None
+    elapsed = moment - _start
+    step = int(elapsed // STEP_SECONDS)
+    if step >= len(RATES) or elapsed - step * STEP_SECONDS < SETTLE:
+        return None
+    return step
+
+
+@events.test_start.add_listener
+def _started(**_kwargs) -> None:
+    global _start
+    _start = time.monotonic()
+
+
+@events.request.add_listener
+def _counted(response_time, exception, name, **_kwargs) -> None:
+    step = _step_at(time.monotonic() - response_time / 1000)
+    if step is None:
+        return
+    bucket = _steps[step]
+    bucket["ms"].append(response_time)
+    bucket["names"][name] = bucket["names"].get(name, 0) + 1
+    if exception is not None:
+        bucket["failures"] += 1
+
+
+@events.quitting.add_listener
+def _written(**_kwargs) -> None:
+    out = os.environ.get("NAAST_LOAD_STEPS_OUT")
+    if not out:
+        return
+    with open(out, "w", encoding="utf-8") as fh:
+        json.dump(
+            {
+                "rates": RATES,
+                "step_seconds": STEP_SECONDS,
+                "settle_seconds": SETTLE,
+                "users": USERS,
+                "steps": _steps,
+            },
+            fh,
+        )
+
+
+class Steps(LoadTestShape):
+    """All users from the start; the rate steps, the users stay."""
+
+    def tick(self):
+        if self.get_run_time() >= STEP_SECONDS * len(RATES):
+            return None
+        return USERS, USERS
+
+
+def _rate_now() -> float:
+    step = 0 if _start is None else int((time.monotonic() - _start) // STEP_SECONDS)
+    return RATES[min(step, len(RATES) - 1)]
 
 
 class Caseworker(HttpUser):
-    wait_time = between(1, 3)
+    def wait_time(self) -> float:
+        """Constant pacing: one request every USERS / rate seconds per user,
+        the users spread over the interval; a late user starts at once and
+        does not catch up in a burst."""
+        interval = USERS / _rate_now()
+        now = time.monotonic()
+        due = getattr(self, "_due", None)
+        if due is None:
+            self._due = now + random.uniform(0, interval)
+        else:
+            self._due = max(due + interval, now)
+        return self._due - now
 
     def on_start(self) -> None:
         with _lock:
@@ -56,6 +151,27 @@ class Caseworker(HttpUser):
     def client_detail(self) -> None:
         self.client.get(
             f"/clienten/{random.choice(self.clients)}/", name="client detail"
+        )
+
+    # Form pages: each shows client data and writes an access-log row.
+    @task(1)
+    def client_edit(self) -> None:
+        self.client.get(
+            f"/clienten/{random.choice(self.clients)}/bewerken/",
+            name="client edit (form)",
+        )
+
+    @task(1)
+    def meeting_form(self) -> None:
+        self.client.get(
+            f"/zaken/{random.choice(self.cases)}/gesprekken/nieuw/",
+            name="meeting form",
+        )
+
+    @task(1)
+    def status_form(self) -> None:
+        self.client.get(
+            f"/zaken/{random.choice(self.cases)}/status/", name="status form"
         )
 
     @task(1)
