@@ -180,6 +180,11 @@ class Client(models.Model):
                 fields=["organisation", "person_key"], name="client_org_person_idx"
             ),
             models.Index(fields=["person_key"], name="client_person_idx"),
+            # A team lead's municipalities: from the teams' cases to their
+            # clients' municipalities by index only (``reportable_municipalities``).
+            models.Index(
+                fields=["id", "municipality"], name="client_id_municipality_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -522,6 +527,7 @@ class SupportCase(models.Model):
             models.Index(
                 fields=["team", "-opened_at", "-id"], name="case_team_newest_idx"
             ),
+            models.Index(fields=["team", "client"], name="case_team_client_idx"),
         ]
         constraints = [
             models.CheckConstraint(
