@@ -22,6 +22,7 @@ import random
 import threading
 import time
 
+import gevent
 from locust import HttpUser, LoadTestShape, events, task
 
 with open(os.environ["NAAST_LOAD_ACCOUNTS"], encoding="utf-8") as fh:
@@ -110,14 +111,14 @@ class Caseworker(HttpUser):
         does not catch up in a burst."""
         interval = USERS / _rate_now()
         now = time.monotonic()
-        due = getattr(self, "_due", None)
-        if due is None:
-            self._due = now + random.uniform(0, interval)
-        else:
-            self._due = max(due + interval, now)
+        self._due = max(getattr(self, "_due", now) + interval, now)
         return self._due - now
 
     def on_start(self) -> None:
+        # The users start spread over one interval: all at once would be a
+        # backlog of USERS requests that a server at capacity never works off.
+        gevent.sleep(random.uniform(0, USERS / _rate_now()))
+        self._due = time.monotonic()
         with _lock:
             self.account = next(_next)
         self.client.cookies.set(self.account["cookie_name"], self.account["session"])
