@@ -14,6 +14,18 @@ class NaastFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+def date_input() -> forms.DateInput:
+    """The browser's date picker; the value as ISO date, which it expects."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def moment_input() -> forms.DateTimeInput:
+    """The browser's date-and-time picker (``datetime-local``)."""
+    return forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+    )
+
+
 class MomentField(forms.DateTimeField):
     """A date and time the database can store in UTC: 0001-01-01 00:00 in
     Amsterdam is a moment before year 1 in UTC, which no column holds, so a

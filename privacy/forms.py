@@ -6,23 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import MomentField
+from config.forms import MomentField, date_input, moment_input
 
 from .models import DataBreach, DataSubjectRequest
 
 #: The largest primary key the database holds (BigAutoField): a larger number
 #: is a form error, not an overflow.
 MAX_PK = 2**63 - 1
-
-
-def _date() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _moment() -> forms.DateTimeInput:
-    return forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-    )
 
 
 def _text(rows: int = 3) -> forms.Textarea:
@@ -44,14 +34,14 @@ class RequestRegisterForm(forms.Form):
     requester_relation = forms.ChoiceField(
         label=_("De verzoeker is"), choices=DataSubjectRequest.Relation
     )
-    received_on = forms.DateField(label=_("Ontvangen op"), widget=_date())
+    received_on = forms.DateField(label=_("Ontvangen op"), widget=date_input())
     notes = forms.CharField(
         label=_("Aantekeningen"), required=False, max_length=4000, widget=_text()
     )
 
 
 class IdentityForm(forms.Form):
-    checked_on = forms.DateField(label=_("Gecontroleerd op"), widget=_date())
+    checked_on = forms.DateField(label=_("Gecontroleerd op"), widget=date_input())
     method = forms.ChoiceField(
         label=_("Hoe gecontroleerd"), choices=DataSubjectRequest.IdentityCheck
     )
@@ -79,7 +69,7 @@ class ConfirmForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answered_on = forms.DateField(label=_("Antwoord verstuurd op"), widget=_date())
+    answered_on = forms.DateField(label=_("Antwoord verstuurd op"), widget=date_input())
     summary = forms.CharField(
         label=_("Wat is geantwoord"), max_length=4000, widget=_text()
     )
@@ -98,7 +88,7 @@ class RefuseForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label=_("Ingetrokken op"), widget=_date())
+    withdrawn_on = forms.DateField(label=_("Ingetrokken op"), widget=date_input())
     note = forms.CharField(
         label=_("Toelichting"), required=False, max_length=2000, widget=_text(2)
     )
@@ -126,10 +116,10 @@ class BreachForm(forms.Form):
     occurred_at = MomentField(
         label=_("Gebeurd op"),
         required=False,
-        widget=_moment(),
+        widget=moment_input(),
         help_text=_("Leeg als dat niet bekend is."),
     )
-    found_at = MomentField(label=_("Ontdekt op"), widget=_moment())
+    found_at = MomentField(label=_("Ontdekt op"), widget=moment_input())
     personal_data = forms.CharField(
         label=_("Welke persoonsgegevens"), max_length=4000, widget=_text()
     )
@@ -154,7 +144,7 @@ class BreachAssessForm(forms.Form):
     reported_to_ap_at = MomentField(
         label=_("Gemeld bij de Autoriteit Persoonsgegevens op"),
         required=False,
-        widget=_moment(),
+        widget=moment_input(),
     )
     ap_reference = forms.CharField(
         label=_("Meldnummer AP"), required=False, max_length=50
@@ -179,7 +169,7 @@ class BreachAssessForm(forms.Form):
         label=_("Betrokkenen geïnformeerd (art. 34 AVG)"), choices=DataBreach.Informed
     )
     subjects_informed_on = forms.DateField(
-        label=_("Geïnformeerd op"), required=False, widget=_date()
+        label=_("Geïnformeerd op"), required=False, widget=date_input()
     )
     subjects_not_informed_reason = forms.CharField(
         label=_("Niet geïnformeerd, omdat"),

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from config.forms import MomentField
+from config.forms import MomentField, moment_input
 from roles.models import Assignment, InformalSupporter
 from roles.policy import RefusalGround, SupportRole, policy_for
 
@@ -90,9 +90,7 @@ class MeetingForm(forms.Form):
     )
     starts_at = MomentField(
         label=_("Datum en tijd"),
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-        ),
+        widget=moment_input(),
     )
     location = forms.CharField(label=_("Locatie"), max_length=200, required=False)
     provider = forms.ModelChoiceField(

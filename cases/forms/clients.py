@@ -14,14 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation, User
+from config.forms import date_input
 from roles.policy import policy_for, support_role_for_user
 
 from ..models import CareKind, Client, Family, SupportCase
 from . import version_field
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _care_providers():
@@ -35,7 +32,7 @@ class ClientForm(forms.Form):
 
     first_name = forms.CharField(label=_("Voornaam"), max_length=100)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150)
-    date_of_birth = forms.DateField(label=_("Geboortedatum"), widget=_date_input())
+    date_of_birth = forms.DateField(label=_("Geboortedatum"), widget=date_input())
     kind = forms.ChoiceField(label=_("Soort cliënt"), choices=Client.Kind.choices)
     municipality = forms.ModelChoiceField(
         label=_("Gemeente"),
@@ -162,7 +159,7 @@ class FamilyCreateForm(forms.Form):
 class FamilyMemberForm(forms.Form):
     first_name = forms.CharField(label=_("Voornaam"), max_length=100)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150)
-    date_of_birth = forms.DateField(label=_("Geboortedatum"), widget=_date_input())
+    date_of_birth = forms.DateField(label=_("Geboortedatum"), widget=date_input())
     kind = forms.ChoiceField(label=_("Soort"), choices=Client.Kind.choices)
     municipality = forms.ModelChoiceField(
         label=_("Gemeente"), queryset=Municipality.objects.all()
@@ -212,17 +209,17 @@ class CareForm(forms.Form):
     contact_person = forms.CharField(
         label=_("Contactpersoon"), max_length=200, required=False
     )
-    started_on = forms.DateField(label=_("Gestart op"), widget=_date_input())
+    started_on = forms.DateField(label=_("Gestart op"), widget=date_input())
     ended_on = forms.DateField(
         label=_("Beëindigd op"),
-        widget=_date_input(),
+        widget=date_input(),
         required=False,
         help_text=_("Leeg laten als de hulp nog loopt."),
     )
 
 
 class CareEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("Beëindigd op"), widget=_date_input())
+    ended_on = forms.DateField(label=_("Beëindigd op"), widget=date_input())
 
 
 class InformalSupporterForm(forms.Form):

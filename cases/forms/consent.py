@@ -13,13 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.forms import date_input
 from roles.models import Consent, InformalSupporter
 
 from ..models import Client, Meeting
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class _SupporterChoice(forms.ModelChoiceField):
@@ -53,7 +50,7 @@ class ConsentForm(forms.Form):
         required=False,
         help_text=_("Bij een document: welk document, zo precies mogelijk."),
     )
-    given_on = forms.DateField(label=_("Toestemming gegeven op"), widget=_date_input())
+    given_on = forms.DateField(label=_("Toestemming gegeven op"), widget=date_input())
 
     def __init__(self, *args, client: Client, user: User, **kwargs) -> None:
         kwargs.setdefault("initial", {"given_on": timezone.localdate()})
@@ -79,7 +76,7 @@ class ConsentForm(forms.Form):
 class ConsentWithdrawForm(forms.Form):
     """The day the client withdrew the consent."""
 
-    withdrawn_on = forms.DateField(label=_("Ingetrokken op"), widget=_date_input())
+    withdrawn_on = forms.DateField(label=_("Ingetrokken op"), widget=date_input())
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("initial", {"withdrawn_on": timezone.localdate()})

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Municipality, Organisation, User
 from config.access import shows_client_data, shows_no_client_data
+from config.forms import date_input
 from roles.permissions import Perm, has, require
 from roles.policy import Capability, can, require_capability
 
@@ -35,10 +36,6 @@ from .clients import registered
 PAGE_SIZE = 25
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def _institutions():
     return Organisation.objects.filter(
         kind=Organisation.Kind.CARE_PROVIDER, is_active=True
@@ -49,7 +46,7 @@ class OutreachVisitForm(forms.Form):
     """A visit, without names (R7)."""
 
     visited_on = forms.DateField(
-        label=gettext_lazy("Datum bezoek"), widget=_date_input()
+        label=gettext_lazy("Datum bezoek"), widget=date_input()
     )
     institution = forms.ModelChoiceField(
         label=gettext_lazy("Instelling"), queryset=_institutions()
@@ -89,10 +86,10 @@ class OutreachFilterForm(forms.Form):
         label=gettext_lazy("Instelling"), queryset=_institutions(), required=False
     )
     date_from = forms.DateField(
-        label=gettext_lazy("Vanaf"), widget=_date_input(), required=False
+        label=gettext_lazy("Vanaf"), widget=date_input(), required=False
     )
     date_to = forms.DateField(
-        label=gettext_lazy("Tot en met"), widget=_date_input(), required=False
+        label=gettext_lazy("Tot en met"), widget=date_input(), required=False
     )
 
 

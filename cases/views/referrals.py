@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Municipality, Organisation, User
 from config.access import shows_client_data, shows_no_client_data
+from config.forms import date_input
 from roles import referrals as referral_services
 from roles.models import Referral
 from roles.permissions import Perm, has, require
@@ -35,10 +36,6 @@ from ..models import CareKind, Client, SupportCase
 from .link_requests import Candidate, _CandidateChoice, candidates_of_clients
 
 PAGE_SIZE = 25
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReferralForm(forms.Form):
@@ -63,7 +60,7 @@ class ReferralForm(forms.Form):
     )
     consent_given_on = forms.DateField(
         label=gettext_lazy("Toestemming van de cliënt gegeven op"),
-        widget=_date_input(),
+        widget=date_input(),
     )
     message = forms.CharField(
         label=gettext_lazy("Bericht aan de andere organisatie"),
