@@ -225,9 +225,9 @@ def _team_lead(user: User) -> dict:
         "teams": list(user.led_teams.order_by("name")),
         "link_request_count": waiting.count(),
         "link_request_url": reverse("link_request_list"),
-        "referral_count": Referral.objects.filter(
-            to_organisation_id=user.organisation_id, status=Referral.Status.SENT
-        ).count(),
+        "referral_count": Referral.objects.visible_to(user)
+        .filter(to_organisation_id=user.organisation_id, status=Referral.Status.SENT)
+        .count(),
         "referral_url": reverse("referral_inbox"),
     }
 

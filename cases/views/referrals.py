@@ -229,7 +229,9 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             referral,
             client=referral.target_client
-            if Client.objects.visible_to(user).filter(pk=referral.target_client_id)
+            if Client.objects.visible_to(user)
+            .filter(pk=referral.target_client_id)
+            .exists()
             else referral.source_client,
         )
     municipalities = (
@@ -276,7 +278,8 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
     What they are, never what they hold (no names)."""
     require_capability(request.user, Capability.LEAD_TEAMS)
     referrals = (
-        Referral.objects.filter(to_organisation_id=request.user.organisation_id)
+        Referral.objects.visible_to(request.user)
+        .filter(to_organisation_id=request.user.organisation_id)
         .select_related("from_organisation", "decided_by")
         .order_by(
             Case(When(status=Referral.Status.SENT, then=Value(0)), default=Value(1)),
