@@ -462,3 +462,22 @@ def test_care_of_the_other_organisation_is_not_in_my_file(world):
     )
     assert not Care.objects.filter(client_id=world.objects["youth"]).exists()
     assert not Care.objects.visible_to(world.users["vp1"]).filter(client=co_youth)
+
+
+def test_only_the_withdraw_button_withdraws_a_registration(client, world):
+    """A crafted POST to the waiting registration (any other fields) changes
+    nothing; the withdraw form withdraws it, and then the team lead has
+    nothing to decide."""
+    _lotte(world)
+    link = _lotte_again(world)
+    client.force_login(world.users["vp2"])
+    url = reverse("link_request_detail", args=[link.pk])
+    assert client.post(url, {"decision": "linked", "reason": "x"}).status_code == 200
+    link.refresh_from_db()
+    assert link.status == "pending"
+    assert client.post(url, {"withdraw": "True"}).status_code == 302
+    link.refresh_from_db()
+    assert link.status == "withdrawn"
+    client.force_login(world.users["tl"])
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["form"] is None
