@@ -21,6 +21,7 @@ Django's paginator.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -86,3 +87,35 @@ class CountWithPagePaginator(Paginator):
             and not self.orphans
             and connections[queryset.db].features.supports_over_clause
         )
+
+
+#: Rows a growing log's list counts at most (see ``BoundedCountPaginator``).
+COUNT_LIMIT = 1000
+
+
+class BoundedCountPaginator(Paginator):
+    """``Paginator`` for a log that only grows (the access log): it counts at
+    most ``count_limit`` rows, so that a page costs the same with a log of a
+    thousand rows or of a hundred million. ``more`` tells that there are more
+    rows than counted; the pages reach the newest ``count_limit`` rows, and the
+    filters (dates, user, client) reach the others."""
+
+    def __init__(
+        self, object_list: Any, per_page: int, *, count_limit: int = COUNT_LIMIT
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.count_limit = count_limit
+
+    @cached_property
+    def _counted(self) -> int:
+        # COUNT(*) over a subquery with LIMIT: the database stops after
+        # count_limit + 1 rows of the index.
+        return self.object_list[: self.count_limit + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.count_limit)
+
+    @property
+    def more(self) -> bool:
+        return self._counted > self.count_limit

@@ -537,6 +537,37 @@ def test_wie_heeft_mijn_dossier_ingezien(client, privacy_world):
     assert "Anouk" not in text
 
 
+def test_a_page_of_the_log_counts_a_bounded_number_of_rows(
+    client, privacy_world, monkeypatch
+):
+    """The log only grows, so its pages count at most the newest N rows (the
+    cost of a page does not grow with the log) and say that there are more;
+    the filters still reach every row."""
+    from cases.views import privacy as privacy_views
+
+    world = privacy_world
+    monkeypatch.setattr(privacy_views, "ACCESS_LOG_COUNT_LIMIT", 3)
+    monkeypatch.setattr(privacy_views, "CLIENT_HISTORY_COUNT_LIMIT", 2)
+    for _ in range(3):
+        _get(client, world, "vp1", "client_detail", "youth")
+    page = _get(client, world, "po", "access_log")
+    paginator = page.context["page"].paginator
+    assert (paginator.count, paginator.more, paginator.num_pages) == (3, True, 1)
+    text = " ".join(page.content.decode().split())
+    assert "Meer dan 3 logregels gevonden" in text
+    page = _get(client, world, "po", "access_log", user=world.users["po"].pk)
+    assert page.context["page"].paginator.more is False
+    assert "logregels gevonden" in page.content.decode()
+    page = _get(client, world, "po", "client_access_history", "youth")
+    paginator = page.context["page"].paginator
+    assert (paginator.count, paginator.more) == (2, True)
+    assert [e.object_type for e in page.context["page"]] == [
+        "access_history",
+        "client",
+    ]
+    assert "Meer dan 2 logregels" in " ".join(page.content.decode().split())
+
+
 def test_the_privacy_officer_sees_the_log_in_the_navigation(client, privacy_world):
     """Only the privacy officer has "Toegangslog" in the menu."""
     url = reverse("access_log")

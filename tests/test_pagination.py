@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 
 from accounts.models import Municipality
-from cases.pagination import CountWithPagePaginator
+from cases.pagination import BoundedCountPaginator, CountWithPagePaginator
 from tests.factories import MunicipalityFactory
 
 PER_PAGE = 25
@@ -91,3 +91,16 @@ def test_values_rows_carry_no_total(municipalities):
     page = CountWithPagePaginator(rows, PER_PAGE).get_page(3)
     assert page.paginator.count == 53
     assert [set(row) for row in page] == [{"pk", "name"}] * 3
+
+
+def test_bounded_count_stops_at_its_limit(municipalities, django_assert_num_queries):
+    """``BoundedCountPaginator`` counts at most ``count_limit`` + 1 rows (a
+    LIMIT inside the COUNT), says that there are more, and pages only through
+    the counted rows."""
+    with django_assert_num_queries(2) as queries:
+        page = BoundedCountPaginator(municipalities, 10, count_limit=30).get_page(9)
+        assert len(list(page)) == 10
+    assert "LIMIT 31" in queries.captured_queries[0]["sql"]
+    assert (page.paginator.count, page.paginator.more, page.number) == (30, True, 3)
+    exact = BoundedCountPaginator(municipalities, 10, count_limit=53).get_page(1)
+    assert (exact.paginator.count, exact.paginator.more) == (53, False)
