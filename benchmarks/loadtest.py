@@ -10,8 +10,9 @@ paces them to the step's rate) — reads of the dashboard, lists, cases and
 clients, form pages (each writes an access-log row) and note writes. During
 the run it samples ``pg_stat_activity`` twice a second: which wait events the
 server's connections wait on (an advisory lock is the access log's writer
-lock, ``cases.access_log``). Afterwards it checks the invariants
-(``verify_permissions``, ``verify_access_log``). Prints per step the offered and
+lock, ``cases.access_log``) and the CPU time of gunicorn, PostgreSQL and
+locust, reported per step as CPU milliseconds per request. Afterwards it
+checks the invariants (``verify_permissions``, ``verify_access_log``). Prints per step the offered and
 achieved rate, p50/p95/p99 and errors, and the highest step with p95 < 300 ms
 and no errors, and writes ``benchmarks/results/load-<date>.json``.
 """
@@ -101,10 +102,56 @@ def pct(values: list[float], q: float) -> float | None:
     return round(bench.pct(values, q), 1) if values else None
 
 
+#: The processes whose CPU time is counted per request (Linux ``/proc``).
+CPU_GROUPS = ("gunicorn", "postgres", "locust")
+
+
+def cpu_by_process() -> dict[str, tuple[str, float]]:
+    """CPU seconds (user + system) of every process of ``CPU_GROUPS``, by pid:
+    PostgreSQL's processes by their name, gunicorn and locust by their
+    command line. Empty where there is no ``/proc``."""
+    if not os.path.isdir("/proc"):
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+                stat = fh.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                command = fh.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        name = stat.split("(", 1)[1].rsplit(")", 1)[0]
+        group = "postgres" if name.startswith("postgres") else None
+        for candidate in ("gunicorn", "locust"):
+            if candidate in command:
+                group = candidate
+        if group is None:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        found[pid] = (group, (int(fields[11]) + int(fields[12])) / tick)
+    return found
+
+
+def cpu_between(earlier: dict, later: dict) -> dict[str, float]:
+    """CPU seconds per group between two ``cpu_by_process`` snapshots. A
+    process that started in between counts from zero; one that ended in
+    between (a recycled gunicorn worker) is missed, so the figures are a
+    little low rather than high."""
+    spent = dict.fromkeys(CPU_GROUPS, 0.0)
+    for pid, (group, seconds) in later.items():
+        spent[group] += seconds - earlier.get(pid, (group, 0.0))[1]
+    return spent
+
+
 def sample_waits(url: str, stop: threading.Event, out: list) -> None:
     """Twice a second: the active connections to the load test's database by
     wait event (``Lock/advisory`` is a writer waiting for the access log's
-    lock), with the time since the start."""
+    lock), and the CPU time of the processes of ``CPU_GROUPS``, with the
+    time since the start."""
     import psycopg
 
     name = url.rsplit("/", 1)[1]
@@ -119,7 +166,11 @@ def sample_waits(url: str, stop: threading.Event, out: list) -> None:
                 [name],
             ).fetchall()
             out.append(
-                (time.monotonic() - started, {f"{t}/{e}": n for t, e, n in rows})
+                (
+                    time.monotonic() - started,
+                    {f"{t}/{e}": n for t, e, n in rows},
+                    cpu_by_process(),
+                )
             )
             stop.wait(0.5)
 
@@ -132,12 +183,21 @@ def step_table(raw: dict, waits: list, offset: float) -> list[dict]:
     for i, (rate, step) in enumerate(zip(raw["rates"], raw["steps"], strict=True)):
         lo = offset + i * raw["step_seconds"] + raw["settle_seconds"]
         hi = offset + (i + 1) * raw["step_seconds"]
-        inside = [w for t, w in waits if lo <= t < hi]
+        inside = [w for t, w, _cpu in waits if lo <= t < hi]
+        cpu = [(t, c) for t, _w, c in waits if lo <= t < hi]
         events: dict[str, float] = {}
         for sample in inside:
             for key, n in sample.items():
                 events[key] = events.get(key, 0) + n
         ms = step["ms"]
+        cpu_ms = {}
+        if len(cpu) >= 2 and ms:
+            (t0, first), (t1, last) = cpu[0], cpu[-1]
+            done = len(ms) * (t1 - t0) / seconds  # requests in the sampled span
+            cpu_ms = {
+                group: round(spent * 1000 / done, 1)
+                for group, spent in cpu_between(first, last).items()
+            }
         rows.append(
             {
                 "offered_rps": rate,
@@ -155,6 +215,8 @@ def step_table(raw: dict, waits: list, offset: float) -> list[dict]:
                 if inside
                 else {},
                 "wait_samples": len(inside),
+                # CPU milliseconds per request of each process group.
+                "cpu_ms_per_request": cpu_ms,
             }
         )
     return rows
@@ -347,8 +409,8 @@ def markdown(steps: list[dict]) -> str:
     lines = [
         "| offered (req/s) | achieved (req/s) | requests | errors | p50 (ms) "
         "| p95 (ms) | p99 (ms) | connections waiting on the advisory lock "
-        "| active connections |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| active connections | CPU ms per request: gunicorn / PostgreSQL / locust |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in steps:
         waits = s["active_connections_by_wait_event"]
@@ -356,9 +418,16 @@ def markdown(steps: list[dict]) -> str:
         lines.append(
             f"| {s['offered_rps']:.0f} | {s['achieved_rps']} | {s['requests']} "
             f"| {s['failures']} | {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} "
-            f"| {lock:.2f} | {sum(waits.values()):.2f} |"
+            f"| {lock:.2f} | {sum(waits.values()):.2f} "
+            f"| {cpu_text(s.get('cpu_ms_per_request') or {})} |"
         )
     return "\n".join(lines)
+
+
+def cpu_text(cpu: dict[str, float]) -> str:
+    if not cpu:
+        return "–"
+    return " / ".join(f"{cpu[group]:.1f}" for group in CPU_GROUPS)
 
 
 if __name__ == "__main__":

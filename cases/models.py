@@ -1152,6 +1152,10 @@ class AccessLogEntry(models.Model):
         indexes = [
             models.Index(fields=["client", "timestamp"], name="accesslog_client_idx"),
             models.Index(fields=["user", "timestamp"], name="accesslog_user_idx"),
+            # The log viewer, newest first: read from this end of the index
+            # until a page (or the bounded count) is full, whatever the size
+            # of the log.
+            models.Index(fields=["-timestamp", "-id"], name="accesslog_newest_idx"),
         ]
         constraints = [
             # Two rows chained to the same predecessor would fork the chain.
