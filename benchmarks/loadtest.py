@@ -136,14 +136,19 @@ def cpu_by_process() -> dict[str, tuple[str, float]]:
     return found
 
 
-def cpu_between(earlier: dict, later: dict) -> dict[str, float]:
-    """CPU seconds per group between two ``cpu_by_process`` snapshots. A
-    process that started in between counts from zero; one that ended in
-    between (a recycled gunicorn worker) is missed, so the figures are a
-    little low rather than high."""
+def cpu_in_span(samples: list[dict]) -> dict[str, float]:
+    """CPU seconds per group over a run of ``cpu_by_process`` snapshots: per
+    process, its last value in the span minus its value in the first snapshot
+    (zero if it started in the span). A process that ended in the span (a
+    gunicorn worker recycled after ``max_requests``, and its PostgreSQL
+    backend) counts up to its last snapshot, so the figures are at most half
+    a second per such process low."""
+    first, last = samples[0], {}
+    for snapshot in samples:
+        last.update(snapshot)
     spent = dict.fromkeys(CPU_GROUPS, 0.0)
-    for pid, (group, seconds) in later.items():
-        spent[group] += seconds - earlier.get(pid, (group, 0.0))[1]
+    for pid, (group, seconds) in last.items():
+        spent[group] += seconds - first.get(pid, (group, 0.0))[1]
     return spent
 
 
@@ -192,11 +197,11 @@ def step_table(raw: dict, waits: list, offset: float) -> list[dict]:
         ms = step["ms"]
         cpu_ms = {}
         if len(cpu) >= 2 and ms:
-            (t0, first), (t1, last) = cpu[0], cpu[-1]
-            done = len(ms) * (t1 - t0) / seconds  # requests in the sampled span
+            span = cpu[-1][0] - cpu[0][0]
+            done = len(ms) * span / seconds  # requests in the sampled span
             cpu_ms = {
                 group: round(spent * 1000 / done, 1)
-                for group, spent in cpu_between(first, last).items()
+                for group, spent in cpu_in_span([c for _t, c in cpu]).items()
             }
         rows.append(
             {
