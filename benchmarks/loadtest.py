@@ -12,9 +12,10 @@ the run it samples ``pg_stat_activity`` twice a second: which wait events the
 server's connections wait on (an advisory lock is the access log's writer
 lock, ``cases.access_log``) and the CPU time of gunicorn, PostgreSQL and
 locust, reported per step as CPU milliseconds per request. Afterwards it
-checks the invariants (``verify_permissions``, ``verify_access_log``). Prints per step the offered and
-achieved rate, p50/p95/p99 and errors, and the highest step with p95 < 300 ms
-and no errors, and writes ``benchmarks/results/load-<date>.json``.
+checks the invariants (``verify_permissions``, ``verify_access_log``). Prints
+per step the offered and achieved rate, p50/p95/p99 and errors, and the
+highest step with p95 < 300 ms and no errors, and writes
+``benchmarks/results/load-<date>.json``.
 """
 
 from __future__ import annotations

@@ -89,10 +89,6 @@ class CountWithPagePaginator(Paginator):
         )
 
 
-#: Rows a growing log's list counts at most (see ``BoundedCountPaginator``).
-COUNT_LIMIT = 1000
-
-
 class BoundedCountPaginator(Paginator):
     """``Paginator`` for a log that only grows (the access log): it counts at
     most ``count_limit`` rows, so that a page costs the same with a log of a
@@ -100,9 +96,7 @@ class BoundedCountPaginator(Paginator):
     rows than counted; the pages reach the newest ``count_limit`` rows, and the
     filters (dates, user, client) reach the others."""
 
-    def __init__(
-        self, object_list: Any, per_page: int, *, count_limit: int = COUNT_LIMIT
-    ) -> None:
+    def __init__(self, object_list: Any, per_page: int, *, count_limit: int) -> None:
         super().__init__(object_list, per_page)
         self.count_limit = count_limit
 
