@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.session_clock import seconds_left
 from roles.policy import Capability, capabilities_of
 
 # (url name, label, the capability it needs; None = every logged-in user).
@@ -57,6 +58,12 @@ def naast(request: HttpRequest) -> dict:
         "navigation": items,
         # ``{% if "register_client" in can %}``: the templates ask the same table.
         "can": capabilities,
-        "session_seconds": settings.SESSION_COOKIE_AGE,
+        # The real seconds left: the clock is refreshed at most once a minute.
+        "session_seconds": (
+            seconds_left(request.session)
+            if user is not None and user.is_authenticated
+            else settings.SESSION_COOKIE_AGE
+        ),
+        "session_full_seconds": settings.SESSION_COOKIE_AGE,
         "session_warn_seconds": min(120, settings.SESSION_COOKIE_AGE // 4),
     }

@@ -815,8 +815,9 @@ def _grow(world, size: int) -> None:
 
 
 # (role, url name, query, max queries, writes an access-log row). Each page
-# costs 2 queries for the session and user and 3 to save the session
-# (SESSION_SAVE_EVERY_REQUEST); a page that names clients adds the access-log
+# costs 2 queries for the session and user and 3 to save the session (the first
+# page after logging in restarts the idle clock; later pages at most once a
+# minute, accounts.session_clock); a page that names clients adds the access-log
 # row (``access_log_queries()``). A caseworker's and a team lead's dashboard
 # add 1 for emergency access (R2); a caseworker's 1 for their registrations
 # waiting for the team lead, a team lead's 3 for their teams, the registrations

@@ -96,7 +96,8 @@ def _grow(world: World, size: int) -> None:
 
 # (role, url name, object key or None, max queries without the access-log row,
 # writes an access-log row). Every page costs 2 queries for the session and the
-# user and 3 to save the session (SESSION_SAVE_EVERY_REQUEST).
+# user and 3 to save the session (the first page after logging in restarts the
+# idle clock; later pages at most once a minute, accounts.session_clock).
 BUDGETS = [
     ("vp1", "meeting_detail", "complaint_meeting", 9, True),
     ("vp1", "note_history", "note", 7, True),

@@ -176,9 +176,10 @@ def test_session_and_csrf_cookies_are_secure(client, user):
     assert session["secure"] is True
     assert session["httponly"] is True
     assert session["samesite"] == "Lax"
-    # Sessions end after 15 idle minutes; every request restarts the clock.
+    # Sessions end after 15 idle minutes; every request restarts the clock, at
+    # most once a minute (tests/test_session_clock.py).
     assert session["max-age"] == 15 * 60
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert django_settings.NAAST_SESSION_REFRESH_SECONDS == 60
 
 
 def test_hsts_on_https(client, db):

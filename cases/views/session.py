@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.session_clock import refresh
 from config.access import shows_no_client_data
 
 
@@ -15,7 +16,7 @@ from config.access import shows_no_client_data
 @shows_no_client_data
 def session_extend(request: HttpRequest) -> HttpResponse:
     """Touch the session so its idle clock starts again (WCAG 2.2.1)."""
-    request.session.modified = True
+    refresh(request.session)
     if request.headers.get("X-Requested-With") == "fetch" or request.htmx:
         return HttpResponse(status=204)
     target = request.POST.get("next", "")

@@ -4,6 +4,7 @@
   "use strict";
   var body = document.body;
   var seconds = parseInt(body.dataset.sessionSeconds || "0", 10);
+  var fullSeconds = parseInt(body.dataset.sessionFullSeconds || "0", 10) || seconds;
   var warnBefore = parseInt(body.dataset.sessionWarnSeconds || "120", 10);
   var extendUrl = body.dataset.sessionExtendUrl;
   var loginUrl = body.dataset.loginUrl;
@@ -38,6 +39,7 @@
       headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" }
     }).then(function (response) {
       if (response.ok) {
+        seconds = fullSeconds;
         panel.hidden = true;
         var status = document.getElementById("naast-live");
         if (status) { status.textContent = panel.dataset.extendedText || ""; }
@@ -47,7 +49,14 @@
       }
     }, expire);
   });
-  // Any server round trip (page load or htmx request) restarts the idle clock.
-  document.body.addEventListener("htmx:afterRequest", schedule);
+  // Any server round trip (page load or htmx request) restarts the idle clock;
+  // the server says how many seconds are really left (it writes the clock at
+  // most once a minute).
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    var left = xhr ? parseInt(xhr.getResponseHeader("Naast-Session-Seconds") || "", 10) : NaN;
+    if (!isNaN(left)) { seconds = left; }
+    schedule();
+  });
   schedule();
 })();
