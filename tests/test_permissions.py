@@ -4,14 +4,18 @@ checked with ``require`` (403), and cost one query in a list."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
 from cases import services as case_services
 from cases.models import Client, Complaint, Meeting, Note, SupportCase
 from roles import services as role_services
-from roles.models import CaseUserObjectPermission, ClientUserObjectPermission
+from roles.models import (
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    ClientUserObjectPermission,
+)
 from roles.permissions import Perm, has, require, verify
 from tests.factories import (
     ApplicationFactory,
@@ -201,6 +205,25 @@ def test_verify_reports_a_row_added_by_hand(confidant, confidant2, confidant_cas
     assert len(problems) == 1
     assert problems[0].startswith("extra case permission")
     assert f"user {confidant2.pk} " in problems[0]
+
+
+def test_a_group_row_gives_nothing_and_is_reported(confidant2, confidant_case):
+    """Object permissions belong to users, from their assignments: a row given
+    to a group (by hand, in the database) opens nothing for its members, and
+    ``verify_permissions`` reports it."""
+    group = Group.objects.create(name="Handmatig")
+    confidant2.groups.add(group)
+    CaseGroupObjectPermission.objects.create(
+        group=group,
+        content_object=confidant_case,
+        permission=Permission.objects.get(
+            content_type__app_label="cases", codename="view_case_content"
+        ),
+    )
+    assert not has(confidant2, Perm.VIEW_CASE_CONTENT, confidant_case)
+    problems = verify()
+    assert len(problems) == 1
+    assert problems[0].startswith("group case permission")
 
 
 def test_verify_reports_a_row_removed_by_hand(confidant, confidant_case) -> None:
