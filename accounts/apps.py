@@ -10,5 +10,6 @@ class AccountsConfig(AppConfig):
         from config import integer_ids
 
         from . import audit  # noqa: F401  (connects the audit trail's signals)
+        from . import session_clock  # noqa: F401  (starts the clock at login)
 
         integer_ids.install()

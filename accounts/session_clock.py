@@ -20,6 +20,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 
@@ -51,6 +53,14 @@ def refresh(session: SessionBase) -> None:
     """Restart the idle clock now: the session row and the cookie are written
     with a new expiry when the response goes out."""
     session[REFRESHED_AT] = _now()
+
+
+@receiver(user_logged_in, dispatch_uid="naast.session_clock.login")
+def _started_at_login(sender: object, request: HttpRequest | None, **kwargs) -> None:
+    """Logging in writes the session anyway: the clock starts with it, so the
+    first page after it writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        refresh(request.session)
 
 
 def seconds_left(session: SessionBase) -> int:

@@ -815,25 +815,24 @@ def _grow(world, size: int) -> None:
 
 
 # (role, url name, query, max queries, writes an access-log row). Each page
-# costs 2 queries for the session and user and 3 to save the session (the first
-# page after logging in restarts the idle clock; later pages at most once a
-# minute, accounts.session_clock); a page that names clients adds the access-log
+# costs 2 queries for the session and user (the session is written at login and
+# then at most once a minute, accounts.session_clock); a page that names clients adds the access-log
 # row (``access_log_queries()``). A caseworker's and a team lead's dashboard
 # add 1 for emergency access (R2); a caseworker's 1 for their registrations
 # waiting for the team lead, a team lead's 3 for their teams, the registrations
 # and the referrals waiting for them (R13).
 QUERY_BUDGET = [
-    ("vp1", "dashboard", "", 10, True),
-    ("co1", "dashboard", "", 10, True),
-    ("tl", "dashboard", "", 11, False),
-    ("dm", "dashboard", "", 8, True),
-    ("fa", "dashboard", "", 5, False),
-    ("vp1", "case_list", "?status=not_closed&sort=client", 7, True),
-    ("tl", "case_list", "?caseworker={vp1}&sort=reference", 10, False),
-    ("vp1", "complaint_list", "?deadline=running", 7, True),
-    ("tl", "complaint_list", "?caseworker={vp1}", 9, False),
-    ("vp1", "meeting_list", "?period=this_week", 7, True),
-    ("dm", "application_list", "?decision=pending&decider=nobody", 8, True),
+    ("vp1", "dashboard", "", 7, True),
+    ("co1", "dashboard", "", 7, True),
+    ("tl", "dashboard", "", 8, False),
+    ("dm", "dashboard", "", 5, True),
+    ("fa", "dashboard", "", 2, False),
+    ("vp1", "case_list", "?status=not_closed&sort=client", 4, True),
+    ("tl", "case_list", "?caseworker={vp1}&sort=reference", 7, False),
+    ("vp1", "complaint_list", "?deadline=running", 4, True),
+    ("tl", "complaint_list", "?caseworker={vp1}", 6, False),
+    ("vp1", "meeting_list", "?period=this_week", 4, True),
+    ("dm", "application_list", "?decision=pending&decider=nobody", 5, True),
 ]
 
 

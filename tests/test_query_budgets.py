@@ -96,17 +96,17 @@ def _grow(world: World, size: int) -> None:
 
 # (role, url name, object key or None, max queries without the access-log row,
 # writes an access-log row). Every page costs 2 queries for the session and the
-# user and 3 to save the session (the first page after logging in restarts the
-# idle clock; later pages at most once a minute, accounts.session_clock).
+# user (the session is written at login and then at most once a minute,
+# accounts.session_clock).
 BUDGETS = [
-    ("vp1", "meeting_detail", "complaint_meeting", 9, True),
-    ("vp1", "note_history", "note", 7, True),
-    ("dm", "application_detail", "application", 8, True),
-    ("vp1", "outreach_detail", "visit", 6, False),
-    ("tl", "report_municipal_index", None, 9, False),
-    ("po", "access_log", None, 8, True),
-    ("po", "client_access_history", "youth", 8, True),
-    ("po", "privacy_emergency_review", "emergency", 6, True),
+    ("vp1", "meeting_detail", "complaint_meeting", 6, True),
+    ("vp1", "note_history", "note", 4, True),
+    ("dm", "application_detail", "application", 5, True),
+    ("vp1", "outreach_detail", "visit", 3, False),
+    ("tl", "report_municipal_index", None, 6, False),
+    ("po", "access_log", None, 5, True),
+    ("po", "client_access_history", "youth", 5, True),
+    ("po", "privacy_emergency_review", "emergency", 3, True),
 ]
 
 

@@ -28,8 +28,7 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def logged_in(client, db, clock):
-    client.force_login(UserFactory(confidant=True))
-    client.get(reverse("dashboard"))  # the first page starts the clock
+    client.force_login(UserFactory(confidant=True))  # starts the clock
     return client
 
 
@@ -39,6 +38,13 @@ def _expiry(client):
 
 def _seconds_on_page(response) -> int:
     return int(re.search(r'data-session-seconds="(\d+)"', response.content.decode())[1])
+
+
+def test_the_first_page_after_logging_in_writes_no_session(logged_in):
+    """Logging in wrote the session and started the clock."""
+    response = logged_in.get(reverse("dashboard"))
+    assert COOKIE not in response.cookies
+    assert _seconds_on_page(response) == django_settings.SESSION_COOKIE_AGE
 
 
 def test_a_request_within_the_minute_writes_no_session(logged_in, clock):
