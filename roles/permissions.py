@@ -579,7 +579,16 @@ def verify() -> list[str]:
             problems.append(
                 f"missing {label} permission: user {row[0]} {label} {row[1]} {row[2]}"
             )
-    # Groups never hold an object permission (``has`` asks the user's rows only).
+    return problems
+
+
+def group_rows() -> list[str]:
+    """Object permission rows given to a group: none should exist (``has``
+    and the visibility filters read the user's rows only, from the
+    assignments), so each one is reported by ``verify_permissions``."""
+    ids = _permission_ids()
+    names = {v: k for k, v in ids.items()}
+    problems: list[str] = []
     for label, model in (
         ("case", CaseGroupObjectPermission),
         ("client", ClientGroupObjectPermission),

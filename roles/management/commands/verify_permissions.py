@@ -19,7 +19,7 @@ from roles.models import (
     CaseUserObjectPermission,
     ClientUserObjectPermission,
 )
-from roles.permissions import verify
+from roles.permissions import group_rows, verify
 from roles.services import r4_breaches
 
 
@@ -52,13 +52,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        problems = verify() + r4_breaches() + organisation_breaches()
+        problems = verify() + group_rows() + r4_breaches() + organisation_breaches()
         if problems:
             for line in problems:
                 self.stdout.write(line)
             raise CommandError(
                 f"{len(problems)} problem(s): permission rows that disagree with "
-                "the assignments, or assignments that break R4 or R13"
+                "the assignments or are given to a group, or assignments that "
+                "break R4 or R13"
             )
         rows = (
             CaseUserObjectPermission.objects.count()
