@@ -16,9 +16,15 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then (memory of long runs); staggered.
-max_requests = 1000
-max_requests_jitter = 100
+# Load the application once in the master and fork the workers from it: a
+# worker that is recycled starts in milliseconds instead of importing Django
+# and every app again (about a second of CPU each), and the workers share the
+# imported code's memory. No database connection is opened at import time.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() != "false"
+# Recycle workers now and then (memory of long runs); staggered. At 100
+# requests/s over 4 workers, each is recycled about every 7 minutes.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 errorlog = "-"
 # Trust X-Forwarded-* only from the proxy in front (comma-separated addresses).
