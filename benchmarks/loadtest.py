@@ -344,7 +344,7 @@ def main() -> None:
     log = (work / "access.log").read_text().splitlines()
     server_errors = sum(1 for line in log if '" 5' in line)
     # Every simulated request is logged in: a redirect would be to the login page.
-    redirects = sum(1 for line in log if '" 302 ' in line and "python-requests" in line)
+    redirects = sum(1 for line in log if '" 302 ' in line and "naast-loadtest" in line)
     # The sampler starts just before locust; locust's clock starts a little later.
     steps = step_table(json.loads((work / "steps.json").read_text()), waits, 1.0)
     good = [
