@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from config import integer_ids
 
-        from . import audit  # noqa: F401  (connects the audit trail's signals)
-        from . import session_clock  # noqa: F401  (starts the clock at login)
+        # Connect the audit trail's signals, and start the idle clock at login.
+        from . import audit, session_clock  # noqa: F401
 
         integer_ids.install()

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django.contrib.sessions.backends.base import SessionBase
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 #: The session key holding the moment (Unix seconds) of the last refresh.
