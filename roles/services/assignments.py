@@ -167,7 +167,12 @@ def _in_led_team(team_lead: User, user: User) -> bool:
     )
 
 
-def _end(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
+def _end(
+    *, actor: User, assignment: Assignment, reason: str, detail: str | None = None
+) -> Assignment:
+    """End ``assignment`` for ``reason``: its holder loses the access it gave
+    (R2), and the case history records it (``detail``: the holder, unless the
+    caller has more to say, as a handover does)."""
     assignment.ended_at = timezone.now()
     assignment.end_reason = reason
     assignment.full_clean()
@@ -180,7 +185,7 @@ def _end(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
         actor=actor,
         from_value=assignment.role,
         to_value=reason,
-        detail=str(assignment.holder),
+        detail=str(assignment.holder) if detail is None else detail,
     )
     return assignment
 
@@ -284,20 +289,12 @@ def assignment_hand_over(
             _("%(user)s hoort bij geen team.") % {"user": to_user},
             "no_team",
         )
-    old_holder = assignment.holder
-    assignment.ended_at = timezone.now()
-    assignment.end_reason = Assignment.EndReason.HANDED_OVER
-    assignment.full_clean()
-    assignment.save(update_fields=["ended_at", "end_reason"])
-    sync_case_permissions(user_id=assignment.user_id, case=case)
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.ASSIGNMENT_ENDED,
+    _end(
         actor=actor,
-        from_value=assignment.role,
-        to_value=Assignment.EndReason.HANDED_OVER,
+        assignment=assignment,
+        reason=Assignment.EndReason.HANDED_OVER,
         detail=_("%(from)s, overgedragen aan %(to)s. Reden: %(reason)s")
-        % {"from": old_holder, "to": to_user, "reason": reason.strip()},
+        % {"from": assignment.holder, "to": to_user, "reason": reason.strip()},
     )
     if to_user.team_id != case.team_id:
         # R13: the case follows its new supporter to their team, and only a
