@@ -1,0 +1,79 @@
+"""Every write that matters to clients and cases.
+
+Services are keyword-only, run in one transaction, check the actor's permission
+first (``roles.permissions.require`` → 403), enforce the rules (``ValidationError``
+with a Dutch message → shown next to the form, nothing changed), and end by
+writing a ``CaseEvent``.
+
+One module per entity: ``clients`` (client files, registration, link
+requests), ``families`` (families, conflicting interests), ``care``, ``cases``
+(opening, status, closing), ``notes``, ``meetings``, ``complaints``,
+``applications`` and ``outreach``; ``_common`` holds what they share. Callers
+import from here (``from cases import services``), never from a module.
+"""
+
+from .applications import application_assign_decider, application_decide
+from .care import care_end, care_record
+
+# Private, but importable from here: tests/factories.py (take_up_client) opens
+# a case for a colleague through it.
+from .cases import _case_open as _case_open
+from .cases import case_close, case_open, case_open_for, case_reference, case_set_status
+from .clients import (
+    client_file_create,
+    client_register,
+    client_update,
+    known_in_organisation,
+    link_request_candidates,
+    link_request_decide,
+    link_request_withdraw,
+)
+from .complaints import (
+    complaint_advance,
+    complaint_postpone,
+    complaint_resume,
+    complaint_suspend,
+)
+from .families import (
+    conflict_record,
+    family_create,
+    family_member_add,
+    family_require_change,
+)
+from .meetings import meeting_plan, meeting_set_status
+from .notes import note_add, note_correct, note_withdraw
+from .outreach import outreach_case_open, outreach_visit_record
+
+__all__ = [
+    "application_assign_decider",
+    "application_decide",
+    "care_end",
+    "care_record",
+    "case_close",
+    "case_open",
+    "case_open_for",
+    "case_reference",
+    "case_set_status",
+    "client_file_create",
+    "client_register",
+    "client_update",
+    "complaint_advance",
+    "complaint_postpone",
+    "complaint_resume",
+    "complaint_suspend",
+    "conflict_record",
+    "family_create",
+    "family_member_add",
+    "family_require_change",
+    "known_in_organisation",
+    "link_request_candidates",
+    "link_request_decide",
+    "link_request_withdraw",
+    "meeting_plan",
+    "meeting_set_status",
+    "note_add",
+    "note_correct",
+    "note_withdraw",
+    "outreach_case_open",
+    "outreach_visit_record",
+]
