@@ -479,7 +479,7 @@ def _wait_for(port: int) -> None:
 
 # The visible-cases list (``case_list`` for a caseworker, default sort: newest
 # first) written by hand: page 1 of 25 with the client, the columns of
-# ``cases.views.lists.CaseRow``, and the number of cases in the same
+# ``cases.selectors.lists.CaseRow``, and the number of cases in the same
 # query, as the list asks for it (``cases.pagination``).
 RAW_CASE_LIST = """
 SELECT c.id, c.reference, c.title, c.kind, c.status, c.opened_at, c.client_id,
@@ -514,7 +514,8 @@ def measure_case_list_sql(s: dict, requests: int, warmup: int) -> dict:
 
     from cases.models import SupportCase
     from cases.pagination import CountWithPagePaginator
-    from cases.views.lists import PAGE_SIZE, CaseRow, caseworker_cases
+    from cases.selectors.lists import CaseRow, caseworker_cases
+    from cases.views.lists import PAGE_SIZE
 
     user = s["user"]
     rows = caseworker_cases(SupportCase.objects.visible_to(user)).order_by(

@@ -3,29 +3,23 @@ complaint steps, and the assignments of professionals and informal supporters.""
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import TextChoices
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from config.access import shows_client_data
 from roles import services as role_services
 from roles.models import Assignment
 from roles.permissions import Perm, has, require
-from roles.policy import RefusalGround, SupportRole, support_role_for_user
+from roles.policy import SupportRole, support_role_for_user
 
 from .. import services
 from ..access_log import log_read
-from ..complaint_clock import days_left, is_due_soon, is_overdue, measures_due_date
 from ..forms import call_service, form_data, refresh_version
 from ..forms.cases import (
     AssignForm,
@@ -41,126 +35,10 @@ from ..forms.cases import (
     NoteForm,
     NoteWithdrawForm,
 )
-from ..history import reason_label
-from ..models import (
-    CaseEvent,
-    Complaint,
-    Meeting,
-    Note,
-    SupportCase,
-)
-from .emergency import case_context as emergency_case_context
-
-# --- the timeline -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One line of a case's timeline: a case event, or a note with its text."""
-
-    at: datetime.datetime
-    kind: str
-    title: str
-    detail: str = ""
-    actor: User | None = None
-    note: str = ""
-    #: Orders entries with the same timestamp (rows of one kind by creation).
-    pk: int = 0
-    #: The note of a note entry (its correction, its withdrawal, its links).
-    note_obj: Note | None = None
-    #: A page about the entry: a corrected or withdrawn note's versions.
-    url: str = ""
-
-
-def _label(choices: type[TextChoices], value: str) -> str:
-    """The label of a stored value; the value itself if the choices dropped it."""
-    return str(choices(value).label) if value in choices.values else value
-
-
-def _from_to(choices: type[TextChoices], old: str, new: str) -> str:
-    return _("van '%(from)s' naar '%(to)s'") % {
-        "from": _label(choices, old),
-        "to": _label(choices, new),
-    }
-
-
-def _event_detail(event: CaseEvent) -> str:
-    """What happened, in words, from the codes an event stores."""
-    Kind = CaseEvent.Kind
-    kind, old, new, detail = event.kind, event.from_value, event.to_value, event.detail
-    if kind == Kind.STATUS:
-        return _from_to(SupportCase.Status, old, new)
-    if kind == Kind.MEETING_STATUS:
-        return f"{detail}: {_from_to(Meeting.Status, old, new)}"
-    if kind == Kind.ASSIGNMENT_STARTED or kind == Kind.ATTENDANCE_ADDED:
-        return f"{detail} ({_label(SupportRole, new)})"
-    if kind == Kind.ASSIGNMENT_ENDED:
-        return (
-            f"{detail} ({_label(SupportRole, old)}) – "
-            f"{_label(Assignment.EndReason, new)}"
-        )
-    if kind == Kind.ATTENDANCE_REFUSED:
-        return f"{detail} – {_label(RefusalGround, new)}"
-    if kind == Kind.COMPLAINT_STAGE:
-        if old == new:  # a postponement
-            return detail
-        step = _from_to(Complaint.Stage, old, new)
-        return f"{step}: {detail}" if detail else step
-    return detail
-
-
-def _event_url(event: CaseEvent) -> str:
-    """The versions of the note a correction or withdrawal event is about."""
-    note_kinds = (CaseEvent.Kind.NOTE_CORRECTED, CaseEvent.Kind.NOTE_WITHDRAWN)
-    if event.kind in note_kinds and event.to_value.isdigit():
-        return reverse("note_history", args=[int(event.to_value)])
-    return ""
-
-
-def case_timeline(user: User, case: SupportCase) -> list[TimelineEntry]:
-    """Everything that happened in a case, newest first: its events with each
-    note's text in place of the bare "note added" event; a corrected note
-    says so, a withdrawn note shows no text. Two queries."""
-    events = (
-        CaseEvent.objects.visible_to(user)
-        .filter(case=case)
-        .exclude(kind=CaseEvent.Kind.NOTE_ADDED)
-        .select_related("actor")
-    )
-    notes = (
-        Note.objects.visible_to(user)
-        .filter(case=case)
-        .select_related("author", "corrected_by", "withdrawn_by")
-    )
-    entries = chain(
-        (
-            TimelineEntry(
-                at=e.at,
-                kind=e.kind,
-                title=e.get_kind_display(),
-                detail=_event_detail(e),
-                actor=e.actor,
-                pk=e.pk,
-                url=_event_url(e),
-            )
-            for e in events
-        ),
-        (
-            TimelineEntry(
-                at=n.created_at,
-                kind="note",
-                title=_("Notitie (ingetrokken)") if n.is_withdrawn else _("Notitie"),
-                actor=n.author,
-                # A withdrawn note's text is in its versions, not in the timeline.
-                note="" if n.is_withdrawn else n.text,
-                pk=n.pk,
-                note_obj=n,
-            )
-            for n in notes
-        ),
-    )
-    return sorted(entries, key=lambda entry: (entry.at, entry.pk), reverse=True)
-
+from ..models import Complaint, Note, SupportCase
+from ..selectors.case_file import case_file
+from ..selectors.notes import note_versions
+from ..selectors.timeline import case_timeline
 
 # --- the case page ----------------------------------------------------------------------
 
@@ -176,10 +54,6 @@ def _timeline_context(
     }
 
 
-def _can_change(user: User, case: SupportCase) -> bool:
-    return not case.is_closed and has(user, Perm.CHANGE_CASE, case)
-
-
 @shows_client_data
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case: metadata for whoever sees it; for its own supporter also the
@@ -190,68 +64,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    content = has(request.user, Perm.VIEW_CASE_CONTENT, case)
-    can_change = content and _can_change(request.user, case)
-    can_assign = has(request.user, Perm.ASSIGN_SUPPORT, case) and not case.is_closed
-    assignments = case.assignments.select_related("user", "informal_supporter")
-    if not content:
-        # The client's network is content: a team lead sees who works on the case.
-        assignments = assignments.filter(user__isnull=False)
-    rows = [
-        {
-            "assignment": a,
-            "can_hand_over": can_assign and a.is_active and a.user_id is not None,
-            "can_end": a.is_active
-            and (
-                (can_assign and a.user_id is not None)
-                or (can_change and a.informal_supporter_id is not None)
-            ),
-        }
-        for a in assignments
-    ]
-    context: dict[str, Any] = {
-        "case": case,
-        "content": content,
-        "can_change": can_change,
-        "can_assign": can_assign,
-        "rows": rows,
-    }
-    if content:
-        complaint = Complaint.objects.filter(case=case).first()
-        context.update(
-            _timeline_context(request, case, can_change, NoteForm()),
-            meetings=Meeting.objects.visible_to(request.user)
-            .filter(case=case)
-            .select_related("provider"),
-            complaint=complaint,
-            complaint_overdue=complaint is not None and is_overdue(complaint),
-            complaint_due_soon=complaint is not None and is_due_soon(complaint),
-            complaint_next=complaint is not None
-            and bool(Complaint.TRANSITIONS[complaint.stage]),
-            complaint_postponable=complaint is not None
-            and complaint.due_on is not None
-            and not complaint.postponement_weeks,
-            complaint_days_left=_clock_days(complaint),
-            complaint_measures_due=complaint and measures_due_date(complaint),
-            complaint_suspendable=complaint is not None
-            and complaint.due_on is not None,
-            complaint_resumable=complaint is not None
-            and complaint.suspended_since is not None
-            and complaint.stage
-            in (Complaint.Stage.SUBMITTED, Complaint.Stage.HANDLING),
-            client_visible=has(request.user, Perm.VIEW_CLIENT, case.client),
-        )
-    context.update(emergency_case_context(request.user, case, content))
+    context = case_file(request.user, case)
+    if context["content"]:
+        context["note_form"] = NoteForm()
     log_read(request, case)
     return render(request, "cases/case_detail.html", context)
-
-
-def _clock_days(complaint: Complaint | None) -> dict[str, int] | None:
-    """Days left until the due date, or days late, for the case page (R3)."""
-    days = days_left(complaint) if complaint is not None else None
-    if days is None:
-        return None
-    return {"left": max(days, 0), "late": max(-days, 0)}
 
 
 def _case_for_change(request: HttpRequest, pk: int) -> SupportCase:
@@ -418,52 +235,13 @@ def note_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class NoteVersion:
-    """One version of a note, as its history keeps it."""
-
-    number: int
-    at: datetime.datetime
-    by: User | None
-    what: str
-    reason: str
-    text: str
-    withdrawn: bool
-
-
 @shows_client_data
 def note_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every version of a note, newest first: the text as it was, who changed
     it, when and why — also the text of a withdrawn note, for those who see
     the case's content (R2)."""
     note = _note(request, pk)
-    records = list(
-        note.history.select_related("history_user").order_by("history_date", "pk")
-    )
-    versions = []
-    previous = None
-    for record in records:
-        if previous is None:
-            what = _("Geschreven")
-        elif record.withdrawn_at and not previous.withdrawn_at:
-            what = _("Ingetrokken")
-        elif record.text != previous.text:
-            what = _("Gecorrigeerd")
-        else:
-            what = _("Gewijzigd")
-        versions.append(
-            NoteVersion(
-                number=record.version,
-                at=record.history_date,
-                by=record.history_user,
-                what=what,
-                reason=reason_label(record.history_change_reason),
-                text=record.text,
-                withdrawn=record.withdrawn_at is not None,
-            )
-        )
-        previous = record
-    versions.reverse()
+    versions = note_versions(request.user, note)
     log_read(request, note)
     return render(
         request,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -23,8 +22,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from config.access import shows_client_data
 from roles import services as role_services
-from roles.models import Consent, InformalSupporter, Referral
-from roles.permissions import Perm, has, require
+from roles.models import Consent
+from roles.permissions import Perm, require
 from roles.policy import Capability, can, require_capability
 
 from .. import services
@@ -43,15 +42,8 @@ from ..forms.clients import (
     InformalSupporterForm,
 )
 from ..forms.consent import ConsentForm, ConsentWithdrawForm, ShareConfirmForm
-from ..models import (
-    Care,
-    Client,
-    ConflictingInterest,
-    Family,
-    FamilyMembership,
-    LinkRequest,
-    SupportCase,
-)
+from ..models import Care, Client, Family, LinkRequest, SupportCase
+from ..selectors.client_file import client_file
 
 PAGE_SIZE = 25
 
@@ -240,87 +232,10 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     family (all members' names and relations; links only to members the user
     supports), conflicting interests (R4), care, informal supporters (R11)
     and the referrals to and from other organisations (R13)."""
-    user: User = request.user
     client = _client(request, pk)
-    cases = (
-        SupportCase.objects.with_content_visible_to(user)
-        .filter(client=client)
-        .order_by("-opened_at", "-pk")
-    )
-    memberships = list(
-        client.family_memberships.select_related("family").order_by(
-            "family__name", "pk"
-        )
-    )
-    family_ids = [m.family_id for m in memberships]
-    members = list(
-        FamilyMembership.objects.visible_to(user)
-        .filter(family_id__in=family_ids)
-        .select_related("client")
-        .order_by("client__last_name", "client__first_name", "pk")
-    )
-    visible_ids = set(
-        Client.objects.visible_to(user)
-        .filter(pk__in=[m.client_id for m in members])
-        .values_list("pk", flat=True)
-    )
-    conflicts = list(
-        ConflictingInterest.objects.visible_to(user)
-        .filter(family_id__in=family_ids)
-        .select_related("client_a", "client_b", "recorded_by")
-        .order_by("recorded_at", "pk")
-    )
-    today = timezone.localdate()
-    families = [
-        {
-            "family": m.family,
-            "relation": m.relation,
-            "members": [
-                {
-                    "membership": member,
-                    "is_client": member.client_id == client.pk,
-                    "visible": member.client_id in visible_ids,
-                    "age": member.client.age_on(today),
-                }
-                for member in members
-                if member.family_id == m.family_id
-            ],
-            "conflicts": [c for c in conflicts if c.family_id == m.family_id],
-        }
-        for m in memberships
-    ]
+    context = client_file(request.user, client)
     log_read(request, client)
-    return render(
-        request,
-        "cases/client_detail.html",
-        {
-            "client": client,
-            "age": client.age_on(today),
-            "cases": cases,
-            "families": families,
-            "care_list": Care.objects.visible_to(user)
-            .filter(client=client)
-            .select_related("provider")
-            .order_by("-started_on", "-pk"),
-            "informal_supporters": InformalSupporter.objects.visible_to(user).filter(
-                client=client
-            ),
-            "referrals": _referrals(user, client),
-            "can_change": (can_change := has(user, Perm.CHANGE_CLIENT, client)),
-            "can_refer": can_change and can(user, Capability.SEND_REFERRAL),
-            **_consent_context(user, client),
-        },
-    )
-
-
-def _referrals(user: User, client: Client) -> list[Referral]:
-    """The referrals this file was sent with or came from (R13)."""
-    return list(
-        Referral.objects.visible_to(user)
-        .filter(Q(source_client=client) | Q(target_client=client))
-        .select_related("from_organisation", "to_organisation")
-        .order_by("-sent_at", "-pk")
-    )
+    return render(request, "cases/client_detail.html", context)
 
 
 @shows_client_data
@@ -631,26 +546,6 @@ def informal_supporter_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- consent to share with an informal supporter (R11) ---------------------------------
-
-
-def _consent_context(user: User, client: Client) -> dict[str, object]:
-    """The client's consents, per informal supporter, for the client page; a
-    consent about a meeting shows only when the user may read that meeting (R2)."""
-    consents = (
-        Consent.objects.visible_to(user)
-        .filter(client=client)
-        .select_related("informal_supporter", "meeting")
-        .annotate(times_shared=Count("shared_items"))
-        .order_by("informal_supporter__name", "informal_supporter_id", "-given_on")
-    )
-    groups: dict[int, dict[str, object]] = {}
-    for consent in consents:
-        group = groups.setdefault(
-            consent.informal_supporter_id,
-            {"supporter": consent.informal_supporter, "consents": []},
-        )
-        group["consents"].append(consent)
-    return {"consent_groups": list(groups.values())}
 
 
 @shows_client_data

@@ -11,40 +11,30 @@ counted with the same conditions (``cases.filters``) the lists filter with.
 * Privacy officer: the due dates of the AVG requests and data breaches
   (overdue, within 7 days), as references without client names.
 * Anyone else: a short explanation (and the admin, for staff).
+
+The figures are read by ``cases.selectors.dashboard`` (and
+``privacy.selectors``); the view picks them by capability and logs the read.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.db.models import Aggregate, Count, Q, QuerySet, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import path
 
 from accounts.models import User
 from config.access import shows_client_data
 from privacy.selectors import dashboard_deadlines
-from roles.models import Referral
-from roles.policy import Capability, can, policy_for, support_role_for_user
+from roles.policy import Capability, can
 
-from .. import filters
 from ..access_log import log_read
-from ..models import Application, LinkRequest, Meeting, SupportCase
-from .emergency import dashboard_context as emergency_dashboard_context
-
-#: How many of the newest open cases the dashboard shows.
-NEWEST_CASES = 5
-#: How many complaint deadlines, and pending applications, are listed.
-DEADLINES_SHOWN = 10
-PENDING_SHOWN = 10
-#: The context keys whose rows name clients (the team lead's have none, R2).
-CLIENT_ROWS = ("newest_cases", "deadlines", "meetings", "pending", "link_requests")
-
-
-def _url(name: str, **params: object) -> str:
-    return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
+from ..selectors.dashboard import (
+    CLIENT_ROWS,
+    caseworker_dashboard,
+    decision_maker_dashboard,
+    team_lead_dashboard,
+)
+from ..selectors.emergency import dashboard_emergency
 
 
 @shows_client_data
@@ -52,229 +42,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Mijn overzicht: the start page of every role."""
     user: User = request.user
     if can(user, Capability.SUPPORT_CLIENTS):
-        context = _caseworker(user)
+        context = caseworker_dashboard(user)
     elif can(user, Capability.LEAD_TEAMS):
-        context = _team_lead(user)
+        context = team_lead_dashboard(user)
     elif can(user, Capability.DECIDE_APPLICATIONS):
-        context = _decision_maker(user)
+        context = decision_maker_dashboard(user)
     elif can(user, Capability.HANDLE_PRIVACY_REQUESTS):
         context = dashboard_deadlines(user)
     else:
         context = {"view": "other"}
-    context.update(emergency_dashboard_context(user))
+    context.update(dashboard_emergency(user))
     if any(context.get(key) for key in CLIENT_ROWS):
         # One access-log row for the clients the dashboard names.
         log_read(request, object_type="dashboard")
     return render(request, "cases/dashboard.html", context)
-
-
-def _first_rows(queryset: QuerySet, limit: int, **totals: Aggregate) -> tuple:
-    """The first ``limit`` rows and, from the same query, ``totals`` over all
-    rows of ``queryset`` (window aggregates), so that a count and the rows
-    shown cost one query. Without rows every total is 0."""
-    rows = list(
-        queryset.annotate(
-            **{f"_total_{name}": Window(total) for name, total in totals.items()}
-        )[:limit]
-    )
-    return rows, {
-        name: getattr(rows[0], f"_total_{name}") if rows else 0 for name in totals
-    }
-
-
-def _caseworker(user: User) -> dict:
-    """My open cases, my meetings this week and my complaint deadlines."""
-    today = timezone.localdate()
-    newest_cases, cases_total = _first_rows(
-        SupportCase.objects.visible_to(user)
-        .open()
-        .select_related("client")
-        .order_by("-opened_at", "-pk"),
-        NEWEST_CASES,
-        open=Count("pk"),
-    )
-    # Overdue and due-soon complaints are running ones, so counting over the
-    # running complaints counts them all.
-    deadlines, complaint_totals = _first_rows(
-        filters.with_deadline_state(
-            filters.complaints_visible_to(user)
-            .filter(filters.running())
-            .select_related("case__client"),
-            today,
-        ).order_by("due_on", "pk"),
-        DEADLINES_SHOWN,
-        running=Count("pk"),
-        overdue=Count("pk", filter=filters.overdue(today)),
-        due_soon=Count("pk", filter=filters.due_soon(today)),
-    )
-    meetings = list(
-        Meeting.objects.visible_to(user)
-        .filter(filters.this_week(today))
-        .select_related("case__client", "provider")
-        .order_by("starts_at", "pk")
-    )
-    return {
-        "view": "caseworker",
-        # Registrations of the caseworker that wait for their team lead (R13).
-        "link_requests": list(
-            LinkRequest.objects.visible_to(user)
-            .filter(status=LinkRequest.Status.PENDING)
-            .order_by("-requested_at", "-pk")[:DEADLINES_SHOWN]
-        ),
-        "open_count": cases_total["open"],
-        "open_url": _url("case_list", status=filters.CaseFilter.NOT_CLOSED),
-        "newest_cases": newest_cases,
-        "meetings": meetings,
-        "meetings_url": _url("meeting_list", period=filters.MeetingFilter.THIS_WEEK),
-        "overdue_count": complaint_totals["overdue"],
-        "overdue_url": _url("complaint_list", deadline=filters.ComplaintFilter.OVERDUE),
-        "due_soon_count": complaint_totals["due_soon"],
-        "due_soon_url": _url(
-            "complaint_list", deadline=filters.ComplaintFilter.DUE_SOON
-        ),
-        "running_count": complaint_totals["running"],
-        "running_url": _url("complaint_list", deadline=filters.ComplaintFilter.RUNNING),
-        "deadlines": deadlines,
-    }
-
-
-def _team_lead(user: User) -> dict:
-    """The caseload per caseworker of the teams the team lead leads: open
-    cases by kind and overdue complaints, as counts only (R2, R13); and what
-    waits for them: registrations of possibly the same person, referrals to
-    the organisation."""
-    today = timezone.localdate()
-    visible_open = SupportCase.objects.visible_to(user).open()
-    held = Q(assignments__ended_at__isnull=True, assignments__case__in=visible_open)
-    # One query: the caseworkers with their counts (aliases get a prefix, as a
-    # kind such as "complaint" may not shadow a relation).
-    caseworkers = list(
-        filters.caseworkers_of(user).annotate(
-            **{
-                f"kind_{kind}": Count(
-                    "assignments__case",
-                    filter=held & Q(assignments__case__kind=kind),
-                    distinct=True,
-                )
-                for kind in SupportCase.Kind.values
-            },
-            overdue=Count(
-                "assignments__case__complaint",
-                filter=held & filters.overdue(today, "assignments__case__complaint__"),
-                distinct=True,
-            ),
-        )
-    )
-    kinds = _kinds_for(caseworkers)
-    unassigned = visible_open.filter(~filters.holds_case(None)).aggregate(
-        **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in kinds},
-        overdue=Count(
-            "complaint", filter=filters.overdue(today, "complaint__"), distinct=True
-        ),
-    )
-
-    def row(label: str, caseworker: str | int, counts: dict, late: int) -> dict:
-        return {
-            "label": label,
-            "cells": [
-                {
-                    "kind": SupportCase.Kind(kind),
-                    "count": counts.get(kind, 0),
-                    "url": _url(
-                        "case_list",
-                        status=filters.CaseFilter.NOT_CLOSED,
-                        kind=kind,
-                        caseworker=caseworker,
-                    ),
-                }
-                for kind in kinds
-            ],
-            "overdue": {
-                "count": late,
-                "url": _url(
-                    "complaint_list",
-                    deadline=filters.ComplaintFilter.OVERDUE,
-                    caseworker=caseworker,
-                ),
-            },
-        }
-
-    rows = [
-        row(
-            str(caseworker),
-            caseworker.pk,
-            {kind: getattr(caseworker, f"kind_{kind}") for kind in kinds},
-            caseworker.overdue,
-        )
-        for caseworker in caseworkers
-    ]
-    unassigned_row = row(
-        "",
-        filters.UNASSIGNED,
-        {kind: unassigned[f"kind_{kind}"] for kind in kinds},
-        unassigned["overdue"],
-    )
-    waiting = LinkRequest.objects.visible_to(user).filter(
-        status=LinkRequest.Status.PENDING
-    )
-    return {
-        "view": "team_lead",
-        "kinds": [SupportCase.Kind(kind) for kind in kinds],
-        "rows": rows,
-        "unassigned": unassigned_row,
-        "teams": list(user.led_teams.order_by("name")),
-        "link_request_count": waiting.count(),
-        "link_request_url": reverse("link_request_list"),
-        "referral_count": Referral.objects.visible_to(user)
-        .filter(to_organisation_id=user.organisation_id, status=Referral.Status.SENT)
-        .count(),
-        "referral_url": reverse("referral_inbox"),
-    }
-
-
-def _kinds_for(caseworkers: list[User]) -> list[str]:
-    """The case kinds the caseworkers' support roles take on (R1), in the
-    order of ``SupportCase.Kind``; all kinds when there is nobody."""
-    kinds: set[str] = set()
-    for caseworker in caseworkers:
-        role = support_role_for_user(caseworker)
-        if role is not None:
-            kinds |= policy_for(role).case_kinds
-    return [kind for kind in SupportCase.Kind.values if not kinds or kind in kinds]
-
-
-def _decision_maker(user: User) -> dict:
-    """The applications of the decision-maker's municipality waiting for a
-    decision (R9)."""
-    applications = Application.objects.visible_to(user)
-    pending = Q(decision=Application.Decision.PENDING)
-    counts = applications.aggregate(
-        pending=Count("pk", filter=pending),
-        mine=Count("pk", filter=pending & Q(decider=user)),
-        unassigned=Count("pk", filter=pending & Q(decider__isnull=True)),
-    )
-    decision = Application.Decision.PENDING
-    return {
-        "view": "decision_maker",
-        "pending_count": counts["pending"],
-        "pending_url": _url("application_list", decision=decision),
-        "mine_count": counts["mine"],
-        "mine_url": _url(
-            "application_list", decision=decision, decider=filters.ApplicationFilter.ME
-        ),
-        "unassigned_count": counts["unassigned"],
-        "unassigned_url": _url(
-            "application_list",
-            decision=decision,
-            decider=filters.ApplicationFilter.NOBODY,
-        ),
-        "pending": list(
-            applications.filter(pending)
-            .select_related("client", "decider")
-            .order_by("submitted_on", "pk")[:PENDING_SHOWN]
-        ),
-        "all_url": reverse("application_list"),
-    }
 
 
 urlpatterns = [

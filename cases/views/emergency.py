@@ -4,21 +4,20 @@ supporter is told on the case page and the dashboard; the privacy officer
 lists every emergency access and reviews it.
 
 The rules are in ``roles.services`` (``emergency_access_open``, ``_end``,
-``_review``) and what the access shows in ``roles.permissions``. Opening is
-logged in the access log by the service itself (``log_event``, in the same
-transaction as the grant); reads during the access are logged by the pages
-with the purpose "noodtoegang" (``cases.access_log.read_purpose``).
+``_review``), what the access shows in ``roles.permissions``, and what the
+case page and the dashboard tell of it in ``cases.selectors.emergency``.
+Opening is logged in the access log by the service itself (``log_event``, in
+the same transaction as the grant); reads during the access are logged by the
+pages with the purpose "noodtoegang" (``cases.access_log.read_purpose``).
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -26,12 +25,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from config.access import shows_client_data, shows_no_client_data
 from roles import services as role_services
 from roles.models import EmergencyAccess
-from roles.permissions import Perm, has, require
-from roles.policy import Capability, can, require_capability
+from roles.permissions import Perm, require
+from roles.policy import Capability, require_capability
 
 from ..access_log import log_read, request_address
 from ..forms import call_service, form_data
@@ -44,64 +42,9 @@ from ..forms.emergency import (
 from ..models import SupportCase
 from .privacy import PAGE_SIZE
 
-#: How long a supporter's dashboard tells of an emergency access to their case.
-NOTICE_DAYS = 30
-#: How many emergency accesses a dashboard lists.
-NOTICES_SHOWN = 10
-
 
 def _when(moment: datetime.datetime) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
-# --- what the case page and the dashboard show -------------------------------------------
-
-
-def case_context(user: User, case: SupportCase, content: bool) -> dict[str, Any]:
-    """For the case page (``cases/partials/emergency_banner.html``): the team
-    lead's running access with its end button, or the button to open one; for
-    the case's supporter, every emergency access to the case. At most one
-    query, none for a team lead who does not see the content."""
-    running = None
-    notices: list[EmergencyAccess] = []
-    if content and can(user, Capability.LEAD_TEAMS):
-        running = (
-            EmergencyAccess.objects.running().filter(case=case, granted_to=user).first()
-        )
-    elif content:
-        notices = list(
-            EmergencyAccess.objects.filter(case=case)
-            .select_related("granted_to")
-            .order_by("-started_at", "-pk")
-        )
-    return {
-        "emergency": {
-            "running": running,
-            "can_open": not content and has(user, Perm.OPEN_EMERGENCY_ACCESS, case),
-            "notices": notices,
-        }
-    }
-
-
-def dashboard_context(user: User) -> dict[str, Any]:
-    """For the dashboard (``cases/partials/emergency_dashboard.html``): a
-    supporter sees the emergency accesses to their cases of the last
-    ``NOTICE_DAYS`` days, a team lead their own running ones. One query."""
-    accesses = EmergencyAccess.objects.visible_to(user).select_related(
-        "case", "granted_to"
-    )
-    if can(user, Capability.LEAD_TEAMS):
-        accesses = accesses.running()
-    elif can(user, Capability.SUPPORT_CLIENTS):
-        since = timezone.now() - datetime.timedelta(days=NOTICE_DAYS)
-        accesses = accesses.filter(Q(started_at__gte=since) | Q(ended_at__isnull=True))
-    else:
-        return {"emergency_notices": []}
-    return {
-        "emergency_notices": list(
-            accesses.order_by("-started_at", "-pk")[:NOTICES_SHOWN]
-        )
-    }
 
 
 # --- the team lead -------------------------------------------------------------------------

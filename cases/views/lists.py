@@ -1,39 +1,43 @@
 """List pages: cases, complaints, meetings and applications.
 
 Each list starts from ``visible_to(request.user)`` (the same rule as the detail
-pages, R2), is filtered by a FilterSet of ``cases.filters``, sorted by a
-whitelisted ``?sort=`` and paginated by 25. A bad filter value or an unknown
-sort is reported on the page and left out; it never fails the request. With
+pages, R2), read by ``cases.selectors.lists``; it is filtered by a FilterSet of
+``cases.filters``, sorted by a whitelisted ``?sort=`` and paginated by 25. A
+bad filter value or an unknown sort is reported on the page and left out; it
+never fails the request. With
 htmx (``request.htmx``) only the results are rendered, together with the
 result count for the live region.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import path
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from config.access import shows_client_data
-from roles.models import Assignment
 from roles.policy import Capability, can
 
 from .. import filters
 from ..access_log import log_read
-from ..models import Application, Meeting, SupportCase
 from ..pagination import CountWithPagePaginator
+from ..selectors.lists import (
+    CaseRow,
+    application_list_rows,
+    case_list_rows,
+    complaint_list_rows,
+    meeting_list_rows,
+)
 
 PAGE_SIZE = 25
 
@@ -144,89 +148,14 @@ CASE_SORTS = {
 }
 
 
-_CASE_KINDS = dict(SupportCase.Kind.choices)
-_CASE_STATUSES = dict(SupportCase.Status.choices)
-
-
-@dataclass(frozen=True, slots=True)
-class CaseRow:
-    """One row of a caseworker's case list, read as plain values: the columns
-    the list shows, without building a case and a client model per row."""
-
-    pk: int
-    reference: str
-    title: str
-    kind: str
-    status: str
-    opened_at: datetime.datetime
-    client_pk: int
-    client_first_name: str
-    client_last_name: str
-
-    #: The queryset values, in the order of the fields above.
-    VALUES: ClassVar[tuple[str, ...]] = (
-        "pk",
-        "reference",
-        "title",
-        "kind",
-        "status",
-        "opened_at",
-        "client_id",
-        "client__first_name",
-        "client__last_name",
-    )
-
-    @classmethod
-    def from_values(cls, values: Mapping[str, Any]) -> CaseRow:
-        return cls(*(values[name] for name in cls.VALUES))
-
-    def get_absolute_url(self) -> str:
-        return reverse("case_detail", args=[self.pk])
-
-    def get_kind_display(self) -> str:
-        return str(_CASE_KINDS.get(self.kind, self.kind))
-
-    def get_status_display(self) -> str:
-        return str(_CASE_STATUSES.get(self.status, self.status))
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == SupportCase.Status.CLOSED
-
-    @property
-    def client_name(self) -> str:
-        """As ``Client.__str__``."""
-        return f"{self.client_first_name} {self.client_last_name}"
-
-    @property
-    def client_url(self) -> str:
-        return reverse("client_detail", args=[self.client_pk])
-
-
-def caseworker_cases(cases: QuerySet[SupportCase]) -> QuerySet[SupportCase]:
-    """The rows of a caseworker's case list: the values of ``CaseRow``."""
-    return cases.values(*CaseRow.VALUES)
-
-
 @shows_client_data
 def case_list(request: HttpRequest) -> HttpResponse:
     """The cases the user sees. A team lead sees the caseload of their teams:
     who holds which case, never client names or content (R2, R13)."""
     user: User = request.user
     team_lead = _is_team_lead(user)
-    cases = SupportCase.objects.visible_to(user)
+    cases = case_list_rows(user)
     if team_lead:
-        cases = cases.prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.filter(
-                    Q(ended_at__isnull=True)
-                    | Q(end_reason=Assignment.EndReason.CASE_CLOSED),
-                    user__isnull=False,
-                ).select_related("user"),
-                to_attr="holders",
-            )
-        )
         columns = [
             Column(gettext_lazy("Kenmerk"), "reference"),
             Column(gettext_lazy("Soort"), "kind"),
@@ -235,7 +164,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
             Column(gettext_lazy("Ondersteuner")),
         ]
     else:
-        cases = caseworker_cases(cases)
         columns = [
             Column(gettext_lazy("Kenmerk"), "reference"),
             Column(gettext_lazy("Cliënt"), "client"),
@@ -278,12 +206,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     "Te laat" or "Binnenkort" (R3). A team lead sees the metadata only."""
     user: User = request.user
     team_lead = _is_team_lead(user)
-    complaints = filters.with_deadline_state(
-        filters.complaints_visible_to(user).select_related(
-            "case" if team_lead else "case__client"
-        ),
-        timezone.localdate(),
-    )
+    complaints = complaint_list_rows(user)
     columns = [
         Column(gettext_lazy("Zaak"), "reference"),
         *([] if team_lead else [Column(gettext_lazy("Cliënt"), "client")]),
@@ -325,9 +248,7 @@ MEETING_SORTS = {
 @shows_client_data
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """The meetings of the cases whose content the user sees (R2)."""
-    meetings = Meeting.objects.visible_to(request.user).select_related(
-        "case__client", "provider"
-    )
+    meetings = meeting_list_rows(request.user)
     columns = [
         Column(gettext_lazy("Datum en tijd"), "starts"),
         Column(gettext_lazy("Soort gesprek"), "kind"),
@@ -361,9 +282,7 @@ APPLICATION_SORTS = {
 @shows_client_data
 def application_list(request: HttpRequest) -> HttpResponse:
     """The applications of the decision-maker's municipality (R9)."""
-    applications = Application.objects.visible_to(request.user).select_related(
-        "client", "decider"
-    )
+    applications = application_list_rows(request.user)
     columns = [
         Column(gettext_lazy("Ingediend op"), "submitted"),
         Column(gettext_lazy("Cliënt"), "client"),

@@ -18,7 +18,7 @@ from roles.permissions import Perm, require
 
 from ..access_log import PURPOSES, log_access
 from ..models import AccessLogEntry, Complaint, Meeting, SupportCase
-from .cases import case_timeline
+from ..selectors.timeline import case_timeline
 
 
 @shows_client_data
