@@ -1,7 +1,7 @@
 """Meetings (gesprekken) between a client and a care provider: planned,
 held or cancelled.
 
-- R6: nothing is planned in a closed case.
+- R6: in a closed case no meeting is planned and no status changes.
 - Who attends a meeting is a rule of its own (R5, R11, R12), enforced by
   ``roles.services`` (``attendance_add``, ``attendance_invite``,
   ``attendance_refuse``).
