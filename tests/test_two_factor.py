@@ -12,7 +12,6 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from time_machine import TimeMachineFixture
@@ -20,6 +19,7 @@ from time_machine import TimeMachineFixture
 from accounts.enrolment import enrolment_code_issue
 from accounts.two_factor import new_recovery_codes
 from tests.factories import DEMO_PASSWORD, UserFactory
+from tests.two_factor_helpers import code_for
 
 DASHBOARD = "/"
 TWO_FACTOR_URLS = [
@@ -27,17 +27,6 @@ TWO_FACTOR_URLS = [
     "two_factor_verify",
     "two_factor_recovery_codes",
 ]
-
-
-def code_for(device: TOTPDevice, offset: int = 0) -> str:
-    """The current code of ``device`` (``offset`` time steps later)."""
-    return "%06d" % totp(  # noqa: UP031
-        device.bin_key,
-        step=device.step,
-        t0=device.t0,
-        digits=device.digits,
-        drift=device.drift + offset,
-    )
 
 
 #: How long django-otp makes the next try wait after one wrong code.
