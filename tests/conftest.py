@@ -24,7 +24,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import Municipality, Organisation, Team, User
+from accounts.models import Municipality, Organisation, User
 from cases import services
 from cases.models import (
     AccessLogEntry,
@@ -53,9 +53,15 @@ from roles.models import (
 )
 from roles.policy import SupportRole
 from tests.factories import (
+    ApplicationFactory,
+    ClientFactory,
+    FamilyFactory,
+    FamilyMembershipFactory,
     MunicipalityFactory,
     OrganisationFactory,
+    TeamFactory,
     UserFactory,
+    account,
     open_case,
 )
 from tests.privacy_helpers import privacy_officer, register_breach, register_request
@@ -289,38 +295,28 @@ def world(db) -> World:
     """Two confidants supporting two members of one family (with conflicting
     interests), a client supporter of the same youth, a team lead, a
     decision-maker and a functional administrator."""
-    gemeente = Municipality.objects.create(name="Utrecht", cbs_code="GM0344")
-    akj = Organisation.objects.create(name="AKJ", kind=Organisation.Kind.AKJ)
-    mee = Organisation.objects.create(
-        name="Cliëntondersteuning Utrecht", kind=Organisation.Kind.CLIENT_SUPPORT
+    gemeente = MunicipalityFactory(name="Utrecht", cbs_code="GM0344")
+    akj = OrganisationFactory(akj=True)
+    mee = OrganisationFactory(client_support=True, name="Cliëntondersteuning Utrecht")
+    muni = OrganisationFactory(
+        municipal=True, municipality=gemeente, name="Gemeente Utrecht"
     )
-    muni = Organisation.objects.create(
-        name="Gemeente Utrecht",
-        kind=Organisation.Kind.MUNICIPALITY,
-        municipality=gemeente,
-    )
-    provider = Organisation.objects.create(
-        name="Jeugdzorg Midden", kind=Organisation.Kind.CARE_PROVIDER
-    )
+    provider = OrganisationFactory(care_provider=True, name="Jeugdzorg Midden")
 
-    akj_team = Team.objects.create(organisation=akj, name="Regio Utrecht")
-    mee_team = Team.objects.create(organisation=mee, name="Team Utrecht-West")
+    akj_team = TeamFactory(organisation=akj, name="Regio Utrecht")
+    mee_team = TeamFactory(organisation=mee, name="Team Utrecht-West")
 
-    def user(name: str, role: str, org: Organisation, **kw) -> User:
-        return User.objects.create_user(
-            name, password="x", role=role, organisation=org, **kw
-        )
-
+    # Accounts with a username only, in no role group: what the matrices
+    # expect of ``tl`` and ``fa`` follows from their role alone.
     users = {
-        "vp1": user("vp1", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
-        "vp2": user("vp2", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
-        "co1": user("co1", User.Role.CLIENT_SUPPORTER, mee, team=mee_team),
-        "tl": user("tl", User.Role.TEAM_LEAD, akj),
-        "dm": user("dm", User.Role.DECISION_MAKER, muni),
-        "fa": user("fa", User.Role.FUNCTIONAL_ADMIN, akj, is_staff=True),
+        "vp1": account("vp1", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
+        "vp2": account("vp2", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
+        "co1": account("co1", User.Role.CLIENT_SUPPORTER, mee, team=mee_team),
+        "tl": account("tl", User.Role.TEAM_LEAD, akj, leads=[akj_team]),
+        "dm": account("dm", User.Role.DECISION_MAKER, muni),
+        "fa": account("fa", User.Role.FUNCTIONAL_ADMIN, akj, is_staff=True),
     }
-    akj_team.leads.add(users["tl"])
-    family = Family.objects.create(name="Gezin Bakker", organisation=akj)
+    family = FamilyFactory(name="Gezin Bakker", organisation=akj)
     youth = {
         "first_name": "Sem",
         "last_name": "Bakker",
@@ -404,23 +400,16 @@ def world(db) -> World:
         assignment=Assignment.objects.get(case=c1, user=users["vp1"]),
         requested_by_client=True,
     )
-    # The municipality's own file of the youth (R13), for the application.
-    applicant = Client.objects.create(
-        organisation=muni,
-        first_name=c1.client.first_name,
-        last_name=c1.client.last_name,
-        date_of_birth=c1.client.date_of_birth,
-        person_key=c1.client.person_key,
-        kind=c1.client.kind,
-        municipality=gemeente,
-    )
-    application = Application.objects.create(
-        client=applicant,
+    # Made on the municipality's own file of the youth (R13).
+    application = ApplicationFactory(
+        client=c1.client,
         municipality=gemeente,
         care_kind="jeugdhulp",
         description="Ambulante hulp",
         submitted_on=timezone.localdate(),
     )
+    applicant = application.client
+    assert applicant.organisation == muni
     return World(
         users=users,
         objects={
@@ -444,13 +433,7 @@ def world(db) -> World:
 @pytest.fixture
 def privacy_world(world: World) -> World:
     """The access-matrix world with a privacy officer (``po``) of the AKJ, staff."""
-    world.users["po"] = User.objects.create_user(
-        "po",
-        password="x",
-        role=User.Role.PRIVACY_OFFICER,
-        organisation=world.users["vp1"].organisation,
-        is_staff=True,
-    )
+    world.users["po"] = privacy_officer(world.users["vp1"].organisation)
     return world
 
 
@@ -517,13 +500,10 @@ def report_world(world: World) -> World:
     the AKJ lives, so the AKJ team lead reads its report and ``cm`` does not;
     and a third (Amersfoort) where no client of the AKJ lives."""
     utrecht = Municipality.objects.get(cbs_code="GM0344")
-    world.users["cm"] = User.objects.create_user(
-        "cm",
-        password="x",
-        role=User.Role.CONTRACT_MANAGER,
-        organisation=world.users["dm"].organisation,
+    world.users["cm"] = account(
+        "cm", User.Role.CONTRACT_MANAGER, world.users["dm"].organisation
     )
-    zwolle = Municipality.objects.create(name="Zwolle", cbs_code="GM0193")
+    zwolle = MunicipalityFactory(name="Zwolle", cbs_code="GM0193")
     services.client_register(
         actor=world.users["vp1"],
         first_name="Daan",
@@ -534,7 +514,7 @@ def report_world(world: World) -> World:
         case_kind="question",
         case_title="Vraag over verlof",
     )
-    amersfoort = Municipality.objects.create(name="Amersfoort", cbs_code="GM0307")
+    amersfoort = MunicipalityFactory(name="Amersfoort", cbs_code="GM0307")
     world.objects["municipality"] = utrecht.pk
     world.objects["other_municipality"] = zwolle.pk
     world.objects["unreported_municipality"] = amersfoort.pk
@@ -585,11 +565,9 @@ def boundary_world(world: World) -> World:
     supports, waiting for the team lead (``link``); and vp1's referral of the
     youth to the client-support organisation (``referral``)."""
     vp1, vp2, co1 = world.users["vp1"], world.users["vp2"], world.users["co1"]
-    tlco = User.objects.create_user(
-        "tlco", password="x", role=User.Role.TEAM_LEAD, organisation=co1.organisation
+    world.users["tlco"] = account(
+        "tlco", User.Role.TEAM_LEAD, co1.organisation, leads=[co1.team]
     )
-    co1.team.leads.add(tlco)
-    world.users["tlco"] = tlco
     youth = Client.objects.get(pk=world.objects["youth"])
     person = {
         "first_name": "Lotte",
@@ -645,17 +623,20 @@ def clients_world(world):
     mother = Client.objects.get(pk=world.objects["mother"])
     provider = Organisation.objects.get(kind=Organisation.Kind.CARE_PROVIDER)
     family = FamilyMembership.objects.get(client=youth).family
-    lonely = Family.objects.create(name="Gezin Jansen", organisation=youth.organisation)
-    FamilyMembership.objects.create(
+    lonely = FamilyFactory(name="Gezin Jansen", organisation=youth.organisation)
+    FamilyMembershipFactory(
         family=lonely,
         relation="vader",
-        client=Client.objects.create(
+        client=ClientFactory(
             organisation=youth.organisation,
             first_name="Piet",
             last_name="Jansen",
             date_of_birth=datetime.date(1980, 1, 1),
             kind="parent",
             municipality=youth.municipality,
+            # No person key, as before: nobody registered him through a
+            # service, and nothing looks him up by it.
+            person_key="",
         ),
     )
     start = datetime.date(2024, 1, 1)

@@ -16,11 +16,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation
 from cases import services
 from cases.models import Application, SupportCase
 from roles import services as role_services
 from tests.conftest import World, check_budget
+from tests.privacy_helpers import privacy_officer
 
 
 @pytest.fixture
@@ -29,13 +30,7 @@ def budget_world(report_world: World) -> World:
     the team lead's emergency access to the youth's complaint case."""
     world = report_world
     users, objects = world.users, world.objects
-    users["po"] = User.objects.create_user(
-        "po",
-        password="x",
-        role=User.Role.PRIVACY_OFFICER,
-        organisation=users["vp1"].organisation,
-        is_staff=True,
-    )
+    users["po"] = privacy_officer(users["vp1"].organisation)
     case = SupportCase.objects.get(pk=objects["complaint_case"])
     objects["note"] = services.note_add(
         actor=users["vp1"], case=case, text="Gesprek met de groepsleiding."

@@ -18,7 +18,7 @@ from time_machine import TimeMachineFixture
 
 from accounts.enrolment import enrolment_code_issue
 from accounts.two_factor import new_recovery_codes
-from tests.factories import DEMO_PASSWORD, UserFactory
+from tests.factories import DEMO_PASSWORD, TOTPDeviceFactory, UserFactory
 from tests.two_factor_helpers import code_for
 
 DASHBOARD = "/"
@@ -56,7 +56,7 @@ def user(db):
 @pytest.fixture
 def enrolled(user) -> TOTPDevice:
     """``user`` with a confirmed authenticator app."""
-    return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    return TOTPDeviceFactory(user=user)
 
 
 @pytest.fixture
@@ -290,7 +290,7 @@ def test_switched_off_for_the_demo(logged_in):
 @pytest.fixture
 def staff(db):
     user = UserFactory(is_staff=True, is_superuser=True)
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    TOTPDeviceFactory(user=user)
     return user
 
 
@@ -315,7 +315,7 @@ def test_admin_needs_staff_and_a_second_factor(client, staff, user):
     # A verified caseworker who is not staff: refused.
     other = HttpClient()
     other.force_login(user)
-    own = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    own = TOTPDeviceFactory(user=user)
     other.post(reverse("two_factor_verify"), {"code": code_for(own)})
     assert other.get(reverse("dashboard")).status_code == 200
     response = other.get(admin_index)
