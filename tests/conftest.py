@@ -7,6 +7,10 @@ The organisations hang together: the clients of ``confidant_case`` and
 AKJ; ``client_supporter`` and ``client_support_team_lead`` for
 ``client_support_org``. Fixtures that touch the database ask for ``db``
 themselves; there is no autouse database access.
+
+The access-matrix ``world`` and the worlds built on it (one per
+``test_access_*`` matrix) are here too: a fixture that more than one test
+module uses lives in this file, never in a test module that others import.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import Municipality, Organisation, Team, User
+from accounts.models import Municipality, Organisation, User
 from cases import services
 from cases.models import (
+    AccessLogEntry,
     Application,
     CaseEvent,
     Client,
@@ -30,10 +35,13 @@ from cases.models import (
     ConflictingInterest,
     Family,
     FamilyMembership,
+    LinkRequest,
     Meeting,
     Note,
     SupportCase,
 )
+from privacy.models import DataSubjectRequest
+from roles import referrals as referral_services
 from roles import services as role_services
 from roles.models import (
     Assignment,
@@ -45,11 +53,18 @@ from roles.models import (
 )
 from roles.policy import SupportRole
 from tests.factories import (
+    ApplicationFactory,
+    ClientFactory,
+    FamilyFactory,
+    FamilyMembershipFactory,
     MunicipalityFactory,
     OrganisationFactory,
+    TeamFactory,
     UserFactory,
+    account,
     open_case,
 )
+from tests.privacy_helpers import privacy_officer, register_breach, register_request
 
 
 @pytest.fixture(autouse=True)
@@ -280,38 +295,28 @@ def world(db) -> World:
     """Two confidants supporting two members of one family (with conflicting
     interests), a client supporter of the same youth, a team lead, a
     decision-maker and a functional administrator."""
-    gemeente = Municipality.objects.create(name="Utrecht", cbs_code="GM0344")
-    akj = Organisation.objects.create(name="AKJ", kind=Organisation.Kind.AKJ)
-    mee = Organisation.objects.create(
-        name="Cliëntondersteuning Utrecht", kind=Organisation.Kind.CLIENT_SUPPORT
+    gemeente = MunicipalityFactory(name="Utrecht", cbs_code="GM0344")
+    akj = OrganisationFactory(akj=True)
+    mee = OrganisationFactory(client_support=True, name="Cliëntondersteuning Utrecht")
+    muni = OrganisationFactory(
+        municipal=True, municipality=gemeente, name="Gemeente Utrecht"
     )
-    muni = Organisation.objects.create(
-        name="Gemeente Utrecht",
-        kind=Organisation.Kind.MUNICIPALITY,
-        municipality=gemeente,
-    )
-    provider = Organisation.objects.create(
-        name="Jeugdzorg Midden", kind=Organisation.Kind.CARE_PROVIDER
-    )
+    provider = OrganisationFactory(care_provider=True, name="Jeugdzorg Midden")
 
-    akj_team = Team.objects.create(organisation=akj, name="Regio Utrecht")
-    mee_team = Team.objects.create(organisation=mee, name="Team Utrecht-West")
+    akj_team = TeamFactory(organisation=akj, name="Regio Utrecht")
+    mee_team = TeamFactory(organisation=mee, name="Team Utrecht-West")
 
-    def user(name: str, role: str, org: Organisation, **kw) -> User:
-        return User.objects.create_user(
-            name, password="x", role=role, organisation=org, **kw
-        )
-
+    # Accounts with a username only, in no role group: what the matrices
+    # expect of ``tl`` and ``fa`` follows from their role alone.
     users = {
-        "vp1": user("vp1", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
-        "vp2": user("vp2", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
-        "co1": user("co1", User.Role.CLIENT_SUPPORTER, mee, team=mee_team),
-        "tl": user("tl", User.Role.TEAM_LEAD, akj),
-        "dm": user("dm", User.Role.DECISION_MAKER, muni),
-        "fa": user("fa", User.Role.FUNCTIONAL_ADMIN, akj, is_staff=True),
+        "vp1": account("vp1", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
+        "vp2": account("vp2", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
+        "co1": account("co1", User.Role.CLIENT_SUPPORTER, mee, team=mee_team),
+        "tl": account("tl", User.Role.TEAM_LEAD, akj, leads=[akj_team]),
+        "dm": account("dm", User.Role.DECISION_MAKER, muni),
+        "fa": account("fa", User.Role.FUNCTIONAL_ADMIN, akj, is_staff=True),
     }
-    akj_team.leads.add(users["tl"])
-    family = Family.objects.create(name="Gezin Bakker", organisation=akj)
+    family = FamilyFactory(name="Gezin Bakker", organisation=akj)
     youth = {
         "first_name": "Sem",
         "last_name": "Bakker",
@@ -395,23 +400,16 @@ def world(db) -> World:
         assignment=Assignment.objects.get(case=c1, user=users["vp1"]),
         requested_by_client=True,
     )
-    # The municipality's own file of the youth (R13), for the application.
-    applicant = Client.objects.create(
-        organisation=muni,
-        first_name=c1.client.first_name,
-        last_name=c1.client.last_name,
-        date_of_birth=c1.client.date_of_birth,
-        person_key=c1.client.person_key,
-        kind=c1.client.kind,
-        municipality=gemeente,
-    )
-    application = Application.objects.create(
-        client=applicant,
+    # Made on the municipality's own file of the youth (R13).
+    application = ApplicationFactory(
+        client=c1.client,
         municipality=gemeente,
         care_kind="jeugdhulp",
         description="Ambulante hulp",
         submitted_on=timezone.localdate(),
     )
+    applicant = application.client
+    assert applicant.organisation == muni
     return World(
         users=users,
         objects={
@@ -435,13 +433,7 @@ def world(db) -> World:
 @pytest.fixture
 def privacy_world(world: World) -> World:
     """The access-matrix world with a privacy officer (``po``) of the AKJ, staff."""
-    world.users["po"] = User.objects.create_user(
-        "po",
-        password="x",
-        role=User.Role.PRIVACY_OFFICER,
-        organisation=world.users["vp1"].organisation,
-        is_staff=True,
-    )
+    world.users["po"] = privacy_officer(world.users["vp1"].organisation)
     return world
 
 
@@ -477,6 +469,22 @@ def check_access(
     assert got == {role: expected.get(role, 404) for role in roles}
 
 
+def check_budget(
+    client, world: World, role, name, key, budget, logged, assert_max_queries
+) -> None:
+    """GET the page as ``role`` within ``budget`` queries (plus the access-log
+    row's when ``logged``), and check it writes exactly that row."""
+    from django.urls import reverse
+
+    client.force_login(world.users[role])
+    url = reverse(name, args=[world.objects[key]] if key else [])
+    before = AccessLogEntry.objects.count()
+    with assert_max_queries(budget + (access_log_queries() if logged else 0)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert AccessLogEntry.objects.count() - before == (1 if logged else 0)
+
+
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings) -> None:
     """Background tasks (``django.tasks``) run at once, in the test's process."""
@@ -492,13 +500,10 @@ def report_world(world: World) -> World:
     the AKJ lives, so the AKJ team lead reads its report and ``cm`` does not;
     and a third (Amersfoort) where no client of the AKJ lives."""
     utrecht = Municipality.objects.get(cbs_code="GM0344")
-    world.users["cm"] = User.objects.create_user(
-        "cm",
-        password="x",
-        role=User.Role.CONTRACT_MANAGER,
-        organisation=world.users["dm"].organisation,
+    world.users["cm"] = account(
+        "cm", User.Role.CONTRACT_MANAGER, world.users["dm"].organisation
     )
-    zwolle = Municipality.objects.create(name="Zwolle", cbs_code="GM0193")
+    zwolle = MunicipalityFactory(name="Zwolle", cbs_code="GM0193")
     services.client_register(
         actor=world.users["vp1"],
         first_name="Daan",
@@ -509,8 +514,204 @@ def report_world(world: World) -> World:
         case_kind="question",
         case_title="Vraag over verlof",
     )
-    amersfoort = Municipality.objects.create(name="Amersfoort", cbs_code="GM0307")
+    amersfoort = MunicipalityFactory(name="Amersfoort", cbs_code="GM0307")
     world.objects["municipality"] = utrecht.pk
     world.objects["other_municipality"] = zwolle.pk
     world.objects["unreported_municipality"] = amersfoort.pk
+    return world
+
+
+# --- the worlds of the access matrices ----------------------------------------------
+# Each ``tests/test_access_*.py`` matrix runs in one of these; the declarations
+# check and the form fuzzing open every matrix's pages, so they need them all.
+
+
+@pytest.fixture
+def avg_world(privacy_world: World) -> World:
+    """The access-matrix world with its privacy officers, three requests of
+    the AKJ's clients (an inzage request with a checked identity, one just
+    received, an erasure request), a breach, the consent for the informal
+    supporter's invitation and a consent for a document."""
+    world = privacy_world
+    po = world.users["po"]
+    world.users["po2"] = privacy_officer(
+        Organisation.objects.get(name="Cliëntondersteuning Utrecht"), "po2"
+    )
+    youth = Client.objects.get(pk=world.objects["youth"])
+    mother = Client.objects.get(pk=world.objects["mother"])
+    world.objects["inzage_request"] = register_request(po, youth).pk
+    world.objects["received_request"] = register_request(po, mother, checked=False).pk
+    world.objects["erasure_request"] = register_request(
+        po, mother, DataSubjectRequest.Kind.ERASURE
+    ).pk
+    world.objects["breach"] = register_breach(po).pk
+    world.objects["invitation_consent"] = Consent.objects.get(
+        item=Consent.Item.MEETING_INVITATION
+    ).pk
+    world.objects["document_consent"] = role_services.consent_record(
+        actor=world.users["vp1"],
+        informal_supporter=InformalSupporter.objects.get(name="Tante Ria"),
+        item=Consent.Item.DOCUMENT,
+        description="Brief aan de klachtencommissie",
+        given_on=timezone.localdate(),
+    ).pk
+    return world
+
+
+@pytest.fixture
+def boundary_world(world: World) -> World:
+    """The access-matrix world plus: a team lead of the client-support
+    organisation (``tlco``); vp2's registration of a person vp1 already
+    supports, waiting for the team lead (``link``); and vp1's referral of the
+    youth to the client-support organisation (``referral``)."""
+    vp1, vp2, co1 = world.users["vp1"], world.users["vp2"], world.users["co1"]
+    world.users["tlco"] = account(
+        "tlco", User.Role.TEAM_LEAD, co1.organisation, leads=[co1.team]
+    )
+    youth = Client.objects.get(pk=world.objects["youth"])
+    person = {
+        "first_name": "Lotte",
+        "last_name": "Visser",
+        "date_of_birth": datetime.date(2010, 5, 5),
+        "kind": "youth",
+        "municipality": youth.municipality,
+        "case_kind": "question",
+    }
+    services.client_register(actor=vp1, **person, case_title="Vraag")
+    link = services.client_register(actor=vp2, **person, case_title="Tweede vraag")
+    assert isinstance(link, LinkRequest)
+    referral = referral_services.referral_send(
+        actor=vp1,
+        client=youth,
+        to_organisation=co1.organisation,
+        case=None,
+        items=["identity"],
+        consent_given_on=datetime.date.today(),
+        message="Sem zoekt passende hulp.",
+        address="127.0.0.1",
+    )
+    world.objects.update(link=link.pk, referral=referral.pk)
+    assert Organisation.objects.filter(pk=referral.to_organisation_id).exists()
+    return world
+
+
+@pytest.fixture
+def cases_world(world) -> World:
+    """The access-matrix world with the assignments of its cases by name."""
+    objects, users = world.objects, world.users
+
+    def assignment(case: str, **holder) -> int:
+        return Assignment.objects.get(case_id=objects[case], **holder).pk
+
+    objects["vp1_assignment"] = assignment("complaint_case", user=users["vp1"])
+    objects["vp2_assignment"] = assignment("mother_case", user=users["vp2"])
+    objects["co1_assignment"] = assignment("care_case", user=users["co1"])
+    objects["closed_assignment"] = assignment("closed_case", user=users["vp1"])
+    objects["informal_assignment"] = assignment(
+        "complaint_case", informal_supporter__isnull=False
+    )
+    return world
+
+
+@pytest.fixture
+def clients_world(world):
+    """The access-matrix world plus: the family of the youth and the mother,
+    a family whose only member nobody supports, care of the youth and of the
+    mother, and a client whose only case vp1 closed (R6: no longer visible)."""
+    vp1, vp2 = world.users["vp1"], world.users["vp2"]
+    youth = Client.objects.get(pk=world.objects["youth"])
+    mother = Client.objects.get(pk=world.objects["mother"])
+    provider = Organisation.objects.get(kind=Organisation.Kind.CARE_PROVIDER)
+    family = FamilyMembership.objects.get(client=youth).family
+    lonely = FamilyFactory(name="Gezin Jansen", organisation=youth.organisation)
+    FamilyMembershipFactory(
+        family=lonely,
+        relation="vader",
+        client=ClientFactory(
+            organisation=youth.organisation,
+            first_name="Piet",
+            last_name="Jansen",
+            date_of_birth=datetime.date(1980, 1, 1),
+            kind="parent",
+            municipality=youth.municipality,
+            # No person key, as before: nobody registered him through a
+            # service, and nothing looks him up by it.
+            person_key="",
+        ),
+    )
+    start = datetime.date(2024, 1, 1)
+    care = services.care_record(
+        actor=vp1, client=youth, provider=provider, kind="jeugdhulp", started_on=start
+    )
+    mother_care = services.care_record(
+        actor=vp2, client=mother, provider=provider, kind="jeugdhulp", started_on=start
+    )
+    former = services.client_register(
+        actor=vp1,
+        first_name="Lotte",
+        last_name="Visser",
+        date_of_birth=datetime.date(2010, 5, 5),
+        kind="youth",
+        municipality=youth.municipality,
+        case_kind="question",
+        case_title="Vraag",
+    )
+    services.case_close(actor=vp1, case=former, outcome="resolved")
+    world.objects.update(
+        family=family.pk,
+        unsupported_family=lonely.pk,
+        care=care.pk,
+        mother_care=mother_care.pk,
+        former_client=former.client_id,
+    )
+    return world
+
+
+@pytest.fixture
+def emergency_world(privacy_world: World) -> World:
+    """The privacy world with the team lead's running emergency access to the
+    youth's complaint case."""
+    world = privacy_world
+    world.objects["tl_emergency"] = role_services.emergency_access_open(
+        by=world.users["tl"],
+        case=SupportCase.objects.get(pk=world.objects["complaint_case"]),
+        reason="De vertrouwenspersoon is plotseling uitgevallen en de klacht loopt door.",
+    ).pk
+    return world
+
+
+@pytest.fixture
+def notes_world(world) -> World:
+    """The access-matrix world with a note in the complaint case (vp1), the
+    care case (co1) and the closed case (vp1, written before it closed)."""
+    objects, users = world.objects, world.users
+    objects["complaint_note"] = services.note_add(
+        actor=users["vp1"],
+        case=SupportCase.objects.get(pk=objects["complaint_case"]),
+        text="Sem vertelde over de groep.",
+    ).pk
+    objects["care_note"] = services.note_add(
+        actor=users["co1"],
+        case=SupportCase.objects.get(pk=objects["care_case"]),
+        text="Passende hulp gezocht.",
+    ).pk
+    # The closed case can take no new note through the service any more.
+    objects["closed_note"] = Note.objects.create(
+        case_id=objects["closed_case"], author=users["vp1"], text="Inzage geregeld."
+    ).pk
+    return world
+
+
+@pytest.fixture
+def outreach_world(world: World) -> World:
+    """The access-matrix world with a visit of ``vp1``."""
+    world.objects["visit"] = services.outreach_visit_record(
+        actor=world.users["vp1"],
+        institution=Organisation.objects.get(name="Jeugdzorg Midden"),
+        municipality=world.users["dm"].organisation.municipality,
+        visited_on=datetime.date(2026, 3, 2),
+        group="Leefgroep De Linde",
+        youths_spoken=4,
+        themes=["rights"],
+    ).pk
     return world

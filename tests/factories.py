@@ -3,8 +3,8 @@
 Two kinds of helpers:
 
 * **factories** (factory-boy, Dutch fake data) for rows no rule is attached to:
-  municipalities, organisations, users, families, clients, care, applications,
-  informal supporters;
+  municipalities, organisations, teams, users, families, clients, care,
+  applications, informal supporters, authenticator apps;
 * **service helpers** (``open_case``, ``assign``, ``plan_meeting``, …) for
   everything a service writes. Cases, assignments, meetings, attendance and
   consent are never made by a factory: the services keep the permission rows in
@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime
 
 import factory
-from django.contrib.auth.hashers import MD5PasswordHasher
+from django.contrib.auth.hashers import MD5PasswordHasher, make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Municipality, Organisation, Team, User
 from cases import services as case_services
@@ -119,8 +120,17 @@ def _default_team(o) -> Team:
     return TeamFactory(organisation=o.organisation)
 
 
+def _password_hash(o) -> str:
+    """``DEMO_PASSWORD``'s hash, made once; any other ``password_text`` hashed as
+    ``set_password`` does (``None``: an unusable password)."""
+    if o.password_text == DEMO_PASSWORD:
+        return DEMO_PASSWORD_HASH
+    return make_password(o.password_text)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
-    """A user without a role; use a trait for one. Password: ``DEMO_PASSWORD``."""
+    """A user without a role; use a trait for one. Password: ``DEMO_PASSWORD``
+    unless ``password_text`` says otherwise."""
 
     class Meta:
         model = User
@@ -130,11 +140,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = nl("first_name")
     last_name = nl("last_name")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.nl")
-    password = DEMO_PASSWORD_HASH
+    password = factory.LazyAttribute(_password_hash)
     role = ""
     organisation = None
 
     class Params:
+        password_text = DEMO_PASSWORD
+        #: Only a username: no name, no e-mail address (as ``create_user`` makes
+        #: an account from a username alone).
+        nameless = factory.Trait(first_name="", last_name="", email="")
+        superuser = factory.Trait(is_staff=True, is_superuser=True)
         confidant = factory.Trait(
             role=User.Role.AKJ_CONFIDANT,
             organisation=factory.SubFactory(OrganisationFactory, akj=True),
@@ -159,11 +174,22 @@ class UserFactory(factory.django.DjangoModelFactory):
             is_staff=True,
             organisation=factory.SubFactory(OrganisationFactory, akj=True),
         )
+        privacy_officer = factory.Trait(
+            role=User.Role.PRIVACY_OFFICER,
+            is_staff=True,
+            organisation=factory.SubFactory(OrganisationFactory, akj=True),
+        )
+        contract_manager = factory.Trait(
+            role=User.Role.CONTRACT_MANAGER,
+            organisation=factory.SubFactory(OrganisationFactory, municipal=True),
+        )
 
     @factory.post_generation
     def role_group(self, create: bool, extracted: object, **kwargs: object) -> None:
-        """Team leads and functional administrators are in their group."""
-        if create and self.role in ROLE_GROUPS:
+        """Team leads and functional administrators are in their group, unless
+        ``role_group=False`` (an account whose group nobody set, see
+        ``account``)."""
+        if create and extracted is not False and self.role in ROLE_GROUPS:
             group, _ = Group.objects.get_or_create(name=ROLE_GROUPS[self.role])
             self.groups.add(group)
 
@@ -179,6 +205,36 @@ class UserFactory(factory.django.DjangoModelFactory):
             else [TeamFactory(organisation=self.organisation)]
         )
         self.led_teams.add(*teams)
+
+
+def account(
+    username: str,
+    role: str = "",
+    organisation: Organisation | None = None,
+    **kw: object,
+) -> User:
+    """A user as ``User.objects.create_user(username, password="x", role=…,
+    organisation=…)`` makes one: no name, no e-mail address, in no role group
+    (``role_group=True`` puts them in it). ``kw`` as for ``UserFactory``:
+    ``team=…``, ``leads=[…]`` for a team lead (else the organisation's default
+    team), ``is_staff=True``, ``superuser=True``, ``password_text=None`` for
+    an account without a usable password."""
+    kw.setdefault("password_text", "x")
+    kw.setdefault("role_group", False)
+    return UserFactory(
+        username=username, role=role, organisation=organisation, nameless=True, **kw
+    )
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app (its secret random, as django-otp makes it)."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "app"
+    confirmed = True
 
 
 class FamilyFactory(factory.django.DjangoModelFactory):
@@ -252,7 +308,7 @@ def municipal_file(client: Client, municipality: Municipality) -> Client:
         return client
     return Client.objects.filter(
         organisation=organisation, person_key=client.person_key
-    ).first() or Client.objects.create(
+    ).first() or ClientFactory(
         organisation=organisation,
         first_name=client.first_name,
         last_name=client.last_name,

@@ -11,16 +11,12 @@ from accounts.models import Organisation, User
 from cases.models import Client
 from privacy import services
 from privacy.models import DataBreach, DataSubjectRequest
+from tests.factories import account
 
 
 def privacy_officer(organisation: Organisation, username: str = "po") -> User:
-    return User.objects.create_user(
-        username,
-        password="x",
-        role=User.Role.PRIVACY_OFFICER,
-        organisation=organisation,
-        is_staff=True,
-    )
+    """The privacy officer (staff) of ``organisation``."""
+    return account(username, User.Role.PRIVACY_OFFICER, organisation, is_staff=True)
 
 
 def register_request(

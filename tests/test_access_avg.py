@@ -17,16 +17,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.models import Organisation
 from cases import services
-from cases.models import AccessLogEntry, Client, SupportCase
-from privacy.models import DataSubjectRequest
-from roles import services as role_services
-from roles.models import Consent, InformalSupporter
-from tests.conftest import WORLD_ROLES, World, check_access
-from tests.privacy_helpers import privacy_officer, register_breach, register_request
+from cases.models import AccessLogEntry, SupportCase
+from tests.conftest import WORLD_ROLES, check_access
 
 #: ``po``: the AKJ's privacy officer; ``po2``: the client-support organisation's.
 ROLES = [*WORLD_ROLES, "po", "po2"]
@@ -80,38 +74,6 @@ CLIENT_PAGES = {
     "privacy_request_export_json",
     "privacy_request_export_pdf",
 }
-
-
-@pytest.fixture
-def avg_world(privacy_world: World) -> World:
-    """The access-matrix world with its privacy officers, three requests of
-    the AKJ's clients (an inzage request with a checked identity, one just
-    received, an erasure request), a breach, the consent for the informal
-    supporter's invitation and a consent for a document."""
-    world = privacy_world
-    po = world.users["po"]
-    world.users["po2"] = privacy_officer(
-        Organisation.objects.get(name="Cliëntondersteuning Utrecht"), "po2"
-    )
-    youth = Client.objects.get(pk=world.objects["youth"])
-    mother = Client.objects.get(pk=world.objects["mother"])
-    world.objects["inzage_request"] = register_request(po, youth).pk
-    world.objects["received_request"] = register_request(po, mother, checked=False).pk
-    world.objects["erasure_request"] = register_request(
-        po, mother, DataSubjectRequest.Kind.ERASURE
-    ).pk
-    world.objects["breach"] = register_breach(po).pk
-    world.objects["invitation_consent"] = Consent.objects.get(
-        item=Consent.Item.MEETING_INVITATION
-    ).pk
-    world.objects["document_consent"] = role_services.consent_record(
-        actor=world.users["vp1"],
-        informal_supporter=InformalSupporter.objects.get(name="Tante Ria"),
-        item=Consent.Item.DOCUMENT,
-        description="Brief aan de klachtencommissie",
-        given_on=timezone.localdate(),
-    ).pk
-    return world
 
 
 @pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)

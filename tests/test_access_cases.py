@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from roles.models import Assignment
-from tests.conftest import World, check_access
+from tests.conftest import check_access
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
@@ -42,24 +41,6 @@ MATRIX = [
     ("case_print", "closed_case", "get", {"vp1": 200, "tl": 403}),
     ("case_print", "care_case", "get", {"co1": 200}),
 ]
-
-
-@pytest.fixture
-def cases_world(world) -> World:
-    """The access-matrix world with the assignments of its cases by name."""
-    objects, users = world.objects, world.users
-
-    def assignment(case: str, **holder) -> int:
-        return Assignment.objects.get(case_id=objects[case], **holder).pk
-
-    objects["vp1_assignment"] = assignment("complaint_case", user=users["vp1"])
-    objects["vp2_assignment"] = assignment("mother_case", user=users["vp2"])
-    objects["co1_assignment"] = assignment("care_case", user=users["co1"])
-    objects["closed_assignment"] = assignment("closed_case", user=users["vp1"])
-    objects["informal_assignment"] = assignment(
-        "complaint_case", informal_supporter__isnull=False
-    )
-    return world
 
 
 @pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)

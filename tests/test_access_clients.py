@@ -15,13 +15,8 @@ everyone else, for GET and POST alike.
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
-from accounts.models import Organisation
-from cases import services
-from cases.models import Client, Family, FamilyMembership
 from tests.conftest import WORLD_ROLES as ROLES
 from tests.conftest import check_access
 
@@ -65,57 +60,6 @@ MATRIX = [
     ("informal_supporter_add", "youth", "post", {"vp1": 200}),
     ("informal_supporter_add", "mother", "get", {"vp2": 200}),
 ]
-
-
-@pytest.fixture
-def clients_world(world):
-    """The access-matrix world plus: the family of the youth and the mother,
-    a family whose only member nobody supports, care of the youth and of the
-    mother, and a client whose only case vp1 closed (R6: no longer visible)."""
-    vp1, vp2 = world.users["vp1"], world.users["vp2"]
-    youth = Client.objects.get(pk=world.objects["youth"])
-    mother = Client.objects.get(pk=world.objects["mother"])
-    provider = Organisation.objects.get(kind=Organisation.Kind.CARE_PROVIDER)
-    family = FamilyMembership.objects.get(client=youth).family
-    lonely = Family.objects.create(name="Gezin Jansen", organisation=youth.organisation)
-    FamilyMembership.objects.create(
-        family=lonely,
-        relation="vader",
-        client=Client.objects.create(
-            organisation=youth.organisation,
-            first_name="Piet",
-            last_name="Jansen",
-            date_of_birth=datetime.date(1980, 1, 1),
-            kind="parent",
-            municipality=youth.municipality,
-        ),
-    )
-    start = datetime.date(2024, 1, 1)
-    care = services.care_record(
-        actor=vp1, client=youth, provider=provider, kind="jeugdhulp", started_on=start
-    )
-    mother_care = services.care_record(
-        actor=vp2, client=mother, provider=provider, kind="jeugdhulp", started_on=start
-    )
-    former = services.client_register(
-        actor=vp1,
-        first_name="Lotte",
-        last_name="Visser",
-        date_of_birth=datetime.date(2010, 5, 5),
-        kind="youth",
-        municipality=youth.municipality,
-        case_kind="question",
-        case_title="Vraag",
-    )
-    services.case_close(actor=vp1, case=former, outcome="resolved")
-    world.objects.update(
-        family=family.pk,
-        unsupported_family=lonely.pk,
-        care=care.pk,
-        mother_care=mother_care.pk,
-        former_client=former.client_id,
-    )
-    return world
 
 
 @pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)

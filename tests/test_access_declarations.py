@@ -49,15 +49,6 @@ from config.access import declaration, shows_client_data, shows_no_client_data
 from roles import services as role_services
 from roles.models import EmergencyAccess
 
-# The worlds of every access matrix, imported as the form fuzzing does.
-from tests.test_access_avg import avg_world  # noqa: F401
-from tests.test_access_boundary import boundary_world  # noqa: F401
-from tests.test_access_cases import cases_world  # noqa: F401
-from tests.test_access_clients import clients_world  # noqa: F401
-from tests.test_access_emergency import emergency_world  # noqa: F401
-from tests.test_access_history import notes_world  # noqa: F401
-from tests.test_access_outreach import outreach_world  # noqa: F401
-
 #: This module adds no rows to the access matrices; it reads theirs.
 MATRIX: list = []
 
@@ -152,13 +143,13 @@ EMERGENCY_PAGES = [
 
 @pytest.fixture
 def matrix_world(
-    cases_world,  # noqa: F811
-    clients_world,  # noqa: F811
-    avg_world,  # noqa: F811
-    boundary_world,  # noqa: F811
-    emergency_world,  # noqa: F811
-    notes_world,  # noqa: F811
-    outreach_world,  # noqa: F811
+    cases_world,
+    clients_world,
+    avg_world,
+    boundary_world,
+    emergency_world,
+    notes_world,
+    outreach_world,
     report_world,
 ):
     """One world with every object any access matrix names (as the form

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases.models import SupportCase
-from roles import services as role_services
-from tests.conftest import WORLD_ROLES, World, check_access
+from tests.conftest import WORLD_ROLES, check_access
 
 ROLES = [*WORLD_ROLES, "po"]
 
@@ -38,19 +36,6 @@ MATRIX = [
     # An empty review comes back with the error.
     ("privacy_emergency_review", "tl_emergency", "post", {"po": 200}),
 ]
-
-
-@pytest.fixture
-def emergency_world(privacy_world: World) -> World:
-    """The privacy world with the team lead's running emergency access to the
-    youth's complaint case."""
-    world = privacy_world
-    world.objects["tl_emergency"] = role_services.emergency_access_open(
-        by=world.users["tl"],
-        case=SupportCase.objects.get(pk=world.objects["complaint_case"]),
-        reason="De vertrouwenspersoon is plotseling uitgevallen en de klacht loopt door.",
-    ).pk
-    return world
 
 
 @pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)

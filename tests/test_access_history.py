@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases import services
-from cases.models import Note, SupportCase
-from tests.conftest import World, check_access
+from tests.conftest import check_access
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
@@ -27,28 +25,6 @@ MATRIX = [
     ("note_withdraw", "complaint_note", "post", {"vp1": 200}),
     ("note_withdraw", "closed_note", "post", {"vp1": 403}),
 ]
-
-
-@pytest.fixture
-def notes_world(world) -> World:
-    """The access-matrix world with a note in the complaint case (vp1), the
-    care case (co1) and the closed case (vp1, written before it closed)."""
-    objects, users = world.objects, world.users
-    objects["complaint_note"] = services.note_add(
-        actor=users["vp1"],
-        case=SupportCase.objects.get(pk=objects["complaint_case"]),
-        text="Sem vertelde over de groep.",
-    ).pk
-    objects["care_note"] = services.note_add(
-        actor=users["co1"],
-        case=SupportCase.objects.get(pk=objects["care_case"]),
-        text="Passende hulp gezocht.",
-    ).pk
-    # The closed case can take no new note through the service any more.
-    objects["closed_note"] = Note.objects.create(
-        case_id=objects["closed_case"], author=users["vp1"], text="Inzage geregeld."
-    ).pk
-    return world
 
 
 @pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)

@@ -13,6 +13,7 @@ import contextlib
 from io import StringIO
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -20,8 +21,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from cases import services
 from cases.access_log import log_access
-from cases.models import AccessLogEntry, Client, Meeting, SupportCase
+from cases.models import AccessLogEntry, Client, Meeting, Note, SupportCase
 from cases.querysets import AppendOnlyError
 from tests.conftest import access_log_queries
 
@@ -237,10 +239,46 @@ def test_a_new_note_with_htmx_writes_one_create_row(client, world):
 def test_a_refused_submission_writes_no_row(client, world):
     """A submission refused by a rule or by validation changed nothing, so
     nothing is logged as changed (the form shown again is a read)."""
+    # By validation: a note without text never reaches the service.
+    notes = Note.objects.count()
     response = _post(client, world, "vp1", "note_add", "complaint_case", {"text": ""})
-    assert response.status_code in (200, 302)
-    assert not AccessLogEntry.objects.exclude(action="read").exists()
-    assert AccessLogEntry.objects.count() <= 1
+    assert response.status_code == 200
+    assert response.context["form"].has_error("text", "required")
+    assert Note.objects.count() == notes
+    [row] = AccessLogEntry.objects.all()
+    assert (row.action, row.outcome) == ("read", "success")
+
+    # By a rule: ``call_service`` runs the service, which refuses a save from a
+    # form loaded before someone else's change; the refusal is shown, and
+    # nothing is logged as changed for it.
+    youth = Client.objects.get(pk=world.objects["youth"])
+    loaded_at = youth.version
+    # The other change, made outside a request: it writes no row of its own.
+    services.client_update(
+        actor=world.users["vp1"],
+        client=youth,
+        first_name=youth.first_name,
+        last_name="Bakker-de Vries",
+        date_of_birth=youth.date_of_birth,
+        kind=youth.kind,
+        municipality=youth.municipality,
+    )
+    data = {
+        "first_name": youth.first_name,
+        "last_name": "Veranderd",
+        "date_of_birth": youth.date_of_birth.isoformat(),
+        "kind": youth.kind,
+        "municipality": youth.municipality_id,
+        "version": loaded_at,
+    }
+    response = _post(client, world, "vp1", "client_edit", "youth", data)
+    assert response.status_code == 200
+    assert response.context["form"].has_error(NON_FIELD_ERRORS, "stale")
+    youth.refresh_from_db()
+    assert (youth.last_name, youth.version) == ("Bakker-de Vries", loaded_at + 1)
+    assert AccessLogEntry.objects.count() == 2
+    row = AccessLogEntry.objects.latest("pk")
+    assert (row.action, row.outcome, row.client_id) == ("read", "success", youth.pk)
 
 
 def test_a_forbidden_action_writes_one_denied_row(client, world):

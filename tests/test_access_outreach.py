@@ -5,14 +5,10 @@ from it."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
-from accounts.models import Organisation
-from cases import services
 from tests.conftest import WORLD_ROLES as ROLES
-from tests.conftest import World, check_access
+from tests.conftest import check_access
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
@@ -26,21 +22,6 @@ MATRIX = [
     ("outreach_detail", "visit", "get", {"vp1": 200, "tl": 200}),
     ("outreach_case_open", "visit", "get", {"vp1": 200, "tl": 403}),
 ]
-
-
-@pytest.fixture
-def outreach_world(world: World) -> World:
-    """The access-matrix world with a visit of ``vp1``."""
-    world.objects["visit"] = services.outreach_visit_record(
-        actor=world.users["vp1"],
-        institution=Organisation.objects.get(name="Jeugdzorg Midden"),
-        municipality=world.users["dm"].organisation.municipality,
-        visited_on=datetime.date(2026, 3, 2),
-        group="Leefgroep De Linde",
-        youths_spoken=4,
-        themes=["rights"],
-    ).pk
-    return world
 
 
 @pytest.mark.parametrize(("name", "key", "method", "expected"), MATRIX)

@@ -18,20 +18,17 @@ from django.test import Client as HttpClient
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Municipality, Organisation, Team, User
+from accounts.models import User
 from accounts.two_factor import new_recovery_codes
 from cases import services
 from cases.access_log import log_read
 from cases.models import (
     AccessLogEntry,
     Application,
-    Care,
     CareKind,
     Client,
     Complaint,
-    Family,
     Meeting,
     Note,
     SupportCase,
@@ -50,6 +47,15 @@ from roles.permissions import verify
 from roles.policy import RefusalGround, SupportRole
 from roles.referrals import referral_send
 from tests.conftest import access_log_queries
+from tests.factories import (
+    CareFactory,
+    FamilyFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    TeamFactory,
+    TOTPDeviceFactory,
+    account,
+)
 
 NOTE_TEXT = "Vertrouwelijk-7731: de cliënt vertelde over thuis"
 CLIENT_LAST_NAME = "Oosterhuis-Tack"
@@ -74,20 +80,18 @@ def admin_data(db) -> SimpleNamespace:
     services where a service exists: a complaint case with a note, a meeting
     with a refused informal supporter, a second family member with a
     conflicting interest, care, an application and group permission rows."""
-    gemeente = Municipality.objects.create(name="Utrecht", cbs_code="GM0344")
-    akj = Organisation.objects.create(name="AKJ", kind=Organisation.Kind.AKJ)
-    provider = Organisation.objects.create(
-        name="Jeugdzorg Midden", kind=Organisation.Kind.CARE_PROVIDER
-    )
-    team = Team.objects.create(organisation=akj, name="Regio Midden")
-    confidant = User.objects.create_user(
-        "vp-admin", role=User.Role.AKJ_CONFIDANT, organisation=akj, team=team
+    gemeente = MunicipalityFactory(name="Utrecht", cbs_code="GM0344")
+    akj = OrganisationFactory(akj=True)
+    provider = OrganisationFactory(care_provider=True, name="Jeugdzorg Midden")
+    team = TeamFactory(organisation=akj, name="Regio Midden")
+    confidant = account(
+        "vp-admin", User.Role.AKJ_CONFIDANT, akj, team=team, password_text=None
     )
     # R4: the mother of the client has a confidant of her own.
-    colleague = User.objects.create_user(
-        "vp-admin-2", role=User.Role.AKJ_CONFIDANT, organisation=akj, team=team
+    colleague = account(
+        "vp-admin-2", User.Role.AKJ_CONFIDANT, akj, team=team, password_text=None
     )
-    family = Family.objects.create(name="Gezin 17", organisation=akj)
+    family = FamilyFactory(name="Gezin 17", organisation=akj)
     case = services.client_register(
         actor=confidant,
         first_name="Fenna",
@@ -165,9 +169,7 @@ def admin_data(db) -> SimpleNamespace:
         explanation="Stuurde het gesprek steeds een andere kant op.",
     )
     # A referral of the client to a client-support organisation (R13).
-    client_support = Organisation.objects.create(
-        name="MEE Utrecht", kind=Organisation.Kind.CLIENT_SUPPORT
-    )
+    client_support = OrganisationFactory(client_support=True, name="MEE Utrecht")
     referral_send(
         actor=confidant,
         client=case.client,
@@ -176,12 +178,16 @@ def admin_data(db) -> SimpleNamespace:
         consent_given_on=timezone.localdate(),
         message="Graag verder met de aanvraag.",
     )
-    Care.objects.create(
+    CareFactory(
         client=case.client,
         provider=provider,
         kind=CareKind.YOUTH_CARE,
+        contact_person="",
         started_on=datetime.date(2024, 1, 8),
     )
+    # On the AKJ's own file of the client, by hand: ApplicationFactory would
+    # make it on the municipality's file (R13), and this only needs a row for
+    # the admin to show.
     Application.objects.create(
         client=case.client,
         municipality=gemeente,
@@ -202,16 +208,19 @@ def admin_data(db) -> SimpleNamespace:
         permission=Permission.objects.get(codename="view_client"),
         content_object=case.client,
     )
-    functional_admin = User.objects.create_user(
+    functional_admin = account(
         "fb-admin",
-        role=User.Role.FUNCTIONAL_ADMIN,
-        organisation=akj,
+        User.Role.FUNCTIONAL_ADMIN,
+        akj,
         is_staff=True,
+        password_text=None,
+        role_group=True,
     )
-    functional_admin.groups.add(Group.objects.get(name="Functioneel beheerder"))
     # A second factor and recovery codes, and a failed and a successful login.
-    TOTPDevice.objects.create(user=functional_admin, name="app", confirmed=True)
+    TOTPDeviceFactory(user=functional_admin)
     new_recovery_codes(user=functional_admin)
+    # django-axes' own records of logins, by hand: only a login through the
+    # login page would write them, and the admin only needs rows to show.
     login_row = {"ip_address": "192.0.2.1", "username": "vp-admin", "user_agent": "x"}
     AccessAttempt.objects.create(**login_row, failures_since_start=1)
     AccessFailureLog.objects.create(**login_row)
@@ -220,7 +229,8 @@ def admin_data(db) -> SimpleNamespace:
     log_request = RequestFactory().get("/")
     log_request.user = confidant
     log_read(log_request, case)
-    # One destruction-register row (retention).
+    # One destruction-register row (retention), by hand: the nightly
+    # retention run (``retention_run``) writes these; the admin only needs a row.
     DestructionRecord.objects.create(
         rule="case",
         term_years=5,
@@ -235,7 +245,7 @@ def admin_data(db) -> SimpleNamespace:
         note=note,
         confidant=confidant,
         functional_admin=functional_admin,
-        superuser=User.objects.create_superuser("root-admin", password="x"),
+        superuser=account("root-admin", superuser=True),
     )
 
 

@@ -27,7 +27,6 @@ from cases.models import (
     Application,
     Client,
     ClientAlias,
-    Family,
     SupportCase,
 )
 from privacy import services as privacy_services
@@ -37,6 +36,7 @@ from roles import services as role_services
 from roles.models import Assignment, Consent, Referral
 from roles.policy import SupportRole
 from tests.conftest import World
+from tests.factories import FamilyFactory
 from tests.privacy_helpers import privacy_officer, register_request
 
 #: What belongs to the other family member and must never be in the export.
@@ -58,7 +58,7 @@ def zwanenburg(privacy_world: World) -> World:
     akj = vp1.organisation
     gemeente = Municipality.objects.get(cbs_code="GM0344")
     provider = Organisation.objects.get(name="Jeugdzorg Midden")
-    family = Family.objects.create(name="Gezin Zwanenburg", organisation=akj)
+    family = FamilyFactory(name="Gezin Zwanenburg", organisation=akj)
     case = services.client_register(
         actor=vp1,
         first_name="Quirijn",
@@ -103,6 +103,8 @@ def zwanenburg(privacy_world: World) -> World:
         started_on=datetime.date(2025, 1, 6),
         contact_person="Mevr. Kok, 030-7654321",
     )
+    # On the AKJ's own file, by hand: ApplicationFactory would make it on the
+    # municipality's file (R13), and the AKJ's export is to show an application.
     Application.objects.create(
         client=client,
         municipality=gemeente,

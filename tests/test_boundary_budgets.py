@@ -10,9 +10,7 @@ import pytest
 from cases import services
 from cases.models import Client
 from roles import referrals as referral_services
-from tests.conftest import World
-from tests.test_access_boundary import boundary_world  # noqa: F401
-from tests.test_query_budgets import check_budget
+from tests.conftest import World, check_budget
 
 
 def _grow(world: World, size: int) -> None:
@@ -58,7 +56,7 @@ BUDGETS = [
 @pytest.mark.parametrize(("role", "name", "key", "budget", "logged"), BUDGETS)
 def test_page_query_count_does_not_grow_with_rows(
     client,
-    boundary_world,  # noqa: F811
+    boundary_world,
     django_assert_max_num_queries,
     size,
     role,

@@ -28,7 +28,7 @@ from roles import services as role_services
 from roles.models import Assignment, Attendance, Consent, InformalSupporter
 from roles.policy import SupportRole
 from tests.conftest import access_log_queries, error_codes
-from tests.factories import TeamFactory
+from tests.factories import TeamFactory, account
 
 ERROR = 'class="utrecht-form-field-error-message"'
 HTMX = {"HX-Request": "true"}
@@ -50,13 +50,7 @@ def _post(client, name: str, pk: int, data: dict, **kwargs):
 def vp3(world) -> User:
     """A third AKJ confidant, colleague of vp1, with no family conflicts."""
     akj = world.users["vp1"].organisation
-    user = User.objects.create_user(
-        "vp3",
-        password="x",
-        role=User.Role.AKJ_CONFIDANT,
-        organisation=akj,
-        team=world.users["vp1"].team,
-    )
+    user = account("vp3", User.Role.AKJ_CONFIDANT, akj, team=world.users["vp1"].team)
     world.users["vp3"] = user
     return user
 

@@ -28,6 +28,7 @@ from roles import services as role_services
 from roles.models import Assignment, EmergencyAccess
 from roles.permissions import Perm, has
 from tests.conftest import access_log_queries
+from tests.factories import account
 
 REASON = "De vertrouwenspersoon is plotseling uitgevallen en de cliënt belt."
 ERROR = 'class="utrecht-form-field-error-message"'
@@ -470,11 +471,12 @@ def test_the_team_lead_dashboard_lists_running_accesses(client, world):
 
 @pytest.fixture
 def po(world) -> User:
-    return User.objects.create_user(
+    return account(
         "po",
-        role=User.Role.PRIVACY_OFFICER,
-        organisation=world.users["vp1"].organisation,
+        User.Role.PRIVACY_OFFICER,
+        world.users["vp1"].organisation,
         is_staff=True,
+        password_text=None,
     )
 
 

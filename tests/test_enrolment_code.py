@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.enrolment import Check, enrolment_code_check, enrolment_code_issue
 from accounts.models import EnrolmentCode, User, UserAuditEvent
 from tests.factories import UserFactory
-from tests.test_two_factor import code_for
+from tests.two_factor_helpers import code_for
 
 SETUP = "two_factor_setup"
 

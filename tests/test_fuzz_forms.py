@@ -29,13 +29,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tests
-from tests.test_access_avg import avg_world  # noqa: F401
-from tests.test_access_boundary import boundary_world  # noqa: F401
-from tests.test_access_cases import cases_world  # noqa: F401
-from tests.test_access_clients import clients_world  # noqa: F401
-from tests.test_access_emergency import emergency_world  # noqa: F401
-from tests.test_access_history import notes_world  # noqa: F401
-from tests.test_access_outreach import outreach_world  # noqa: F401
 
 # Examples per form and per list; ``NAAST_FUZZ_EXAMPLES=500`` searches deeper
 # by hand. The defaults keep the module near a minute on two cores.
@@ -95,13 +88,13 @@ PAGES = _pages()
 
 @pytest.fixture
 def fuzz_world(
-    cases_world,  # noqa: F811
-    clients_world,  # noqa: F811
-    avg_world,  # noqa: F811
-    boundary_world,  # noqa: F811
-    emergency_world,  # noqa: F811
-    notes_world,  # noqa: F811
-    outreach_world,  # noqa: F811
+    cases_world,
+    clients_world,
+    avg_world,
+    boundary_world,
+    emergency_world,
+    notes_world,
+    outreach_world,
     report_world,
 ):
     """The access-matrix world with every object any matrix names."""
@@ -463,7 +456,7 @@ def _failure(what: str, exc: Exception) -> str:
 @pytest.mark.parametrize("value", ["²", "①", "٣", "9" * 40])
 def test_family_pages_take_a_client_parameter_that_is_no_number(
     client,
-    clients_world,  # noqa: F811
+    clients_world,
     name,
     value,
 ):

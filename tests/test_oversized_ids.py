@@ -11,13 +11,14 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import User
+from tests.factories import account
 
 HUGE = "99999999999999999999999"
 
 
 @pytest.fixture
 def superuser(db) -> User:
-    return User.objects.create_superuser("root-ids", password="x")
+    return account("root-ids", superuser=True)
 
 
 def test_organisation_add_with_oversized_municipality(client, superuser):

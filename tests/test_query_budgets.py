@@ -16,11 +16,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation
 from cases import services
-from cases.models import AccessLogEntry, Application, SupportCase
+from cases.models import Application, SupportCase
 from roles import services as role_services
-from tests.conftest import World, access_log_queries
+from tests.conftest import World, check_budget
+from tests.privacy_helpers import privacy_officer
 
 
 @pytest.fixture
@@ -29,13 +30,7 @@ def budget_world(report_world: World) -> World:
     the team lead's emergency access to the youth's complaint case."""
     world = report_world
     users, objects = world.users, world.objects
-    users["po"] = User.objects.create_user(
-        "po",
-        password="x",
-        role=User.Role.PRIVACY_OFFICER,
-        organisation=users["vp1"].organisation,
-        is_staff=True,
-    )
+    users["po"] = privacy_officer(users["vp1"].organisation)
     case = SupportCase.objects.get(pk=objects["complaint_case"])
     objects["note"] = services.note_add(
         actor=users["vp1"], case=case, text="Gesprek met de groepsleiding."
@@ -128,17 +123,3 @@ def test_page_query_count_does_not_grow_with_rows(
     check_budget(
         client, world, role, name, key, budget, logged, django_assert_max_num_queries
     )
-
-
-def check_budget(
-    client, world: World, role, name, key, budget, logged, assert_max_queries
-) -> None:
-    """GET the page as ``role`` within ``budget`` queries (plus the access-log
-    row's when ``logged``), and check it writes exactly that row."""
-    client.force_login(world.users[role])
-    url = reverse(name, args=[world.objects[key]] if key else [])
-    before = AccessLogEntry.objects.count()
-    with assert_max_queries(budget + (access_log_queries() if logged else 0)):
-        response = client.get(url)
-    assert response.status_code == 200
-    assert AccessLogEntry.objects.count() - before == (1 if logged else 0)

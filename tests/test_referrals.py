@@ -18,6 +18,7 @@ from cases import services
 from cases.models import AccessLogEntry, Client, SupportCase
 from roles.models import Assignment, Referral
 from tests.conftest import World
+from tests.factories import account
 
 
 @pytest.fixture
@@ -25,11 +26,9 @@ def referral_world(world: World) -> World:
     """The world with care for the youth (with a contact person) and a team
     lead of the client-support organisation (``tlco``)."""
     co1 = world.users["co1"]
-    tlco = User.objects.create_user(
-        "tlco", password="x", role=User.Role.TEAM_LEAD, organisation=co1.organisation
+    world.users["tlco"] = account(
+        "tlco", User.Role.TEAM_LEAD, co1.organisation, leads=[co1.team]
     )
-    co1.team.leads.add(tlco)
-    world.users["tlco"] = tlco
     services.care_record(
         actor=world.users["vp1"],
         client=Client.objects.get(pk=world.objects["youth"]),

@@ -26,6 +26,7 @@ from tests.factories import (
     OrganisationFactory,
     TeamFactory,
     UserFactory,
+    account,
     add_note,
     open_case,
 )
@@ -73,7 +74,7 @@ def beheerder(akj) -> User:
 
 @pytest.fixture
 def root(db) -> User:
-    return User.objects.create_superuser("root", password="x", email="r@example.nl")
+    return account("root", superuser=True, email="r@example.nl")
 
 
 @pytest.fixture

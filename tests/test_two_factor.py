@@ -5,19 +5,21 @@ admin included."""
 
 from __future__ import annotations
 
-import time
+import datetime
 
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
-from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from time_machine import TimeMachineFixture
 
 from accounts.enrolment import enrolment_code_issue
 from accounts.two_factor import new_recovery_codes
-from tests.factories import DEMO_PASSWORD, UserFactory
+from tests.factories import DEMO_PASSWORD, TOTPDeviceFactory, UserFactory
+from tests.two_factor_helpers import code_for
 
 DASHBOARD = "/"
 TWO_FACTOR_URLS = [
@@ -27,15 +29,18 @@ TWO_FACTOR_URLS = [
 ]
 
 
-def code_for(device: TOTPDevice, offset: int = 0) -> str:
-    """The current code of ``device`` (``offset`` time steps later)."""
-    return "%06d" % totp(  # noqa: UP031
-        device.bin_key,
-        step=device.step,
-        t0=device.t0,
-        digits=device.digits,
-        drift=device.drift + offset,
-    )
+#: How long django-otp makes the next try wait after one wrong code.
+THROTTLE_WAIT = datetime.timedelta(seconds=1)
+
+
+@pytest.fixture
+def clock(time_machine: TimeMachineFixture) -> TimeMachineFixture:
+    """The clock stands still from now on and moves only when the test moves it
+    (``clock.shift``). django-otp's throttling (``timezone.now()``) and the
+    authenticator's codes (``time.time()``) read this clock, so a test waits out
+    the throttle without sleeping."""
+    time_machine.move_to(timezone.now(), tick=False)
+    return time_machine
 
 
 @pytest.fixture
@@ -51,7 +56,7 @@ def user(db):
 @pytest.fixture
 def enrolled(user) -> TOTPDevice:
     """``user`` with a confirmed authenticator app."""
-    return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    return TOTPDeviceFactory(user=user)
 
 
 @pytest.fixture
@@ -81,7 +86,9 @@ def test_password_alone_leads_to_enrolment(logged_in):
 
 
 @pytest.mark.usefixtures("require_2fa")
-def test_enrolment_confirms_the_app_and_shows_recovery_codes_once(logged_in, user):
+def test_enrolment_confirms_the_app_and_shows_recovery_codes_once(
+    logged_in, user, clock
+):
     code = enrolment_code_issue(user=user, issued_by=None)
     response = logged_in.post(
         reverse("two_factor_setup") + "?next=/zaken/", {"enrolment_code": code}
@@ -103,7 +110,16 @@ def test_enrolment_confirms_the_app_and_shows_recovery_codes_once(logged_in, use
     assert not device.confirmed
     assert logged_in.get(DASHBOARD).status_code == 302
 
-    time.sleep(1.1)  # django-otp makes the next try wait a second
+    # Right after it even the right code confirms nothing: the next try waits.
+    response = logged_in.post(
+        reverse("two_factor_setup"), {"code": code_for(device), "next": "/zaken/"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"]
+    device.refresh_from_db()
+    assert not device.confirmed
+
+    clock.shift(THROTTLE_WAIT)
     response = logged_in.post(
         reverse("two_factor_setup"), {"code": code_for(device), "next": "/zaken/"}
     )
@@ -139,7 +155,7 @@ def test_an_enrolled_user_cannot_enrol_another_app(logged_in, enrolled):
 
 
 @pytest.mark.usefixtures("require_2fa")
-def test_verification_with_the_app(logged_in, enrolled):
+def test_verification_with_the_app(logged_in, enrolled, clock):
     response = logged_in.get(reverse("meeting_list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor_verify"))
@@ -151,7 +167,16 @@ def test_verification_with_the_app(logged_in, enrolled):
     assert "klopt niet" in response.content.decode()
     assert logged_in.get(DASHBOARD).status_code == 302
 
-    time.sleep(1.1)
+    # Right after a wrong code even the right one is refused: the next try waits.
+    response = logged_in.post(
+        reverse("two_factor_verify"),
+        {"code": code_for(enrolled), "next": reverse("meeting_list")},
+    )
+    assert response.status_code == 200
+    assert "Te veel onjuiste codes" in response.content.decode()
+    assert logged_in.get(DASHBOARD).status_code == 302
+
+    clock.shift(THROTTLE_WAIT)
     response = logged_in.post(
         reverse("two_factor_verify"),
         {"code": code_for(enrolled), "next": reverse("meeting_list")},
@@ -174,7 +199,7 @@ def test_a_used_code_does_not_work_again(client, user, enrolled):
 
 
 @pytest.mark.usefixtures("require_2fa")
-def test_each_recovery_code_works_once(user, enrolled):
+def test_each_recovery_code_works_once(user, enrolled, clock):
     codes = new_recovery_codes(user=user)
     first = HttpClient()
     first.force_login(user)
@@ -190,7 +215,13 @@ def test_each_recovery_code_works_once(user, enrolled):
     assert response.status_code == 200
     assert "al gebruikt" in response.content.decode()
     assert second.get(DASHBOARD).status_code == 302
-    time.sleep(1.1)
+    # Right after a wrong code even an unused one is refused, and stays unused.
+    response = second.post(reverse("two_factor_verify"), {"code": codes[1]})
+    assert response.status_code == 200
+    assert second.get(DASHBOARD).status_code == 302
+    assert StaticToken.objects.filter(device__user=user).count() == 9
+
+    clock.shift(THROTTLE_WAIT)
     assert (
         second.post(reverse("two_factor_verify"), {"code": codes[1]}).status_code == 302
     )
@@ -259,7 +290,7 @@ def test_switched_off_for_the_demo(logged_in):
 @pytest.fixture
 def staff(db):
     user = UserFactory(is_staff=True, is_superuser=True)
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    TOTPDeviceFactory(user=user)
     return user
 
 
@@ -284,7 +315,7 @@ def test_admin_needs_staff_and_a_second_factor(client, staff, user):
     # A verified caseworker who is not staff: refused.
     other = HttpClient()
     other.force_login(user)
-    own = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    own = TOTPDeviceFactory(user=user)
     other.post(reverse("two_factor_verify"), {"code": code_for(own)})
     assert other.get(reverse("dashboard")).status_code == 200
     response = other.get(admin_index)

@@ -49,6 +49,26 @@ VIEWPORT = {"width": 1280, "height": 900}
 #: How long ``expect`` and actions wait for the page (ms); the live server is local.
 TIMEOUT_MS = 10_000
 
+#: The URL names of the pages the journeys (``test_journeys.py``) pass and
+#: check with axe; the accessibility tour leaves them to the journeys.
+JOURNEY_PAGES = {
+    "login",
+    "dashboard",
+    "client_list",
+    "client_register",
+    "client_detail",
+    "informal_supporter_add",
+    "case_detail",
+    "meeting_plan",
+    "informal_assign",
+    "meeting_detail",
+    "attendance_add",
+    "attendance_refuse",
+    "meeting_status",
+    "complaint_advance",
+    "case_close",
+}
+
 # The page's markup without what changes on every request (CSRF tokens), to
 # recognise a page that axe has already checked.
 _MARKUP = """

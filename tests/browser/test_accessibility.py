@@ -24,8 +24,7 @@ from roles import referrals as referral_services
 from roles import services as role_services
 from roles.models import Assignment, Consent, InformalSupporter
 from roles.policy import SupportRole
-from tests.browser.helpers import LANGUAGES, UI
-from tests.browser.test_journeys import JOURNEY_PAGES
+from tests.browser.helpers import JOURNEY_PAGES, LANGUAGES, UI
 from tests.conftest import World
 from tests.factories import CareFactory, OrganisationFactory
 from tests.privacy_helpers import register_breach, register_request
