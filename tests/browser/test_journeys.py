@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from accounts.models import Municipality, Organisation, User
+from cases.filters import week_bounds
 from cases.models import (
     CaseEvent,
     Client,
@@ -288,8 +289,11 @@ def test_client_supporter_attends_a_content_meeting(
 
     ui.follow("Gesprek plannen")
     ui.field("Soort gesprek").select_option(label=ui.t(Meeting.Kind.CONTENT.label))
-    # Recorded just after it took place.
-    ui.field("Datum en tijd").fill(_local(timezone.now() - datetime.timedelta(hours=1)))
+    # Recorded just after it took place, this week (on the dashboard): an hour
+    # ago, or the start of the week when the week began less than an hour ago.
+    week_start, _ = week_bounds(timezone.localdate())
+    took_place = max(timezone.now() - datetime.timedelta(hours=1), week_start)
+    ui.field("Datum en tijd").fill(_local(took_place))
     ui.field("Jeugdhulpaanbieder").select_option(label="Jeugdzorg Midden")
     ui.submit()
     meeting = Meeting.objects.get()
