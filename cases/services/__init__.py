@@ -12,6 +12,7 @@ requests), ``families`` (families, conflicting interests), ``care``, ``cases``
 import from here (``from cases import services``), never from a module.
 """
 
+from ._common import ensure_case_open
 from .applications import application_assign_decider, application_decide
 from .care import care_end, care_record
 
@@ -62,6 +63,7 @@ __all__ = [
     "complaint_resume",
     "complaint_suspend",
     "conflict_record",
+    "ensure_case_open",
     "family_create",
     "family_member_add",
     "family_require_change",

@@ -19,7 +19,9 @@ from ..history import track
 from ..models import Client, Family, FamilyMembership, Note, SupportCase
 
 
-def _ensure_open(case: SupportCase) -> None:
+def ensure_case_open(case: SupportCase) -> None:
+    """Nothing is added to a closed case (R6): for the case services and the
+    assignment and attendance services of ``roles``."""
     if case.is_closed:
         raise ValidationError(
             _("Deze zaak is afgesloten; er kan niets meer aan worden toegevoegd."),

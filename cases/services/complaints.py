@@ -23,7 +23,7 @@ from ..complaint_clock import TERMS, due_date
 from ..errors import field_error
 from ..history import event_record, track
 from ..models import CaseEvent, Complaint, ComplaintRegime, SupportCase
-from ._common import _ensure_open, _lock
+from ._common import _lock, ensure_case_open
 
 
 def _locked_complaint(
@@ -35,7 +35,7 @@ def _locked_complaint(
     require(actor, Perm.CHANGE_CASE, case)
     _lock(case)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    _ensure_open(case)
+    ensure_case_open(case)
     return case, complaint
 
 

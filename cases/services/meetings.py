@@ -22,7 +22,7 @@ from roles.permissions import Perm, require
 from ..errors import field_error
 from ..history import event_record, track
 from ..models import CaseEvent, Meeting, SupportCase
-from ._common import _ensure_open, _lock
+from ._common import _lock, ensure_case_open
 
 
 @transaction.atomic
@@ -38,7 +38,7 @@ def meeting_plan(
 ) -> Meeting:
     """Plan a conversation between the client and a care provider."""
     require(actor, Perm.CHANGE_CASE, case)
-    _ensure_open(case)
+    ensure_case_open(case)
     meeting = Meeting(
         case=case,
         kind=kind,
@@ -72,7 +72,7 @@ def meeting_set_status(*, actor: User, meeting: Meeting, status: str) -> Meeting
     require(actor, Perm.CHANGE_CASE, case)
     _lock(case)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _ensure_open(case)
+    ensure_case_open(case)
     if status not in Meeting.Status.values:
         raise field_error("status", _("Kies een geldige status."), "invalid_status")
     if status not in Meeting.TRANSITIONS[meeting.status]:

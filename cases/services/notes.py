@@ -19,14 +19,14 @@ from roles.permissions import Perm, require
 from ..errors import field_error
 from ..history import event_record, track
 from ..models import CaseEvent, Note, SupportCase
-from ._common import _check_version, _ensure_open, _lock
+from ._common import _check_version, _lock, ensure_case_open
 
 
 @transaction.atomic
 def note_add(*, actor: User, case: SupportCase, text: str) -> Note:
     """Add a note; it is readable only by those who see the case content (R2)."""
     require(actor, Perm.CHANGE_CASE, case)
-    _ensure_open(case)
+    ensure_case_open(case)
     if not text.strip():
         raise field_error("text", _("Een notitie mag niet leeg zijn."), "empty")
     note = Note(case=case, author=actor, text=text.strip())
@@ -45,7 +45,7 @@ def _note_for_change(
     form was loaded at, not withdrawn, and a reason."""
     require(actor, Perm.CHANGE_CASE, note.case)
     case = _lock(note.case)
-    _ensure_open(case)
+    ensure_case_open(case)
     note = Note.objects.select_for_update().get(pk=note.pk)
     note.case = case
     _check_version(note, expected_version)

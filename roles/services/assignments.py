@@ -21,6 +21,7 @@ from accounts.models import User
 from cases.errors import field_error
 from cases.history import event_record, track
 from cases.models import CaseEvent, SupportCase
+from cases.services import ensure_case_open
 
 from ..models import Assignment, InformalSupporter
 from ..permissions import Perm, require, sync_case_permissions
@@ -28,7 +29,6 @@ from ..policy import SupportRole, policy_for
 from .rules import (
     _check_role_fits_case,
     _check_user_has_role,
-    _ensure_case_open,
     _on_fields,
     check_may_support,
 )
@@ -43,7 +43,7 @@ def _start(
     informal_supporter: InformalSupporter | None = None,
     at_clients_request: bool = False,
 ) -> Assignment:
-    _ensure_case_open(case)
+    ensure_case_open(case)
     policy = policy_for(role)
     _check_role_fits_case(role, case)
     if policy.is_user:
@@ -251,7 +251,7 @@ def assignment_hand_over(
         .get(pk=assignment.pk)
     )
     assignment.case = case
-    _ensure_case_open(case)
+    ensure_case_open(case)
     if not policy_for(assignment.role).is_user:
         raise ValidationError(
             _(

@@ -24,12 +24,13 @@ from accounts.models import User
 from cases.errors import field_error
 from cases.history import event_record
 from cases.models import CaseEvent, Meeting
+from cases.services import ensure_case_open
 
 from ..models import Assignment, Attendance, Consent
 from ..permissions import Perm, require
 from ..policy import RefusalGround, policy_for
 from .consent import consent_record, has_consent
-from .rules import _ensure_case_open, _on_fields
+from .rules import _on_fields
 
 
 @transaction.atomic
@@ -49,7 +50,7 @@ def attendance_add(
     """
     case = meeting.case
     require(actor, Perm.CHANGE_CASE, case)
-    _ensure_case_open(case)
+    ensure_case_open(case)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(
             _("Dit gesprek is niet meer gepland; er kan niemand meer bij."),
@@ -134,7 +135,7 @@ def attendance_refuse(
         .select_related("assignment", "meeting__case")
         .get(pk=attendance.pk)
     )
-    _ensure_case_open(attendance.meeting.case)
+    ensure_case_open(attendance.meeting.case)
     role = attendance.assignment.role
     if not policy_for(role).can_be_refused:
         raise ValidationError(

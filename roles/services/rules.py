@@ -197,14 +197,6 @@ def check_may_support(*, user: User, client: Client, role: str) -> None:
     _check_not_deciding(user, client, role)
 
 
-def _ensure_case_open(case: SupportCase) -> None:
-    if case.is_closed:
-        raise ValidationError(
-            _("Deze zaak is afgesloten; er kan niets meer aan worden toegevoegd."),
-            code="case_closed",
-        )
-
-
 def _on_fields(exc: ValidationError, names: dict[str | None, str]) -> ValidationError:
     """The same refusal, with its errors moved to the caller's field names; an
     error that names no field goes to ``names[None]`` when given."""
