@@ -329,9 +329,9 @@ def pick_subjects() -> dict:
     from accounts.models import User
     from cases.filters import caseworkers_of
     from cases.models import Client, SupportCase
-    from cases.report_periods import default_period
-    from cases.reports import report_scope, reportable_municipalities
     from cases.views.clients import PAGE_SIZE
+    from reports.periods import default_period
+    from reports.scope import report_scope, reportable_municipalities
     from roles.models import CaseUserObjectPermission
     from roles.permissions import VIEW_CASE
 
@@ -610,8 +610,9 @@ def measure_report_count(s: dict, requests: int) -> dict:
     from django.utils import timezone
 
     from accounts.models import Municipality
-    from cases.report_periods import default_period
-    from cases.reports import count_report, refresh_report_figures
+    from reports.counting import count_report
+    from reports.periods import default_period
+    from reports.stored import refresh_report_figures
 
     started = time.perf_counter()
     reports = refresh_report_figures()

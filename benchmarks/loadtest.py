@@ -10,7 +10,7 @@ paces them to the step's rate) — reads of the dashboard, lists, cases and
 clients, form pages (each writes an access-log row) and note writes. During
 the run it samples ``pg_stat_activity`` twice a second: which wait events the
 server's connections wait on (an advisory lock is the access log's writer
-lock, ``cases.access_log``) and the CPU time of gunicorn, PostgreSQL and
+lock, ``audit.log``) and the CPU time of gunicorn, PostgreSQL and
 locust, reported per step as CPU milliseconds per request. Afterwards it
 checks the invariants (``verify_permissions``, ``verify_access_log``). Prints
 per step the offered and achieved rate, p50/p95/p99 and errors, and the

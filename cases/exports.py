@@ -66,10 +66,10 @@ from django.db.models import Count, Model, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AccessLogEntry
 from roles.models import Assignment, Attendance, Consent, Referral, SharedItem
 
 from .models import (
-    AccessLogEntry,
     CaseEvent,
     Client,
     Complaint,

@@ -21,13 +21,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from audit.models import AccessLogEntry
 from roles.models import Assignment
 from roles.permissions import led_team_ids
 from roles.policy import Capability, can
 
 from .complaint_clock import DUE_SOON_DAYS
 from .models import (
-    AccessLogEntry,
     Application,
     Complaint,
     ComplaintRegime,

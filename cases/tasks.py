@@ -1,5 +1,5 @@
-"""Background work (``django.tasks``): the daily reminders to caseworkers, and
-the nightly count of the municipal reports (``refresh_reports``).
+"""Background work (``django.tasks``): the daily reminders to caseworkers (the
+nightly count of the municipal reports is ``reports.tasks``).
 
 ``send_daily_reminders`` is enqueued once a day (``manage.py send_reminders``
 from cron) and run by the worker (``manage.py db_worker``). Each caseworker
@@ -36,7 +36,6 @@ from accounts.models import User
 
 from .complaint_clock import DUE_SOON_DAYS
 from .models import ReminderSent, SupportCase
-from .reports import refresh_report_figures
 
 #: A case without any event, note or meeting for this long gets a reminder (R6).
 INACTIVE_DAYS = 56
@@ -165,10 +164,3 @@ def _send(user: User, items: list[dict], day: datetime.date) -> bool:
             )
         EmailMessage(subject, body, to=[user.email]).send()
     return True
-
-
-@task
-def refresh_reports() -> int:
-    """Count the municipal reports' standard periods again (``cases.reports``);
-    returns the number of reports counted."""
-    return refresh_report_figures()

@@ -5,7 +5,7 @@ Every view of Naast carries one of two declarations:
 
 * ``@shows_client_data``: the page shows (or may show) data of a client (a
   name, a file, a case's content). Whenever it does, it writes exactly one
-  access-log row for the request (``cases.access_log.log_read``, or the row
+  access-log row for the request (``audit.log.log_read``, or the row
   of the change it made).
 * ``@shows_no_client_data``: the page shows nothing of any client (the
   login, a report of anonymous counts, the team lead's caseload as numbers).

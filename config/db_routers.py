@@ -1,5 +1,5 @@
 """Read replica for the reports (optional): with ``DATABASE_REPLICA_URL`` set,
-the queries of the anonymous municipal reports (``cases.reports``) go to a
+the queries of the anonymous municipal reports (``reports.counting``) go to a
 PostgreSQL streaming replica; everything else, and every write, stays on the
 primary (``default``). Without the setting this router is not installed.
 

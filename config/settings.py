@@ -60,8 +60,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "accounts",
+    "audit",
     "cases",
     "roles",
+    "reports",
     "retention",
     "privacy",
 ]
@@ -99,7 +101,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "cases.middleware.HtmxLoginRedirectMiddleware",
     # Logs writes and refused actions in the access log (NEN 7513).
-    "cases.access_log.AccessLogMiddleware",
+    "audit.middleware.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: answers a locked-out login with the lockout page.
     "axes.middleware.AxesMiddleware",

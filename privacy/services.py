@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.access_log import log_event
+from audit.log import log_event
+from audit.models import AccessLogEntry
 from cases.errors import field_error
 from cases.history import track
-from cases.models import AccessLogEntry, Client
+from cases.models import Client
 from retention.services import ErasureRefused, retention_erase_client
 from roles.policy import Capability, require_capability
 

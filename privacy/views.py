@@ -24,12 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.access_log import (
-    discard_logged,
-    log_read,
-    permission_denied,
-    request_address,
-)
+from audit.denials import permission_denied
+from audit.log import discard_logged, log_read, request_address
 from cases.exports import client_export, export_json, export_pdf
 from cases.forms import call_service, form_data
 from cases.history import reason_label

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from cases.admin import PrivacyOfficerReadMixin
+from audit.admin import PrivacyOfficerReadMixin
 
 from .models import DestructionRecord
 

@@ -24,7 +24,7 @@ A dry run counts the same rows as the real run that would follow it: rows
 that an earlier rule takes (a consent with a meeting of a destroyed case) are
 not counted again by a later one (``_Plan.unclaimed``).
 
-The access log (``cases.AccessLogEntry``) is not here on purpose: it is an
+The access log (``audit.models.AccessLogEntry``) is not here on purpose: it is an
 append-only hash chain (NEN 7513 asks at least 5 years) and removing its old
 rows needs a documented, verifiable truncation of the chain, which Naast does
 not have yet. Its foreign key to the client is ``PROTECT``; that is why

@@ -50,7 +50,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Model, Q, QuerySet
 
 from accounts.models import Team, User
-from cases.access_log import permission_denied
+from audit.denials import permission_denied
 from cases.models import (
     Application,
     Client,

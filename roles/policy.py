@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from cases.access_log import capability_denied
+from audit.denials import capability_denied
 from cases.models import Meeting, SupportCase
 
 
@@ -276,7 +276,7 @@ def capabilities_of(user) -> frozenset[Capability]:
 def require_capability(user, capability: Capability) -> None:
     """Refuse a user without ``capability``: 404 for a hidden capability (the
     page is not revealed), otherwise 403, which the access log records as a
-    refused attempt (``cases.access_log.capability_denied``)."""
+    refused attempt (``audit.denials.capability_denied``)."""
     if can(user, capability):
         return
     if CAPABILITIES[capability].hidden:

@@ -35,12 +35,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, Organisation, User
+from audit.log import log_event
+from audit.models import AccessLogEntry
 from cases import services as case_services
-from cases.access_log import log_event
 from cases.errors import field_error
 from cases.history import event_record, track
 from cases.models import (
-    AccessLogEntry,
     Care,
     CaseEvent,
     Client,

@@ -25,9 +25,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Municipality, Organisation, User
+from audit.models import AccessLogEntry
 from cases import services
 from cases.models import (
-    AccessLogEntry,
     Application,
     CaseEvent,
     Client,
@@ -273,7 +273,7 @@ def refused(db_state):
 def access_log_queries() -> int:
     """Queries that writing one access-log row adds to a page: the previous
     hash and the INSERT, plus the advisory lock on PostgreSQL
-    (``cases.access_log``)."""
+    (``audit.log``)."""
     from django.db import connection
 
     return 3 if connection.vendor == "postgresql" else 2

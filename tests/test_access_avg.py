@@ -18,8 +18,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from audit.models import AccessLogEntry
 from cases import services
-from cases.models import AccessLogEntry, SupportCase
+from cases.models import SupportCase
 from tests.conftest import WORLD_ROLES, check_access
 
 #: ``po``: the AKJ's privacy officer; ``po2``: the client-support organisation's.

@@ -44,7 +44,8 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
 import tests
-from cases.models import AccessLogEntry, Client
+from audit.models import AccessLogEntry
+from cases.models import Client
 from config.access import declaration, shows_client_data, shows_no_client_data
 from roles import services as role_services
 from roles.models import EmergencyAccess

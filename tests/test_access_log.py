@@ -1,5 +1,5 @@
 """The access log (NEN 7513 style): every page that shows a client's data writes
-exactly one row through ``cases.access_log.log_access``; the log is append-only
+exactly one row through ``audit.log.log_access``; the log is append-only
 and hash-chained, and ``verify_access_log`` finds the first altered row.
 
 A read refused with 404 writes no row: the view stops before it knows the
@@ -21,10 +21,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from audit.log import log_access
+from audit.models import AccessLogEntry
+from audit.querysets import AppendOnlyError
 from cases import services
-from cases.access_log import log_access
-from cases.models import AccessLogEntry, Client, Meeting, Note, SupportCase
-from cases.querysets import AppendOnlyError
+from cases.models import Client, Meeting, Note, SupportCase
 from tests.conftest import access_log_queries
 
 pytestmark = pytest.mark.django_db
@@ -457,7 +458,7 @@ def test_postgresql_refuses_raw_update_and_delete(three_rows):
 
 
 def _admin_url(name: str, *args) -> str:
-    return reverse(f"admin:cases_accesslogentry_{name}", args=args)
+    return reverse(f"admin:audit_accesslogentry_{name}", args=args)
 
 
 def test_the_admin_shows_the_log_read_only(client, privacy_world, three_rows):

@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.two_factor import new_recovery_codes
+from audit.log import log_read
+from audit.models import AccessLogEntry
 from cases import services
-from cases.access_log import log_read
 from cases.models import (
-    AccessLogEntry,
     Application,
     CareKind,
     Client,

@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Municipality, Organisation, Team, User
+from audit.log import log_event
+from audit.models import AccessLogEntry
 from cases import exports, services
-from cases.access_log import log_event
 from cases.models import (
-    AccessLogEntry,
     Application,
     Client,
     ClientAlias,

@@ -24,9 +24,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import Organisation, Team, User
+from audit.models import AccessLogEntry
 from cases import services
 from cases.models import (
-    AccessLogEntry,
     Care,
     CaseEvent,
     Client,

@@ -15,7 +15,7 @@ from django.urls import reverse
 def test_health_is_public_json_and_writes_nothing(db, django_assert_num_queries):
     """Anonymous 200 {"status": "ok"}, after exactly one trivial query; no
     session cookie, no access-log row, not cached."""
-    from cases.models import AccessLogEntry
+    from audit.models import AccessLogEntry
 
     client = Client()
     with django_assert_num_queries(1):
@@ -167,12 +167,12 @@ def test_reports_read_from_the_replica_and_nothing_else_does(monkeypatch):
 
 
 def test_the_municipal_report_is_marked_for_the_replica(world, monkeypatch):
-    """``cases.reports.municipal_report`` runs its queries inside
+    """``reports.counting.municipal_report`` runs its queries inside
     ``reading_from_replica`` (the only code that does)."""
     from accounts.models import Municipality
-    from cases import reports
-    from cases.report_periods import Period
     from config import db_routers
+    from reports import counting as reports
+    from reports.periods import Period
 
     seen = []
     bounds = reports._bounds

@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AccessLogEntry
 from cases import services
-from cases.models import AccessLogEntry, CaseEvent, Meeting, Note, SupportCase
+from cases.models import CaseEvent, Meeting, Note, SupportCase
 from roles import permissions
 from roles import services as role_services
 from roles.models import Assignment, EmergencyAccess

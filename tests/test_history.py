@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import AccessLogEntry
+from audit.querysets import AppendOnlyError
 from cases import services
 from cases.models import (
-    AccessLogEntry,
     Application,
     Care,
     CaseEvent,
@@ -31,7 +32,6 @@ from cases.models import (
     Note,
     SupportCase,
 )
-from cases.querysets import AppendOnlyError
 from tests.conftest import World
 from tests.factories import UserFactory, take_up_client
 

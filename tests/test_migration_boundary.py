@@ -21,8 +21,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from accounts.models import Organisation, Team, User
+from audit.models import AccessLogEntry
 from cases.models import (
-    AccessLogEntry,
     Application,
     Care,
     Client,

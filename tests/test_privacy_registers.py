@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
+from audit.models import AccessLogEntry
 from cases import services as case_services
-from cases.models import AccessLogEntry, Client, Note, SupportCase
+from cases.models import Client, Note, SupportCase
 from privacy import services
 from privacy.deadlines import add_months, answer_due_on, breach_report_due_at
 from privacy.models import DataBreach, DataSubjectRequest

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from audit.models import AccessLogEntry
 from cases import services
-from cases.models import AccessLogEntry, Client, SupportCase
+from cases.models import Client, SupportCase
 from roles.models import Assignment, Referral
 from tests.conftest import World
 from tests.factories import account

@@ -1,4 +1,4 @@
-"""The anonymous report for a municipality (``cases.reports``): periods on a
+"""The anonymous report for a municipality (``reports``): periods on a
 fixed grid, small-cell suppression over nested periods (and the differencing
 attack on it), the numbers against a hand-computed fixture, whose cases a
 reader's report counts, the CSV and PDF, and what a contract manager may read."""
@@ -21,8 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Municipality, Organisation, User
-from cases.models import AccessLogEntry, OutreachVisit, ReportFigures, SupportCase
-from cases.report_periods import (
+from audit.models import AccessLogEntry
+from cases.models import OutreachVisit, SupportCase
+from reports.counting import municipal_report, report_layout
+from reports.models import ReportFigures
+from reports.periods import (
     Period,
     PeriodError,
     ended_period,
@@ -30,17 +33,9 @@ from cases.report_periods import (
     offered_periods,
     parse_period,
 )
-from cases.report_suppression import Layout, disclosed, suppress, suppress_periods
-from cases.reports import (
-    ALL_ORGANISATIONS,
-    SMALL,
-    Scope,
-    municipal_report,
-    refresh_report_figures,
-    report_figures,
-    report_layout,
-    reportable_municipalities,
-)
+from reports.scope import ALL_ORGANISATIONS, Scope, reportable_municipalities
+from reports.stored import refresh_report_figures, report_figures
+from reports.suppression import SMALL, Layout, disclosed, suppress, suppress_periods
 from tests.factories import (
     ClientFactory,
     MunicipalityFactory,
@@ -178,7 +173,7 @@ def test_the_selector_offers_24_months_8_quarters_and_3_years():
 def _solver_determined(unknowns: list, equations: list[tuple[dict, Fraction]]) -> set:
     """The unknowns whose value follows from ``equations`` (sparse rows
     ``{unknown: coefficient}``), by exact Gaussian elimination over the
-    rationals: written apart from ``cases.report_suppression.disclosed`` so
+    rationals: written apart from ``reports.suppression.disclosed`` so
     that the test does not trust the code it checks."""
     pivots: dict = {}
     order: list = []
@@ -552,7 +547,7 @@ def test_no_published_report_of_the_year_gives_a_hidden_count_away(
 
 def _labels_to_keys() -> dict[tuple[str, str], str]:
     """(CSV section, row label) → count key of ``report_layout``."""
-    from cases.reports import _count_key, _dimensions
+    from reports.counting import _count_key, _dimensions
 
     labels = {("Kerncijfers", "Zaken"): "cases"}
     for key, title, rows in _dimensions():
@@ -907,7 +902,7 @@ def test_a_team_lead_of_two_teams_counts_both(fixture_2025):
     case = _other_team_case()
     lead = User.objects.get(username="tl")
     case.team.leads.add(lead)
-    from cases.reports import report_scope
+    from reports.scope import report_scope
 
     scope = report_scope(lead)
     assert [t.name for t in scope.teams] == ["Regio Noord", "Regio Utrecht"]
@@ -991,20 +986,28 @@ def test_a_formula_in_a_name_is_written_as_text(client, contract_manager):
     ],
 )
 def test_safe_cell(value, written):
-    from cases.csv_export import safe_cell
+    from reports.csv_export import safe_cell
 
     assert safe_cell(value) == written
 
 
 def test_every_csv_writer_goes_through_the_one_helper():
-    """No module but ``cases.csv_export`` makes a ``csv.writer``."""
+    """No module but ``reports.csv_export`` makes a ``csv.writer``."""
     root = Path(__file__).resolve().parent.parent
     offenders = [
         str(path.relative_to(root))
-        for folder in ("accounts", "cases", "config", "retention", "roles")
+        for folder in (
+            "accounts",
+            "audit",
+            "cases",
+            "config",
+            "reports",
+            "retention",
+            "roles",
+        )
         for path in (root / folder).rglob("*.py")
         if re.search(r"csv\.(writer|DictWriter)\(", path.read_text())
-        and path.relative_to(root).as_posix() != "cases/csv_export.py"
+        and path.relative_to(root).as_posix() != "reports/csv_export.py"
     ]
     assert offenders == []
 

@@ -20,9 +20,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.access_log import log_access
+from audit.log import log_access
+from audit.models import AccessLogEntry
 from cases.models import (
-    AccessLogEntry,
     Application,
     Care,
     CaseEvent,

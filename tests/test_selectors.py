@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from audit.models import AccessLogEntry
 from cases import services
-from cases.models import AccessLogEntry, CaseEvent, Client, SupportCase
+from cases.models import CaseEvent, Client, SupportCase
 from cases.selectors.case_file import case_file, complaint_clock
 from cases.selectors.client_file import client_file, consent_groups
 from cases.selectors.dashboard import (

@@ -18,11 +18,12 @@ One entity a module, each saying what it holds and the rules it carries:
 * ``complaints``: ``ComplaintRegime`` and ``Complaint`` (R3);
 * ``meetings``: ``Meeting``;
 * ``notes``: ``Note`` (R2);
-* ``access_log``: ``AccessLogEntry`` and ``OBJECT_LABELS``;
 * ``reminders``: ``ReminderSent``;
 * ``outreach``: ``OutreachTheme``, ``OutreachVisitQuerySet``, ``OutreachVisit``
-  (R7);
-* ``report_figures``: ``ReportFigures``.
+  (R7).
+
+The access log (``AccessLogEntry``) is the ``audit`` app's, the stored report
+figures (``ReportFigures``) the ``reports`` app's.
 
 Import every name from here (``from cases.models import Client``), as the
 migrations do; the historical models (``HistoricalClient`` and the like) are
@@ -44,17 +45,13 @@ from .link_requests import LinkRequest
 from .complaints import Complaint, ComplaintRegime
 from .meetings import Meeting
 from .notes import Note
-from .access_log import OBJECT_LABELS, AccessLogEntry
 from .reminders import ReminderSent
 from .outreach import OutreachTheme, OutreachVisit, OutreachVisitQuerySet
-from .report_figures import ReportFigures
 
 # isort: on
 
 __all__ = [
     "CLIENT_FILE_KEEPERS",
-    "OBJECT_LABELS",
-    "AccessLogEntry",
     "Application",
     "Care",
     "CareKind",
@@ -74,7 +71,6 @@ __all__ = [
     "OutreachVisit",
     "OutreachVisitQuerySet",
     "ReminderSent",
-    "ReportFigures",
     "SupportCase",
     "keep_history",
 ]

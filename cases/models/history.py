@@ -13,7 +13,9 @@ from __future__ import annotations
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from ..querysets import AppendOnlyError
+# The versions are append-only like the access log, and refuse a change with
+# the same error.
+from audit.querysets import AppendOnlyError
 
 
 class ImmutableHistory(models.Model):

@@ -61,7 +61,7 @@ class SupportCase(models.Model):
 
     class Theme(models.TextChoices):
         """What the question or complaint is mainly about; the anonymous
-        municipal report counts cases per theme (``cases.reports``)."""
+        municipal report counts cases per theme (``reports.counting``)."""
 
         TREATMENT = "treatment", _("Bejegening")
         COMMUNICATION = "communication", _("Communicatie")

@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from audit.denials import permission_denied
 from roles import services as role_services
 from roles.permissions import Perm, require
 from roles.policy import Capability, require_capability, support_role_for_user
 
-from ..access_log import permission_denied
 from ..errors import field_error
 from ..history import event_record, track
 from ..models import CaseEvent, Client, Complaint, SupportCase

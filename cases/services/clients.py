@@ -23,15 +23,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, Organisation, User
+from audit.denials import permission_denied
+from audit.log import PURPOSES, log_event
+from audit.models import AccessLogEntry
 from roles import services as role_services
 from roles.permissions import Perm, has, require
 from roles.policy import Capability, require_capability, support_role_for_user
 
-from ..access_log import PURPOSES, log_event, permission_denied
 from ..errors import field_error
 from ..history import event_record, track
 from ..models import (
-    AccessLogEntry,
     CaseEvent,
     Client,
     Family,

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, User
+from audit.denials import permission_denied
 from roles import services as role_services
 from roles.permissions import Perm, has, require
 
-from ..access_log import permission_denied
 from ..history import track
 from ..models import Client, ConflictingInterest, Family, FamilyMembership, LinkRequest
 from ._common import _membership_add

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from audit.log import log_read
 from config.access import shows_client_data
 from roles.permissions import Perm, require
 
 from .. import services
-from ..access_log import log_read
 from ..forms import call_service, form_data
 from ..forms.cases import (
     DecisionForm,

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.log import log_read
 from config.access import shows_client_data
 from roles import services as role_services
 from roles.models import Assignment
@@ -19,7 +20,6 @@ from roles.permissions import Perm, has, require
 from roles.policy import SupportRole, support_role_for_user
 
 from .. import services
-from ..access_log import log_read
 from ..forms import call_service, form_data, refresh_version
 from ..forms.cases import (
     AssignForm,

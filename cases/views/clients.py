@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from audit.log import log_read
 from config.access import shows_client_data
 from roles import services as role_services
 from roles.models import Consent
@@ -27,7 +28,6 @@ from roles.permissions import Perm, require
 from roles.policy import Capability, can, require_capability
 
 from .. import services
-from ..access_log import log_read
 from ..filters_clients import ClientFilter
 from ..forms import call_service, form_data, refresh_version
 from ..forms.clients import (

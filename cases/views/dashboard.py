@@ -23,11 +23,11 @@ from django.shortcuts import render
 from django.urls import path
 
 from accounts.models import User
+from audit.log import log_read
 from config.access import shows_client_data
 from privacy.selectors import dashboard_deadlines
 from roles.policy import Capability, can
 
-from ..access_log import log_read
 from ..selectors.dashboard import (
     CLIENT_ROWS,
     caseworker_dashboard,

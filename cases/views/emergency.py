@@ -8,7 +8,7 @@ The rules are in ``roles.services`` (``emergency_access_open``, ``_end``,
 case page and the dashboard tell of it in ``cases.selectors.emergency``.
 Opening is logged in the access log by the service itself (``log_event``, in
 the same transaction as the grant); reads during the access are logged by the
-pages with the purpose "noodtoegang" (``cases.access_log.read_purpose``).
+pages with the purpose "noodtoegang" (``audit.log.read_purpose``).
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.log import log_read, request_address
 from config.access import shows_client_data, shows_no_client_data
 from roles import services as role_services
 from roles.models import EmergencyAccess
 from roles.permissions import Perm, require
 from roles.policy import Capability, require_capability
 
-from ..access_log import log_read, request_address
 from ..forms import call_service, form_data
 from ..forms.emergency import (
     EmergencyAccessForm,

@@ -25,11 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from audit.log import log_read
 from config.access import shows_client_data
 from roles.policy import Capability, can
 
 from .. import filters
-from ..access_log import log_read
 from ..pagination import CountWithPagePaginator
 from ..selectors.lists import (
     CaseRow,

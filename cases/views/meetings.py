@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from audit.log import log_read
 from config.access import shows_client_data
 from roles import services as role_services
 from roles.models import Attendance
@@ -16,7 +17,6 @@ from roles.permissions import Perm, has, require
 from roles.policy import policy_for
 
 from .. import services
-from ..access_log import log_read
 from ..forms import call_service, form_data
 from ..forms.cases import (
     AttendanceForm,

@@ -13,11 +13,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 
+from audit.log import PURPOSES, log_access
+from audit.models import AccessLogEntry
 from config.access import shows_client_data
 from roles.permissions import Perm, require
 
-from ..access_log import PURPOSES, log_access
-from ..models import AccessLogEntry, Complaint, Meeting, SupportCase
+from ..models import Complaint, Meeting, SupportCase
 from ..selectors.timeline import case_timeline
 
 

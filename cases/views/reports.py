@@ -1,8 +1,8 @@
 """The anonymous report for a municipality: a page with charts, a CSV and a PDF
-(``cases.reports``).
+(``reports``).
 
 A report covers one ended month, quarter or year, chosen with ``?period=``
-(``2026-03``, ``2026-Q1``, ``2026``; ``cases.report_periods``); without it, the
+(``2026-03``, ``2026-Q1``, ``2026``; ``reports.periods``); without it, the
 last ended year. An unknown, malformed or not yet ended period is a message
 next to the period selector and no figures (the CSV and PDF answer 404).
 
@@ -29,18 +29,20 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
 from config.access import shows_no_client_data
-
-from ..csv_export import csv_writer
-from ..exports import export_pdf
-from ..report_periods import (
+from reports.csv_export import csv_writer
+from reports.periods import (
     Period,
     PeriodError,
     default_period,
     ended_period,
     offered_periods,
 )
-from ..reports import Report, Scope, report_figures, report_scope
-from ..reports import reportable_municipalities as _reportable
+from reports.report import Report
+from reports.scope import Scope, report_scope
+from reports.scope import reportable_municipalities as _reportable
+from reports.stored import report_figures
+
+from ..exports import export_pdf
 
 #: The report PDF's stylesheet, read from disk by ``export_pdf``.
 REPORT_PDF_STYLESHEET = (
@@ -55,7 +57,7 @@ GROUPS = (
 
 
 class PeriodForm(forms.Form):
-    """One ended month, quarter or year (``cases.report_periods``)."""
+    """One ended month, quarter or year (``reports.periods``)."""
 
     period = forms.CharField(
         label=_("Periode"),

@@ -20,10 +20,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.access_log import EMERGENCY_PURPOSE, log_event
+from audit.log import EMERGENCY_PURPOSE, log_event
+from audit.models import AccessLogEntry
 from cases.errors import field_error
 from cases.history import event_record
-from cases.models import AccessLogEntry, CaseEvent, SupportCase
+from cases.models import CaseEvent, SupportCase
 
 from ..models import EmergencyAccess
 from ..permissions import Perm, require

@@ -1,4 +1,4 @@
-"""The stored raw counts of the anonymous municipal reports (``cases.reports``).
+"""The stored raw counts of the anonymous municipal reports (``reports.stored``).
 
 One row per municipality, scope and period, recomputed when stale and every
 night. The figures hold counts only, small ones included: suppression is
@@ -15,7 +15,7 @@ from accounts.models import Municipality
 
 
 class ReportFigures(models.Model):
-    """The raw counts of one municipal report (``cases.reports``), computed
+    """The raw counts of one municipal report (``reports.counting``), computed
     once and read by every later view of the same municipality, scope and
     period.
 
@@ -30,10 +30,10 @@ class ReportFigures(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="+"
     )
-    #: Whose cases were counted (``cases.reports.Scope.key``): ``all`` for
+    #: Whose cases were counted (``reports.scope.Scope.key``): ``all`` for
     #: every organisation, ``teams:<ids>`` for the teams of a team lead.
     scope = models.CharField(max_length=200)
-    #: The period (a month, quarter or year of ``cases.report_periods``).
+    #: The period (a month, quarter or year of ``reports.periods``).
     start = models.DateField()
     end = models.DateField()
     computed_at = models.DateTimeField()
@@ -41,6 +41,8 @@ class ReportFigures(models.Model):
     counts = models.JSONField()
 
     class Meta:
+        # The table the model had in ``cases``: moving it changed no row.
+        db_table = "cases_reportfigures"
         verbose_name = _("rapportagecijfers")
         verbose_name_plural = _("rapportagecijfers")
         constraints = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from cases.tasks import refresh_reports
+from reports.tasks import refresh_reports
 
 
 class Command(BaseCommand):

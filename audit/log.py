@@ -1,4 +1,5 @@
-"""The access log (NEN 7513 style): the one place that writes it.
+"""The access log (NEN 7513 style): the one place that writes it, one
+function per kind of event.
 
 Every page that shows a client's data declares what it showed with
 ``log_read(request, obj)`` just before it renders; ``log_access`` logs what a
@@ -23,9 +24,10 @@ Besides the pages' reads, three things are logged without the views doing
 anything: every successful write through ``cases.forms.call_service``
 (``log_change``: create or update, of the object the service returned or
 changed), and every refusal of an action on an object the user can see
-(``AccessLogMiddleware``: a 403 from ``roles.permissions.require`` becomes a row
-with outcome "denied"). One request writes at most one row: a page that both
-changes and shows (an htmx note) logs the change only.
+(``audit.middleware.AccessLogMiddleware``: a 403 from
+``roles.permissions.require`` becomes a row with outcome "denied"). One request
+writes at most one row: a page that both changes and shows (an htmx note) logs
+the change only.
 
 A read of an object that is not visible (404) writes no row: the view stops
 before it knows which client the object belongs to, and a refused read shows
@@ -39,19 +41,19 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Model
 
 from accounts.models import User
 
-from .models import AccessLogEntry, Client
+from .models import AccessLogEntry
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
+    from django.http import HttpRequest
 
-#: The request being handled, for writes logged from ``call_service``.
-_current_request: ContextVar[HttpRequest | None] = ContextVar(
+#: The request being handled, for writes logged from ``call_service``; set by
+#: ``audit.middleware.AccessLogMiddleware``.
+current_request: ContextVar[HttpRequest | None] = ContextVar(
     "naast_access_log_request", default=None
 )
 
@@ -86,11 +88,16 @@ def request_address(request: HttpRequest) -> str | None:
         return None
 
 
+#: The model a row's ``client`` points at, by label: audit imports no module
+#: of cases.
+CLIENT_MODEL = "cases.client"
+
+
 def _client_id(obj: Model | None) -> int | None:
     """The client an object belongs to, from columns the view already loaded."""
     if obj is None:
         return None
-    if isinstance(obj, Client):
+    if obj._meta.label_lower == CLIENT_MODEL:
         return obj.pk
     if hasattr(obj, "client_id"):
         return obj.client_id
@@ -104,7 +111,7 @@ def _write(
     *,
     user: User,
     action: str,
-    client: Client | None,
+    client: Model | None,
     obj: Model | None,
     purpose: str,
     outcome: str,
@@ -146,7 +153,7 @@ def log_access(
     *,
     request: HttpRequest,
     action: str,
-    client: Client | None = None,
+    client: Model | None = None,
     obj: Model | None = None,
     purpose: str = "",
     outcome: str = AccessLogEntry.Outcome.SUCCESS,
@@ -185,7 +192,7 @@ def log_event(
     user: User,
     action: str,
     obj: Model | None = None,
-    client: Client | None = None,
+    client: Model | None = None,
     purpose: str = "",
     address: str | None = None,
     object_type: str = "",
@@ -209,7 +216,7 @@ def log_event(
         object_id=object_id,
         address=address,
     )
-    request = _current_request.get()
+    request = current_request.get()
     if request is not None and request.user == user:
         request._naast_access_logged = entry
     return entry
@@ -221,13 +228,15 @@ def discard_logged(request: HttpRequest) -> None:
     request._naast_access_logged = None
 
 
-def read_purpose(user: User, obj: Model | None, client: Client | None = None) -> str:
+def read_purpose(user: User, obj: Model | None, client: Model | None = None) -> str:
     """The purpose of a read: the reader's role's, or "noodtoegang" when a
     team lead reads what only emergency access shows them (R2): a client's
     file, a meeting, or a case whose content is open to them. Costs one query
     for a team lead reading a case, none otherwise."""
     if user.role == User.Role.TEAM_LEAD and (obj is not None or client is not None):
-        # Imported late: roles depends on cases, not the other way round.
+        # Imported late: roles depends on cases and audit, not the other way
+        # round; like ``cases.querysets``, audit asks roles only through
+        # ``roles.permissions``.
         from roles.permissions import reads_under_emergency_access
 
         if reads_under_emergency_access(user, obj if obj is not None else client):
@@ -239,7 +248,7 @@ def log_read(
     request: HttpRequest,
     obj: Model | None = None,
     *,
-    client: Client | None = None,
+    client: Model | None = None,
     object_type: str = "",
     object_id: str = "",
 ) -> AccessLogEntry:
@@ -264,7 +273,7 @@ def log_change(
     this): the object the service returned, or else the first object it was
     given that is not a user. Outside a request (commands, the demo seed)
     nothing is logged; the case history records those writes."""
-    request = _current_request.get()
+    request = current_request.get()
     if request is None or not request.user.is_authenticated:
         return None
     obj = result if isinstance(result, Model) else None
@@ -288,62 +297,3 @@ def log_change(
         obj=obj,
         purpose=PURPOSES.get(request.user.role, ""),
     )
-
-
-def permission_denied(perm: str, obj: Model) -> PermissionDenied:
-    """The 403 for ``perm`` on ``obj``, carrying the object so that the
-    middleware can log the refusal against the client it belongs to."""
-    exc = PermissionDenied(perm)
-    exc.access_log_obj = obj
-    return exc
-
-
-def capability_denied(capability: str) -> PermissionDenied:
-    """The 403 for a kind of work the user's role does not allow
-    (``roles.policy.require_capability``), carrying the capability so that
-    the middleware logs the refused attempt."""
-    exc = PermissionDenied(capability)
-    exc.access_log_capability = capability
-    return exc
-
-
-class AccessLogMiddleware:
-    """Makes the request known to ``log_change`` and logs refusals.
-
-    A ``PermissionDenied`` raised for an object the user can see (it carries
-    the object, see ``permission_denied``) or for a kind of work their role
-    does not allow (``capability_denied``) becomes one row with outcome
-    "denied", written after the view's transaction has rolled back."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _current_request.set(request)
-        try:
-            return self.get_response(request)
-        finally:
-            _current_request.reset(token)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        if not (
-            isinstance(exception, PermissionDenied) and request.user.is_authenticated
-        ):
-            return
-        obj = getattr(exception, "access_log_obj", None)
-        capability = getattr(exception, "access_log_capability", None)
-        if obj is None and capability is None:
-            return
-        log_access(
-            request=request,
-            action=(
-                AccessLogEntry.Action.READ
-                if request.method in ("GET", "HEAD")
-                else AccessLogEntry.Action.UPDATE
-            ),
-            obj=obj,
-            purpose=PURPOSES.get(request.user.role, ""),
-            outcome=AccessLogEntry.Outcome.DENIED,
-            object_type="" if obj is not None else "capability",
-            object_id="" if obj is not None else capability,
-        )

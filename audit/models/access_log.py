@@ -2,7 +2,7 @@
 when, on whose behalf, for what purpose and from where.
 
 The log is append-only and hash-chained: rows are written only by
-``cases.access_log.log_access`` and never changed or removed, and each row
+``audit.log`` and never changed or removed, and each row
 carries the hash of the previous one, so that an altered or removed row breaks
 the chain (``manage.py verify_access_log``); two rows can never follow the same
 predecessor. ``OBJECT_LABELS`` says in words what a row's ``object_type`` means.
@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from ..querysets import AccessLogQuerySet, AppendOnlyError
-from .clients import Client
 
 #: What an access-log row's ``object_type`` means, in words.
 OBJECT_LABELS = {
@@ -56,13 +55,13 @@ class AccessLogEntry(models.Model):
     """One line of the access log (NEN 7513 style): who did what with which
     client's data, when, on whose behalf, for what purpose and from where.
 
-    The log is append-only: rows are written only by
-    ``cases.access_log.log_access`` and never changed or removed — the
-    queryset refuses ``update()``/``delete()``, ``save()`` of an existing row
-    and ``delete()`` raise, and on PostgreSQL a trigger refuses UPDATE and
-    DELETE. Each row carries the hash of the previous row (``previous_hash``)
-    and its own ``hash`` over its fields and that previous hash, so that an
-    altered or removed row breaks the chain (``manage.py verify_access_log``).
+    The log is append-only: rows are written only by ``audit.log`` and
+    never changed or removed — the queryset refuses ``update()``/``delete()``,
+    ``save()`` of an existing row and ``delete()`` raise, and on PostgreSQL a
+    trigger refuses UPDATE and DELETE. Each row carries the hash of the
+    previous row (``previous_hash``) and its own ``hash`` over its fields and
+    that previous hash, so that an altered or removed row breaks the chain
+    (``manage.py verify_access_log``, ``audit.chain``).
     The user's name and role are copied at write time, so the log stays
     readable when the user changes.
     """
@@ -103,8 +102,9 @@ class AccessLogEntry(models.Model):
     user_role = models.CharField(_("functie gebruiker"), max_length=20, blank=True)
     on_behalf_of = models.CharField(_("namens"), max_length=200, blank=True)
     purpose = models.CharField(_("doel"), max_length=100, blank=True)
+    # By label: audit imports no module of cases (cases calls audit).
     client = models.ForeignKey(
-        Client,
+        "cases.Client",
         verbose_name=_("cliënt"),
         on_delete=models.PROTECT,
         null=True,
@@ -120,6 +120,8 @@ class AccessLogEntry(models.Model):
     objects = AccessLogQuerySet.as_manager()
 
     class Meta:
+        # The table the model had in ``cases``: moving it changed no row.
+        db_table = "cases_accesslogentry"
         verbose_name = _("toegangslogregel")
         verbose_name_plural = _("toegangslog")
         ordering = ["-timestamp", "-pk"]

@@ -3,7 +3,7 @@ years (a fixed grid), and only those that have ended.
 
 Any day range would let two reports differ by one person (5 → 6 → 7 cases
 between consecutive end dates); on the grid two periods are either disjoint
-or one lies inside the other, and ``cases.reports`` suppresses the cells of a
+or one lies inside the other, and ``reports.counting`` suppresses the cells of a
 longer period that would give away a hidden cell of a period inside it.
 
 A period is named by its key in the URL (``?period=``): ``2026-03`` (a month),

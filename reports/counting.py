@@ -1,8 +1,11 @@
 """The anonymous report for a municipality: counts of the support cases of the
 clients who live there, opened in one ended month, quarter or year.
 
+This module counts and builds the report (``count_report``, ``build_report``,
+``municipal_report``); what it may show is in ``reports.report``.
+
 What the report counts
-    The cases *opened* in the period (``cases.report_periods``: a calendar
+    The cases *opened* in the period (``reports.periods``: a calendar
     month, quarter or year that has ended, Europe/Amsterdam days) of clients
     whose municipality of residence (``Client.municipality``) is the
     municipality, within the reader's scope (below). Every table splits that
@@ -12,7 +15,7 @@ What the report counts
     The median duration is over those cases that are closed, from opening to
     closing, in days.
 
-Whose cases (``Scope``, ``report_scope``)
+Whose cases (``reports.scope``: ``Scope``, ``report_scope``)
     A team lead's report counts the cases of the teams they lead ("reports
     follow the team"), and their outreach visits; a contract manager's counts
     the cases of every organisation for their own municipality. The page, the
@@ -30,7 +33,7 @@ Small cells (DOMAIN: "counts only, small counts suppressed")
     clients and the median is the sum of the counts of the periods inside, so
     a year minus three published quarters could give the fourth. A longer
     period therefore also hides the cells that would give away a hidden cell
-    of a period inside it (``cases.report_suppression``, which checks the
+    of a period inside it (``reports.suppression``, which checks the
     pattern exactly). A month's cells depend on the month alone, a quarter's
     on its months, a year's on its quarters: what is shown of a period never
     changes when a longer period ends later. The number of different clients
@@ -50,7 +53,7 @@ How it is computed
     ordered by duration, fetched with ``LIMIT``/``OFFSET`` — still one query
     returning at most two rows.
 
-Stored figures (``report_figures``)
+Stored figures (``reports.stored``: ``report_figures``)
     Those queries still read every case of the municipality in the period, so
     their time grows with the number of cases. The pages therefore read the
     figures of a municipality, scope and period from ``ReportFigures``: one
@@ -64,7 +67,7 @@ Stored figures (``report_figures``)
     applied when the report is built from them (``build_report``), as for a
     live count (``municipal_report``).
 
-Who may read it (``reportable_municipalities``)
+Who may read it (``reports.scope.reportable_municipalities``)
     Whoever has ``Capability.READ_MUNICIPAL_REPORT``: a contract manager
     (working for a municipality's own organisation) reads their own
     municipality only; a team lead (``Capability.LEAD_TEAMS``) reads the
@@ -78,246 +81,36 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Municipality, Organisation, Team, User
+from accounts.models import Municipality, Organisation
+from cases.models import CareKind, OutreachVisit, SupportCase
 from config.db_routers import replica_reads
-from roles.policy import Capability, can
 
-from .models import CareKind, Client, OutreachVisit, ReportFigures, SupportCase
-from .report_periods import Period, latest_ended
-from .report_suppression import (
-    SMALL,
-    Layout,
-    PeriodCells,
-    Reason,
-    suppress_periods,
-)
+from .periods import Period
+from .report import Outreach, Report, Table, _cell
+from .scope import ALL_ORGANISATIONS, Scope
+from .suppression import SMALL, Layout, PeriodCells, suppress_periods
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
     from django.utils.functional import Promise
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One number as it may be shown: ``value`` is ``None`` when suppressed."""
-
-    label: str
-    value: int | None
-    reason: Reason = ""
-
-    @property
-    def display(self) -> str:
-        if self.reason == "small":
-            return f"< {SMALL}"
-        if self.reason:
-            return str(_("afgeschermd"))
-        return str(self.value)
-
-
-def _cell(label: str | Promise, value: int, reason: Reason | None = None) -> Cell:
-    if reason is None:
-        reason = "small" if value < SMALL else ""
-    return Cell(str(label), None if reason else value, reason)
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One bar of a table's chart, in SVG user units."""
-
-    label: str
-    display: str
-    y: int
-    width: int
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    title: str
-    cells: tuple[Cell, ...]
-    total: Cell
-
-    @property
-    def suppressed(self) -> bool:
-        return any(cell.reason for cell in self.cells)
-
-    # Chart geometry (``report_chart.html``): a horizontal bar per cell; a
-    # suppressed cell has no bar, only its text.
-    BAR_HEIGHT = 22
-    BAR_GAP = 8
-    CHART_WIDTH = 320
-
-    @property
-    def chart_height(self) -> int:
-        return len(self.cells) * (self.BAR_HEIGHT + self.BAR_GAP)
-
-    @property
-    def bars(self) -> list[Bar]:
-        largest = max((c.value or 0 for c in self.cells), default=0) or 1
-        return [
-            Bar(
-                label=cell.label,
-                display=cell.display,
-                y=i * (self.BAR_HEIGHT + self.BAR_GAP),
-                width=round((cell.value or 0) * self.CHART_WIDTH / largest),
-            )
-            for i, cell in enumerate(self.cells)
-        ]
-
-
-@dataclass(frozen=True)
-class Outreach:
-    visits: Cell
-    youths_spoken: Cell
-
-
-# --- whose cases --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose cases a report counts: those of ``teams`` (a team lead's), or,
-    with no teams, those of every organisation (a contract manager's)."""
-
-    teams: tuple[Team, ...] = ()
-
-    @property
-    def all_organisations(self) -> bool:
-        return not self.teams
-
-    @property
-    def key(self) -> str:
-        """How stored figures name the scope: ``all`` or ``teams:<ids>``."""
-        if self.all_organisations:
-            return "all"
-        return "teams:" + ",".join(str(pk) for pk in sorted(t.pk for t in self.teams))
-
-    def cases(self) -> Q:
-        if self.all_organisations:
-            return Q()
-        return Q(team__in=[t.pk for t in self.teams])
-
-    def outreach(self) -> Q:
-        return self.cases()
-
-    def describe(self, municipality: Municipality) -> str:
-        """The Dutch sentence a report opens with, saying whose figures."""
-        if self.all_organisations:
-            return gettext("Cijfers van alle organisaties voor gemeente %(name)s") % {
-                "name": municipality.name
-            }
-        return ngettext(
-            "Cijfers van uw team: %(teams)s",
-            "Cijfers van uw teams: %(teams)s",
-            len(self.teams),
-        ) % {"teams": ", ".join(t.name for t in self.teams)}
-
-
-ALL_ORGANISATIONS = Scope()
-
-
-@dataclass(frozen=True)
-class Report:
-    municipality: Municipality
-    period: Period
-    scope: Scope
-    clients: Cell
-    cases: Cell
-    median_days: float | None  # None when fewer than SMALL cases were closed
-    tables: tuple[Table, ...]
-    outreach: Outreach
-    computed_at: datetime.datetime  # when the figures were counted
-
-    @property
-    def start(self) -> datetime.date:
-        return self.period.start
-
-    @property
-    def end(self) -> datetime.date:
-        return self.period.end
-
-    @property
-    def scope_text(self) -> str:
-        return self.scope.describe(self.municipality)
-
-    @property
-    def median_display(self) -> str:
-        if self.median_days is None:
-            return str(_("niet getoond (minder dan %(n)s afgesloten zaken)")) % {
-                "n": SMALL
-            }
-        days = round(self.median_days)
-        return ngettext("%(days)s dag", "%(days)s dagen", days) % {"days": days}
-
-
-# --- who may read which municipality ------------------------------------------------
-
-
-def report_scope(user: User | AnonymousUser) -> Scope | None:
-    """Whose cases ``user``'s reports count (see the module), or ``None`` when
-    they read no report. A team lead's scope costs one query."""
-    if not can(user, Capability.READ_MUNICIPAL_REPORT):
-        return None
-    if can(user, Capability.LEAD_TEAMS):
-        teams = tuple(
-            user.led_teams.filter(organisation_id=user.organisation_id).order_by(
-                "name", "pk"
-            )
-        )
-        return Scope(teams) if teams else None
-    return ALL_ORGANISATIONS
-
-
-#: More than there are municipalities (see ``reportable_municipalities``).
-_MUNICIPALITIES_BOUND = 100_000
-
-
-def reportable_municipalities(
-    user: User | AnonymousUser, scope: Scope | None = None
-) -> QuerySet[Municipality]:
-    """The municipalities whose report ``user`` may read (see the module);
-    ``scope`` is ``report_scope(user)`` when the caller has it already."""
-    scope = scope if scope is not None else report_scope(user)
-    if scope is None:
-        return Municipality.objects.none()
-    if scope.all_organisations:
-        return Municipality.objects.filter(
-            organisations__pk=user.organisation_id,
-            organisations__kind=Organisation.Kind.MUNICIPALITY,
-        )
-    # From the teams' cases to their clients' municipalities, bounded by the
-    # teams' caseload. The LIMIT is never reached; it keeps PostgreSQL from
-    # turning the subquery into a scan of every client of each municipality
-    # (which grew with the organisation: 13 ms at 100,000 clients, now 4 ms).
-    return Municipality.objects.filter(
-        pk__in=SupportCase.objects.filter(scope.cases())
-        .values("client__municipality_id")
-        .distinct()[:_MUNICIPALITIES_BOUND]
-    )
 
 
 # --- the report ---------------------------------------------------------------------
@@ -599,122 +392,3 @@ def municipal_report(
         counts=count_report(municipality=municipality, period=period, scope=scope),
         computed_at=timezone.now(),
     )
-
-
-# --- stored figures ----------------------------------------------------------------
-
-
-def max_age() -> datetime.timedelta:
-    """How old stored figures may be when a report is read."""
-    return datetime.timedelta(hours=settings.NAAST_REPORT_MAX_AGE_HOURS)
-
-
-def standard_periods(today: datetime.date) -> list[Period]:
-    """The periods counted every night: the last ended year (what the report
-    page shows first), quarter and month."""
-    return [latest_ended(kind, today) for kind in ("year", "quarter", "month")]
-
-
-def _store(
-    municipality: Municipality,
-    scope: Scope,
-    period: Period,
-    now: datetime.datetime,
-) -> dict:
-    """Count the report now and store its figures (one upsert, so two views
-    counting the same period at once both succeed)."""
-    counts = count_report(municipality=municipality, period=period, scope=scope)
-    ReportFigures.objects.bulk_create(
-        [
-            ReportFigures(
-                municipality=municipality,
-                scope=scope.key,
-                start=period.start,
-                end=period.end,
-                computed_at=now,
-                counts=counts,
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["municipality", "scope", "start", "end"],
-        update_fields=["computed_at", "counts"],
-    )
-    return counts
-
-
-def report_figures(
-    *,
-    municipality: Municipality,
-    period: Period,
-    scope: Scope = ALL_ORGANISATIONS,
-    now: datetime.datetime | None = None,
-) -> Report:
-    """The report of a municipality, scope and period as the pages show it:
-    from the stored figures when they are younger than ``max_age()`` (one
-    query), else counted now and stored for the next view."""
-    now = now or timezone.now()
-    stored = ReportFigures.objects.filter(
-        municipality=municipality,
-        scope=scope.key,
-        start=period.start,
-        end=period.end,
-    ).first()
-    if (
-        stored is not None
-        and now - max_age() <= stored.computed_at <= now
-        and complete(stored.counts, period)
-    ):
-        counts, computed_at = stored.counts, stored.computed_at
-    else:
-        counts, computed_at = _store(municipality, scope, period, now), now
-    return build_report(
-        municipality=municipality,
-        period=period,
-        scope=scope,
-        counts=counts,
-        computed_at=computed_at,
-    )
-
-
-def _scopes_to_refresh() -> list[tuple[Municipality, Scope]]:
-    """Every municipality where clients live, for all organisations, and each
-    active team lead's teams where clients of those teams' cases live."""
-    pairs: dict[tuple[int, str], tuple[Municipality, Scope]] = {}
-    for municipality in Municipality.objects.filter(
-        Exists(Client.objects.filter(municipality=OuterRef("pk")))
-    ).order_by("pk"):
-        pairs[(municipality.pk, ALL_ORGANISATIONS.key)] = (
-            municipality,
-            ALL_ORGANISATIONS,
-        )
-    leads = User.objects.filter(
-        is_active=True, role=User.Role.TEAM_LEAD, led_teams__isnull=False
-    ).distinct()
-    for lead in leads.order_by("pk"):
-        scope = report_scope(lead)
-        if scope is None or scope.all_organisations:
-            continue
-        for municipality in reportable_municipalities(lead, scope).order_by("pk"):
-            pairs.setdefault((municipality.pk, scope.key), (municipality, scope))
-    return list(pairs.values())
-
-
-def refresh_report_figures(*, now: datetime.datetime | None = None) -> int:
-    """Count the standard periods of every municipality and scope
-    (``_scopes_to_refresh``), and drop the stored figures of other periods
-    once they are stale (they are counted again when read). Returns the
-    number of reports counted. Run every night (``manage.py refresh_reports``)."""
-    now = now or timezone.now()
-    periods = standard_periods(timezone.localdate(now))
-    counted = 0
-    for municipality, scope in _scopes_to_refresh():
-        for period in periods:
-            _store(municipality, scope, period, now)
-            counted += 1
-    standard = Q()
-    for period in periods:
-        standard |= Q(start=period.start, end=period.end)
-    ReportFigures.objects.filter(computed_at__lt=now - max_age()).exclude(
-        standard
-    ).delete()
-    return counted

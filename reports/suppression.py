@@ -41,7 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .report_periods import Period
+from .periods import Period
 
 #: Counts under this number are not shown.
 SMALL = 5
