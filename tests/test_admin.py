@@ -346,13 +346,14 @@ def test_notes_cannot_be_added_or_changed(admin_data, as_superuser):
 
 
 def test_nothing_is_deleted_from_cases_and_roles(admin_data, as_superuser):
-    """Nothing in cases or roles is deleted from the admin: the delete view is
-    403 and there is no "delete selected" action."""
+    """Nothing in cases or roles (or the access log, now in audit) is deleted
+    from the admin: the delete view is 403 and there is no "delete selected"
+    action."""
     request = RequestFactory().get("/")
     request.user = admin_data.superuser
     checked = 0
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label not in ("cases", "roles"):
+        if model._meta.app_label not in ("audit", "cases", "roles"):
             continue
         obj = model._default_manager.order_by("pk").first()
         url = change_url(obj, "delete")
