@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases import events
 from cases.access_log import log_event
 from cases.errors import field_error
 from cases.history import track
@@ -445,7 +446,9 @@ def breach_register(
     track(breach, actor=actor, reason="breach_register")
     breach.save()
     breach.reference = _reference("DL", timezone.localdate().year, breach.pk)
-    return _save_breach(actor, breach, "breach_register")
+    _save_breach(actor, breach, "breach_register")
+    events.breach_registered(breach=breach)
+    return breach
 
 
 @transaction.atomic
@@ -538,7 +541,9 @@ def breach_assess(
     )
     if measures.strip():
         breach.measures = measures.strip()
-    return _save_breach(actor, breach, "breach_assess")
+    _save_breach(actor, breach, "breach_assess")
+    events.breach_assessed(breach=breach)
+    return breach
 
 
 @transaction.atomic
@@ -554,4 +559,6 @@ def breach_close(*, actor: User, breach: DataBreach) -> DataBreach:
         )
     breach.status = DataBreach.Status.CLOSED
     breach.closed_at = timezone.now()
-    return _save_breach(actor, breach, "breach_close")
+    _save_breach(actor, breach, "breach_close")
+    events.breach_closed(breach=breach)
+    return breach

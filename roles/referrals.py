@@ -35,14 +35,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, Organisation, User
+from cases import events
 from cases import services as case_services
-from cases.access_log import log_event
 from cases.errors import field_error
-from cases.history import event_record, track
+from cases.history import track
 from cases.models import (
-    AccessLogEntry,
     Care,
-    CaseEvent,
     Client,
     ConflictingInterest,
     Family,
@@ -57,8 +55,6 @@ from .policy import Capability, require_capability
 
 #: The organisations a client can be referred to: those that keep support files.
 RECEIVING_KINDS = (Organisation.Kind.AKJ, Organisation.Kind.CLIENT_SUPPORT)
-#: The purpose in the access log of both sides of a referral.
-REFERRAL_PURPOSE = "doorverwijzing"
 
 
 def referral_reference(year: int, pk: int) -> str:
@@ -226,25 +222,15 @@ def referral_send(
     referral.save()
     referral.reference = referral_reference(timezone.localdate(now).year, referral.pk)
     referral.save(update_fields=["reference"])
-    if case is not None:
-        event_record(
-            case=case,
-            kind=CaseEvent.Kind.REFERRAL_SENT,
-            actor=actor,
-            to_value=referral.reference,
-            detail=_("%(reference)s naar %(organisation)s: %(items)s")
-            % {
-                "reference": referral.reference,
-                "organisation": to_organisation,
-                "items": ", ".join(referral.item_labels),
-            },
-        )
-    log_event(
-        user=actor,
-        action=AccessLogEntry.Action.EXPORT,
-        obj=referral,
-        client=client,
-        purpose=REFERRAL_PURPOSE,
+    events.referral_sent(
+        referral=referral,
+        actor=actor,
+        detail=_("%(reference)s naar %(organisation)s: %(items)s")
+        % {
+            "reference": referral.reference,
+            "organisation": to_organisation,
+            "items": ", ".join(referral.item_labels),
+        },
         address=address,
     )
     return referral
@@ -310,6 +296,7 @@ def _new_file(actor: User, referral: Referral) -> Client:
     for supporter in payload.get("informal_supporters", []):
         row = InformalSupporter(client=client, **supporter)
         row.full_clean()
+        track(row, actor=actor, reason="referral_accept")
         row.save()
     for family_data in payload.get("families", []):
         _copy_family(actor, client, family_data)
@@ -363,13 +350,14 @@ def _copy_family(actor: User, client: Client, data: dict[str, Any]) -> None:
             client if i == -1 else people[i][0] for i in (conflict["a"], conflict["b"])
         )
         low, high = sorted((a, b), key=lambda c: c.pk)
-        ConflictingInterest.objects.create(
+        row = ConflictingInterest(
             family=family,
             client_a=low,
             client_b=high,
             description=conflict["description"],
             recorded_by=actor,
         )
+        track(row, actor=actor, reason="referral_accept").save()
 
 
 @transaction.atomic
@@ -404,18 +392,6 @@ def referral_accept(
     case = case_services.case_open_for(
         actor=actor, client=client, supporter=supporter, kind=kind, title=title
     )
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.REFERRAL_RECEIVED,
-        actor=actor,
-        to_value=referral.reference,
-        detail=_("%(reference)s van %(organisation)s: %(items)s")
-        % {
-            "reference": referral.reference,
-            "organisation": referral.from_organisation,
-            "items": ", ".join(referral.item_labels),
-        },
-    )
     referral.status = Referral.Status.ACCEPTED
     referral.decided_by = actor
     referral.decided_at = timezone.now()
@@ -423,12 +399,15 @@ def referral_accept(
     referral.target_case = case
     referral.full_clean()
     referral.save()
-    log_event(
-        user=actor,
-        action=AccessLogEntry.Action.CREATE,
-        obj=referral,
-        client=client,
-        purpose=REFERRAL_PURPOSE,
+    events.referral_received(
+        referral=referral,
+        actor=actor,
+        detail=_("%(reference)s van %(organisation)s: %(items)s")
+        % {
+            "reference": referral.reference,
+            "organisation": referral.from_organisation,
+            "items": ", ".join(referral.item_labels),
+        },
         address=address,
     )
     return referral
@@ -454,18 +433,14 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
     referral.payload = {}
     referral.full_clean()
     referral.save()
-    if referral.source_case_id is not None:
-        event_record(
-            case=referral.source_case,
-            kind=CaseEvent.Kind.REFERRAL_SENT,
-            actor=actor,
-            from_value=referral.reference,
-            to_value=Referral.Status.DECLINED,
-            detail=_("%(reference)s niet aangenomen door %(organisation)s: %(reason)s")
-            % {
-                "reference": referral.reference,
-                "organisation": referral.to_organisation,
-                "reason": referral.decline_reason,
-            },
-        )
+    events.referral_declined(
+        referral=referral,
+        actor=actor,
+        detail=_("%(reference)s niet aangenomen door %(organisation)s: %(reason)s")
+        % {
+            "reference": referral.reference,
+            "organisation": referral.to_organisation,
+            "reason": referral.decline_reason,
+        },
+    )
     return referral

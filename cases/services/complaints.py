@@ -19,10 +19,11 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from roles.permissions import Perm, require
 
+from .. import events
 from ..complaint_clock import TERMS, due_date
 from ..errors import field_error
-from ..history import event_record, track
-from ..models import CaseEvent, Complaint, ComplaintRegime, SupportCase
+from ..history import track
+from ..models import Complaint, ComplaintRegime, SupportCase
 from ._common import _lock, ensure_case_open
 
 
@@ -53,12 +54,11 @@ def _save_complaint(
     complaint.full_clean()
     track(complaint, actor=actor, reason=reason)
     complaint.save()
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.COMPLAINT_STAGE,
+    complaint.case = case
+    events.complaint_stage_changed(
+        complaint=complaint,
         actor=actor,
-        from_value=complaint.stage if from_stage is None else from_stage,
-        to_value=complaint.stage,
+        from_stage=complaint.stage if from_stage is None else from_stage,
         detail=detail,
     )
     return complaint

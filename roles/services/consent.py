@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases import events
 from cases.errors import field_error
+from cases.history import track
 from cases.models import Client, Meeting
 
 from ..models import Consent, InformalSupporter, SharedItem
@@ -46,7 +48,9 @@ def informal_supporter_add(
         email=email,
     )
     supporter.full_clean()
+    track(supporter, actor=actor, reason="informal_supporter_add")
     supporter.save()
+    events.informal_supporter_added(supporter=supporter)
     return supporter
 
 
@@ -67,6 +71,29 @@ def consent_record(
     description: str = "",
 ) -> Consent:
     """Record the client's consent to give one item to their informal supporter (R11)."""
+    return _consent_record(
+        actor=actor,
+        informal_supporter=informal_supporter,
+        item=item,
+        given_on=given_on,
+        meeting=meeting,
+        description=description,
+        access_log=True,
+    )
+
+
+def _consent_record(
+    *,
+    actor: User,
+    informal_supporter: InformalSupporter,
+    item: str,
+    given_on: datetime.date,
+    meeting: Meeting | None,
+    description: str,
+    access_log: bool,
+) -> Consent:
+    """``consent_record``; ``access_log=False`` when it is a step of an
+    invitation (``attendance_invite``), which is the request's row."""
     client = informal_supporter.client
     require(actor, Perm.CHANGE_CLIENT, client)
     if meeting is not None and meeting.case.client_id != client.pk:
@@ -100,7 +127,9 @@ def consent_record(
         recorded_by=actor,
     )
     consent.full_clean()
+    track(consent, actor=actor, reason="consent_record")
     consent.save()
+    events.consent_recorded(consent=consent, access_log=access_log)
     return consent
 
 
@@ -129,7 +158,9 @@ def consent_withdraw(
             "before_given",
         )
     consent.withdrawn_on = on
+    track(consent, actor=actor, reason="consent_withdraw")
     consent.save(update_fields=["withdrawn_on"])
+    events.consent_withdrawn(consent=consent)
     return consent
 
 
@@ -216,6 +247,7 @@ def meeting_summary_share(
     )
     shared.full_clean()
     shared.save()
+    events.item_shared(shared=shared)
     return shared
 
 
@@ -249,4 +281,5 @@ def document_share(*, by: User, consent: Consent) -> SharedItem:
     )
     shared.full_clean()
     shared.save()
+    events.item_shared(shared=shared)
     return shared

@@ -20,10 +20,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.access_log import EMERGENCY_PURPOSE, log_event
+from cases import events
 from cases.errors import field_error
-from cases.history import event_record
-from cases.models import AccessLogEntry, CaseEvent, SupportCase
+from cases.models import SupportCase
 
 from ..models import EmergencyAccess
 from ..permissions import Perm, require
@@ -99,19 +98,12 @@ def emergency_access_open(
     )
     access.full_clean()
     access.save()
-    log_event(
-        user=by,
-        action=AccessLogEntry.Action.EMERGENCY,
-        obj=case,
-        purpose=EMERGENCY_PURPOSE,
-        address=address,
-    )
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.EMERGENCY_OPENED,
+    events.emergency_access_opened(
+        access=access,
         actor=by,
         detail=_("%(user)s, tot %(until)s. Reden: %(reason)s")
         % {"user": by, "until": _when(access.expires_at), "reason": reason},
+        address=address,
     )
     return access
 
@@ -133,12 +125,7 @@ def emergency_access_end(*, by: User, access: EmergencyAccess) -> EmergencyAcces
     access.ended_at = timezone.now()
     access.full_clean()
     access.save(update_fields=["ended_at"])
-    event_record(
-        case=access.case,
-        kind=CaseEvent.Kind.EMERGENCY_ENDED,
-        actor=by,
-        detail=str(by),
-    )
+    events.emergency_access_ended(access=access, actor=by)
     return access
 
 
@@ -168,10 +155,5 @@ def emergency_access_review(
     access.review_note = note
     access.full_clean()
     access.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-    event_record(
-        case=access.case,
-        kind=CaseEvent.Kind.EMERGENCY_REVIEWED,
-        actor=by,
-        detail=note,
-    )
+    events.emergency_access_reviewed(access=access, actor=by, note=note)
     return access
