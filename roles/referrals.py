@@ -44,7 +44,6 @@ from cases.models import (
     Client,
     ConflictingInterest,
     Family,
-    FamilyMembership,
     SupportCase,
 )
 from cases.person_key import person_key
@@ -336,15 +335,14 @@ def _copy_family(actor: User, client: Client, data: dict[str, Any]) -> None:
                 relation,
             )
         )
-    FamilyMembership.objects.bulk_create(
-        [
-            FamilyMembership(family=family, client=client, relation=data["relation"]),
-            *(
-                FamilyMembership(family=family, client=person, relation=relation)
-                for person, relation in people
-            ),
-        ]
-    )
+    for person, relation in [(client, data["relation"]), *people]:
+        case_services._membership_add(
+            actor=actor,
+            family=family,
+            client=person,
+            relation=relation,
+            reason="referral_accept",
+        )
     for conflict in data["conflicts"]:
         a, b = (
             client if i == -1 else people[i][0] for i in (conflict["a"], conflict["b"])
