@@ -203,7 +203,7 @@ class Scene:
 
     def emergency(self):
         return role_services.emergency_access_open(
-            by=self.team_lead,
+            actor=self.team_lead,
             case=self.case,
             reason="De vertrouwenspersoon is plotseling uitgevallen en de klacht loopt door.",
         )
@@ -669,7 +669,7 @@ TABLE: dict[str, Row | Read] = {
     "document_share": Row(
         lambda s: partial(
             R.document_share,
-            by=s.confidant,
+            actor=s.confidant,
             consent=give_consent(
                 s.confidant, s.supporter(), item=Consent.Item.DOCUMENT
             ),
@@ -678,7 +678,9 @@ TABLE: dict[str, Row | Read] = {
         why="the shared item is itself the record of what was given (R11)",
     ),
     "emergency_access_end": Row(
-        lambda s: partial(R.emergency_access_end, by=s.team_lead, access=s.emergency()),
+        lambda s: partial(
+            R.emergency_access_end, actor=s.team_lead, access=s.emergency()
+        ),
         events=(Kind.EMERGENCY_ENDED,),
         logged=UPDATE,
     ),
@@ -690,7 +692,7 @@ TABLE: dict[str, Row | Read] = {
     "emergency_access_review": Row(
         lambda s: partial(
             R.emergency_access_review,
-            by=privacy_officer(s.akj),
+            actor=privacy_officer(s.akj),
             access=s.emergency(),
             note="Terecht geopend.",
         ),
@@ -713,7 +715,7 @@ TABLE: dict[str, Row | Read] = {
     "meeting_summary_share": Row(
         lambda s: partial(
             R.meeting_summary_share,
-            by=s.confidant,
+            actor=s.confidant,
             **s.summary_consented(),
         ),
         logged=UPDATE,

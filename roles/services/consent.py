@@ -196,7 +196,7 @@ def _current_consent(
 
 @transaction.atomic
 def meeting_summary_share(
-    *, by: User, meeting: Meeting, informal_supporter: InformalSupporter
+    *, actor: User, meeting: Meeting, informal_supporter: InformalSupporter
 ) -> SharedItem:
     """Give the summary of a held meeting to the client's informal supporter,
     and record that it was given (R11).
@@ -206,7 +206,7 @@ def meeting_summary_share(
     (``CHANGE_CASE``), and only a meeting that was held has a summary.
     """
     case = meeting.case
-    require(by, Perm.CHANGE_CASE, case)
+    require(actor, Perm.CHANGE_CASE, case)
     # The status as it is now, not as the caller loaded it.
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if informal_supporter.client_id != case.client_id:
@@ -243,7 +243,7 @@ def meeting_summary_share(
         item=Consent.Item.MEETING_SUMMARY,
         meeting=meeting,
         description=str(meeting)[:300],
-        shared_by=by,
+        shared_by=actor,
     )
     shared.full_clean()
     shared.save()
@@ -252,11 +252,11 @@ def meeting_summary_share(
 
 
 @transaction.atomic
-def document_share(*, by: User, consent: Consent) -> SharedItem:
+def document_share(*, actor: User, consent: Consent) -> SharedItem:
     """Give the document a consent describes to the informal supporter, and
     record that it was given (R11). Refused once the consent is withdrawn.
     Only a current supporter of the client shares (``CHANGE_CLIENT``)."""
-    require(by, Perm.CHANGE_CLIENT, consent.client)
+    require(actor, Perm.CHANGE_CLIENT, consent.client)
     if consent.item != Consent.Item.DOCUMENT:
         raise ValidationError(
             _("Deze toestemming gaat niet over een document."), code="r11_item"
@@ -277,7 +277,7 @@ def document_share(*, by: User, consent: Consent) -> SharedItem:
         informal_supporter=locked.informal_supporter,
         item=Consent.Item.DOCUMENT,
         description=locked.description,
-        shared_by=by,
+        shared_by=actor,
     )
     shared.full_clean()
     shared.save()
