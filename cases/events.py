@@ -31,26 +31,28 @@ from .access_log import (
 from .history import event_record
 from .models import AccessLogEntry, CaseEvent, Client, SupportCase
 
+Kind = CaseEvent.Kind
 CREATE = AccessLogEntry.Action.CREATE
 UPDATE = AccessLogEntry.Action.UPDATE
 
 
 def _on_case(
-    *,
-    case: SupportCase,
     kind: str,
-    actor: User | None,
     obj: Model,
-    action: str,
-    access_log: bool,
+    actor: User | None,
+    action: str = UPDATE,
+    *,
+    case: SupportCase | None = None,
+    access_log: bool = True,
     from_value: str = "",
     to_value: str = "",
     detail: str = "",
 ) -> CaseEvent:
-    """A line in the case history and, unless a larger change logs, the
-    request's access-log row."""
+    """A line in the history of ``case`` (by default ``obj``'s, or ``obj``)
+    and, unless a larger change logs, the request's access-log row: ``action``
+    of ``obj``."""
     event = event_record(
-        case=case,
+        case=case or (obj if isinstance(obj, SupportCase) else obj.case),
         kind=kind,
         actor=actor,
         from_value=from_value,
@@ -78,13 +80,7 @@ def case_opened(
     *, case: SupportCase, actor: User, access_log: bool = True
 ) -> CaseEvent:
     return _on_case(
-        case=case,
-        kind=CaseEvent.Kind.OPENED,
-        actor=actor,
-        obj=case,
-        action=CREATE,
-        access_log=access_log,
-        to_value=case.status,
+        Kind.OPENED, case, actor, CREATE, access_log=access_log, to_value=case.status
     )
 
 
@@ -92,14 +88,7 @@ def case_status_changed(
     *, case: SupportCase, actor: User, from_status: str
 ) -> CaseEvent:
     return _on_case(
-        case=case,
-        kind=CaseEvent.Kind.STATUS,
-        actor=actor,
-        obj=case,
-        action=UPDATE,
-        access_log=True,
-        from_value=from_status,
-        to_value=case.status,
+        Kind.STATUS, case, actor, from_value=from_status, to_value=case.status
     )
 
 
@@ -107,12 +96,9 @@ def case_closed(
     *, case: SupportCase, actor: User, from_status: str, detail: str
 ) -> CaseEvent:
     return _on_case(
-        case=case,
-        kind=CaseEvent.Kind.CLOSED,
-        actor=actor,
-        obj=case,
-        action=UPDATE,
-        access_log=True,
+        Kind.CLOSED,
+        case,
+        actor,
         from_value=from_status,
         to_value=case.status,
         detail=detail,
@@ -124,11 +110,9 @@ def case_team_changed(
 ) -> CaseEvent:
     """Part of a handover, which logs the request's row itself."""
     return _on_case(
-        case=case,
-        kind=CaseEvent.Kind.TEAM_CHANGED,
-        actor=actor,
-        obj=case,
-        action=UPDATE,
+        Kind.TEAM_CHANGED,
+        case,
+        actor,
         access_log=False,
         from_value=from_team,
         to_value=str(case.team_id),
@@ -142,11 +126,9 @@ def link_decided(
     """The team lead's decision on a registration, in the new case's history
     (the decision's access-log row is ``link_request_decided``)."""
     return _on_case(
-        case=case,
-        kind=CaseEvent.Kind.LINK_DECIDED,
-        actor=actor,
-        obj=case,
-        action=UPDATE,
+        Kind.LINK_DECIDED,
+        case,
+        actor,
         access_log=False,
         to_value=decision,
         detail=detail,
@@ -157,50 +139,27 @@ def link_decided(
 
 
 def note_added(*, note: Model, actor: User) -> CaseEvent:
-    return _on_case(
-        case=note.case,
-        kind=CaseEvent.Kind.NOTE_ADDED,
-        actor=actor,
-        obj=note,
-        action=CREATE,
-        access_log=True,
-    )
+    return _on_case(Kind.NOTE_ADDED, note, actor, CREATE)
 
 
 def note_corrected(*, note: Model, actor: User, reason: str) -> CaseEvent:
     return _on_case(
-        case=note.case,
-        kind=CaseEvent.Kind.NOTE_CORRECTED,
-        actor=actor,
-        obj=note,
-        action=UPDATE,
-        access_log=True,
-        to_value=str(note.pk),
-        detail=reason,
+        Kind.NOTE_CORRECTED, note, actor, to_value=str(note.pk), detail=reason
     )
 
 
 def note_withdrawn(*, note: Model, actor: User, reason: str) -> CaseEvent:
     return _on_case(
-        case=note.case,
-        kind=CaseEvent.Kind.NOTE_WITHDRAWN,
-        actor=actor,
-        obj=note,
-        action=UPDATE,
-        access_log=True,
-        to_value=str(note.pk),
-        detail=reason,
+        Kind.NOTE_WITHDRAWN, note, actor, to_value=str(note.pk), detail=reason
     )
 
 
 def meeting_planned(*, meeting: Model, actor: User) -> CaseEvent:
     return _on_case(
-        case=meeting.case,
-        kind=CaseEvent.Kind.MEETING_PLANNED,
-        actor=actor,
-        obj=meeting,
-        action=CREATE,
-        access_log=True,
+        Kind.MEETING_PLANNED,
+        meeting,
+        actor,
+        CREATE,
         to_value=meeting.kind,
         detail=str(meeting),
     )
@@ -210,12 +169,9 @@ def meeting_status_changed(
     *, meeting: Model, actor: User, from_status: str
 ) -> CaseEvent:
     return _on_case(
-        case=meeting.case,
-        kind=CaseEvent.Kind.MEETING_STATUS,
-        actor=actor,
-        obj=meeting,
-        action=UPDATE,
-        access_log=True,
+        Kind.MEETING_STATUS,
+        meeting,
+        actor,
         from_value=from_status,
         to_value=meeting.status,
         detail=str(meeting),
@@ -227,12 +183,9 @@ def complaint_stage_changed(
 ) -> CaseEvent:
     """A step of a complaint (advanced, postponed, suspended, resumed)."""
     return _on_case(
-        case=complaint.case,
-        kind=CaseEvent.Kind.COMPLAINT_STAGE,
-        actor=actor,
-        obj=complaint,
-        action=UPDATE,
-        access_log=True,
+        Kind.COMPLAINT_STAGE,
+        complaint,
+        actor,
         from_value=from_stage,
         to_value=complaint.stage,
         detail=detail,
@@ -246,11 +199,10 @@ def assignment_started(
     *, assignment: Model, actor: User, access_log: bool = True
 ) -> CaseEvent:
     return _on_case(
-        case=assignment.case,
-        kind=CaseEvent.Kind.ASSIGNMENT_STARTED,
-        actor=actor,
-        obj=assignment,
-        action=CREATE,
+        Kind.ASSIGNMENT_STARTED,
+        assignment,
+        actor,
+        CREATE,
         access_log=access_log,
         to_value=assignment.role,
         detail=str(assignment.holder),
@@ -261,11 +213,9 @@ def assignment_ended(
     *, assignment: Model, actor: User, detail: str, access_log: bool = True
 ) -> CaseEvent:
     return _on_case(
-        case=assignment.case,
-        kind=CaseEvent.Kind.ASSIGNMENT_ENDED,
-        actor=actor,
-        obj=assignment,
-        action=UPDATE,
+        Kind.ASSIGNMENT_ENDED,
+        assignment,
+        actor,
         access_log=access_log,
         from_value=assignment.role,
         to_value=assignment.end_reason,
@@ -283,12 +233,11 @@ def attendance_added(*, attendance: Model, actor: User) -> CaseEvent:
     """A supporter invited to (planned into) a meeting."""
     assignment = attendance.assignment
     return _on_case(
+        Kind.ATTENDANCE_ADDED,
+        attendance,
+        actor,
+        CREATE,
         case=attendance.meeting.case,
-        kind=CaseEvent.Kind.ATTENDANCE_ADDED,
-        actor=actor,
-        obj=attendance,
-        action=CREATE,
-        access_log=True,
         to_value=assignment.role,
         detail=f"{assignment.holder} – {attendance.meeting}",
     )
@@ -296,12 +245,10 @@ def attendance_added(*, attendance: Model, actor: User) -> CaseEvent:
 
 def attendance_refused(*, attendance: Model, actor: User) -> CaseEvent:
     return _on_case(
+        Kind.ATTENDANCE_REFUSED,
+        attendance,
+        actor,
         case=attendance.meeting.case,
-        kind=CaseEvent.Kind.ATTENDANCE_REFUSED,
-        actor=actor,
-        obj=attendance,
-        action=UPDATE,
-        access_log=True,
         to_value=attendance.refusal_ground,
         detail=str(attendance.assignment.holder),
     )
@@ -321,38 +268,21 @@ def emergency_access_opened(
         address=address,
     )
     return _on_case(
-        case=access.case,
-        kind=CaseEvent.Kind.EMERGENCY_OPENED,
-        actor=actor,
-        obj=access,
-        action=AccessLogEntry.Action.EMERGENCY,
+        Kind.EMERGENCY_OPENED,
+        access,
+        actor,
+        AccessLogEntry.Action.EMERGENCY,
         access_log=False,
         detail=detail,
     )
 
 
 def emergency_access_ended(*, access: Model, actor: User) -> CaseEvent:
-    return _on_case(
-        case=access.case,
-        kind=CaseEvent.Kind.EMERGENCY_ENDED,
-        actor=actor,
-        obj=access,
-        action=UPDATE,
-        access_log=True,
-        detail=str(actor),
-    )
+    return _on_case(Kind.EMERGENCY_ENDED, access, actor, detail=str(actor))
 
 
 def emergency_access_reviewed(*, access: Model, actor: User, note: str) -> CaseEvent:
-    return _on_case(
-        case=access.case,
-        kind=CaseEvent.Kind.EMERGENCY_REVIEWED,
-        actor=actor,
-        obj=access,
-        action=UPDATE,
-        access_log=True,
-        detail=note,
-    )
+    return _on_case(Kind.EMERGENCY_REVIEWED, access, actor, detail=note)
 
 
 # --- the client's file ------------------------------------------------------------------
