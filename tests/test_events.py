@@ -1,7 +1,8 @@
 """Every service that changes client data records its event (``cases.events``).
 
 One table names every public function of the services packages
-(``cases.services`` and ``roles.services``, their ``__all__``): how to call
+(``cases.services`` and ``roles.services``, their ``__all__``) and of
+``privacy.services`` (the privacy officer's registers): how to call
 it, and what it records — its line in the case history (``CaseEvent``), the
 version of the record it changed (django-simple-history, by the reason the
 service gave) and the access-log row of the request it ran in (create or
@@ -37,6 +38,8 @@ from cases.models import (
     OutreachTheme,
     SupportCase,
 )
+from privacy import services as privacy_services
+from privacy.models import DataBreach, DataSubjectRequest
 from roles import services as role_services
 from roles.models import Consent, InformalSupporter
 from roles.policy import RefusalGround, SupportRole
@@ -54,9 +57,9 @@ from .factories import (
     open_case,
     plan_meeting,
 )
-from .privacy_helpers import privacy_officer
+from .privacy_helpers import privacy_officer, register_breach, register_request
 
-MODULES: list[ModuleType] = [services, role_services]
+MODULES: list[ModuleType] = [services, role_services, privacy_services]
 
 Kind = CaseEvent.Kind
 CREATE, UPDATE = AccessLogEntry.Action.CREATE, AccessLogEntry.Action.UPDATE
@@ -126,6 +129,18 @@ class Scene:
             outcome=SupportCase.Outcome.RESOLVED,
         )
         return SupportCase.objects.get(pk=self.case.pk)
+
+    @property
+    def po(self):
+        if "_po" not in self.__dict__:
+            self._po = privacy_officer(self.akj)
+        return self._po
+
+    def dsr(self, kind: str = DataSubjectRequest.Kind.INZAGE, *, checked=True):
+        return register_request(self.po, self.case.client, kind, checked=checked)
+
+    def dsr_started(self):
+        return P.privacy_request_start(actor=self.po, request=self.dsr())
 
     def unsupported_case(self) -> SupportCase:
         """The case after the team lead ended its confidant's assignment."""
@@ -264,6 +279,7 @@ class Read:
 
 S = services
 R = role_services
+P = privacy_services
 
 TABLE: dict[str, Row | Read] = {
     # --- cases.services -------------------------------------------------------------
@@ -723,6 +739,111 @@ TABLE: dict[str, Row | Read] = {
     ),
     "r4_breaches": Read(),
     "reason_words": Read(),
+    # --- privacy.services (the privacy officer's registers) ----------------------------
+    "breach_assess": Row(
+        lambda s: partial(
+            P.breach_assess,
+            actor=s.po,
+            breach=register_breach(s.po),
+            reported_to_ap_at=timezone.now(),
+            ap_reference="M-1",
+            subjects_informed=DataBreach.Informed.YES,
+            subjects_informed_on=timezone.localdate(),
+        ),
+        history=("breach_assess",),
+        logged=UPDATE,
+    ),
+    "breach_close": Row(
+        lambda s: partial(
+            P.breach_close,
+            actor=s.po,
+            breach=P.breach_assess(
+                actor=s.po,
+                breach=register_breach(s.po),
+                reported_to_ap_at=timezone.now(),
+                ap_reference="M-1",
+                subjects_informed=DataBreach.Informed.YES,
+                subjects_informed_on=timezone.localdate(),
+            ),
+        ),
+        history=("breach_close",),
+        logged=UPDATE,
+    ),
+    "breach_register": Row(
+        lambda s: partial(register_breach, s.po),
+        history=("breach_register",),
+        logged=CREATE,
+    ),
+    "privacy_request_answer": Row(
+        lambda s: partial(
+            P.privacy_request_answer,
+            actor=s.po,
+            request=s.dsr_started(),
+            answered_on=timezone.localdate(),
+            summary="Inzage gegeven.",
+        ),
+        history=("privacy_request_answer",),
+        logged=UPDATE,
+    ),
+    "privacy_request_check_identity": Row(
+        lambda s: partial(
+            P.privacy_request_check_identity,
+            actor=s.po,
+            request=s.dsr(checked=False),
+            checked_on=timezone.localdate(),
+            method=DataSubjectRequest.IdentityCheck.IN_PERSON,
+        ),
+        history=("privacy_request_check_identity",),
+        logged=UPDATE,
+    ),
+    "privacy_request_export": Row(
+        lambda s: partial(
+            P.privacy_request_export, actor=s.po, request=s.dsr(), fmt="json"
+        ),
+        history=("privacy_request_export_json",),
+        logged=AccessLogEntry.Action.EXPORT,
+    ),
+    "privacy_request_extend": Row(
+        lambda s: partial(
+            P.privacy_request_extend,
+            actor=s.po,
+            request=s.dsr(),
+            reason="Het dossier is groot.",
+        ),
+        history=("privacy_request_extend",),
+        logged=UPDATE,
+    ),
+    "privacy_request_refuse": Row(
+        lambda s: partial(
+            P.privacy_request_refuse,
+            actor=s.po,
+            request=s.dsr(),
+            reason="Kennelijk ongegrond.",
+        ),
+        history=("privacy_request_refuse",),
+        logged=UPDATE,
+    ),
+    "privacy_request_register": Row(
+        lambda s: partial(s.dsr, checked=False),
+        history=("privacy_request_register",),
+        logged=CREATE,
+    ),
+    "privacy_request_start": Row(
+        lambda s: partial(P.privacy_request_start, actor=s.po, request=s.dsr()),
+        history=("privacy_request_start",),
+        logged=UPDATE,
+    ),
+    "privacy_request_withdraw": Row(
+        lambda s: partial(
+            P.privacy_request_withdraw,
+            actor=s.po,
+            request=s.dsr(),
+            withdrawn_on=timezone.localdate(),
+        ),
+        history=("privacy_request_withdraw",),
+        logged=UPDATE,
+    ),
+    "request_purpose": Read(),
 }
 
 
@@ -730,9 +851,23 @@ def _public_services() -> list[tuple[str, str]]:
     return sorted(
         (module.__name__, name)
         for module in MODULES
-        for name in module.__all__
+        for name in _public_names(module)
         if inspect.isfunction(getattr(module, name))
     )
+
+
+def _public_names(module: ModuleType) -> list[str]:
+    """A package's ``__all__``; for a module without one, the functions it
+    defines itself whose names do not start with an underscore."""
+    if hasattr(module, "__all__"):
+        return list(module.__all__)
+    return [
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_")
+        and inspect.isfunction(value)
+        and value.__module__ == module.__name__
+    ]
 
 
 def _history_marks() -> dict[type, int]:
