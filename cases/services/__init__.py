@@ -3,7 +3,9 @@
 Services are keyword-only, run in one transaction, check the actor's permission
 first (``roles.permissions.require`` → 403), enforce the rules (``ValidationError``
 with a Dutch message → shown next to the form, nothing changed), and end by
-writing a ``CaseEvent``.
+calling the one function of ``cases.events`` for their kind of change: the
+case event, and the access-log row of the request (the versions of what they
+changed are named before the save, ``cases.history.track``).
 
 One module per entity: ``clients`` (client files, registration, link
 requests), ``families`` (families, conflicting interests), ``care``, ``cases``
