@@ -1,8 +1,9 @@
 """Every service that changes client data records its event (``cases.events``).
 
 One table names every public function of the services packages
-(``cases.services`` and ``roles.services``, their ``__all__``) and of
-``privacy.services`` (the privacy officer's registers): how to call
+(``cases.services`` and ``roles.services``, their ``__all__``) and of the
+modules of services without one (``roles.referrals``, ``privacy.services``):
+how to call
 it, and what it records — its line in the case history (``CaseEvent``), the
 version of the record it changed (django-simple-history, by the reason the
 service gave) and the access-log row of the request it ran in (create or
@@ -40,6 +41,7 @@ from cases.models import (
 )
 from privacy import services as privacy_services
 from privacy.models import DataBreach, DataSubjectRequest
+from roles import referrals
 from roles import services as role_services
 from roles.models import Consent, InformalSupporter
 from roles.policy import RefusalGround, SupportRole
@@ -59,7 +61,7 @@ from .factories import (
 )
 from .privacy_helpers import privacy_officer, register_breach, register_request
 
-MODULES: list[ModuleType] = [services, role_services, privacy_services]
+MODULES: list[ModuleType] = [services, role_services, referrals, privacy_services]
 
 Kind = CaseEvent.Kind
 CREATE, UPDATE = AccessLogEntry.Action.CREATE, AccessLogEntry.Action.UPDATE
@@ -141,6 +143,17 @@ class Scene:
 
     def dsr_started(self):
         return P.privacy_request_start(actor=self.po, request=self.dsr())
+
+    def referral(self):
+        return referrals.referral_send(
+            actor=self.confidant,
+            client=self.case.client,
+            to_organisation=self.client_support_org,
+            case=self.case,
+            items=["identity"],
+            consent_given_on=timezone.localdate(),
+            message="Sem zoekt passende hulp.",
+        )
 
     def unsupported_case(self) -> SupportCase:
         """The case after the team lead ended its confidant's assignment."""
@@ -739,6 +752,38 @@ TABLE: dict[str, Row | Read] = {
     ),
     "r4_breaches": Read(),
     "reason_words": Read(),
+    # --- roles.referrals -------------------------------------------------------------
+    "receiving_organisations": Read(),
+    "referral_accept": Row(
+        lambda s: partial(
+            referrals.referral_accept,
+            actor=s.client_support_team_lead,
+            referral=s.referral(),
+            supporter=s.client_supporter,
+            kind=SupportCase.Kind.CARE_QUESTION,
+            title="Zorgvraag",
+        ),
+        events=(Kind.OPENED, Kind.ASSIGNMENT_STARTED, Kind.REFERRAL_RECEIVED),
+        history=("referral_accept", "case_open"),
+        logged=CREATE,
+    ),
+    "referral_candidates": Read(),
+    "referral_decline": Row(
+        lambda s: partial(
+            referrals.referral_decline,
+            actor=s.client_support_team_lead,
+            referral=s.referral(),
+            reason="Wij hebben geen plek.",
+        ),
+        events=(Kind.REFERRAL_SENT,),
+        logged=UPDATE,
+    ),
+    "referral_reference": Read(),
+    "referral_send": Row(
+        lambda s: s.referral,
+        events=(Kind.REFERRAL_SENT,),
+        logged=AccessLogEntry.Action.EXPORT,
+    ),
     # --- privacy.services (the privacy officer's registers) ----------------------------
     "breach_assess": Row(
         lambda s: partial(
