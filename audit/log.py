@@ -20,14 +20,13 @@ the advisory lock on PostgreSQL (2 queries on SQLite, 3 on PostgreSQL). Inside
 an outer transaction no savepoint is made. If writing the log fails, the
 request fails: no client data is shown without a log row.
 
-Besides the pages' reads, three things are logged without the views doing
-anything: every successful write through ``cases.forms.call_service``
-(``log_change``: create or update, of the object the service returned or
-changed), and every refusal of an action on an object the user can see
-(``audit.middleware.AccessLogMiddleware``: a 403 from
-``roles.permissions.require`` becomes a row with outcome "denied"). One request
-writes at most one row: a page that both changes and shows (an htmx note) logs
-the change only.
+Besides the pages' reads, two things are logged without the views doing
+anything: every successful write of a service (``log_change``, called by the
+one function of ``cases.events`` for that kind of change, which says whether
+it creates or updates), and every refusal of an action on an object the user can see
+(``audit.middleware.AccessLogMiddleware``: a 403 from ``roles.permissions.require`` becomes a row
+with outcome "denied"). One request writes at most one row: a page that both
+changes and shows (an htmx note) logs the change only.
 
 A read of an object that is not visible (404) writes no row: the view stops
 before it knows which client the object belongs to, and a refused read shows
@@ -37,9 +36,8 @@ nothing. Refused requests are in the web server's access log.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -51,15 +49,10 @@ from .models import AccessLogEntry
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-#: The request being handled, for writes logged from ``call_service``; set by
-#: ``audit.middleware.AccessLogMiddleware``.
+#: The request being handled, for writes logged by the services (``log_change``);
+#: set by ``audit.middleware.AccessLogMiddleware``.
 current_request: ContextVar[HttpRequest | None] = ContextVar(
     "naast_access_log_request", default=None
-)
-
-#: Services whose name ends in one of these verbs create what they return.
-CREATING_VERBS = frozenset(
-    {"register", "open", "add", "plan", "record", "create", "invite", "start"}
 )
 
 #: The key of PostgreSQL's advisory lock that serialises writers of the log.
@@ -77,6 +70,9 @@ PURPOSES: dict[str, str] = {
 
 #: The purpose recorded when a team lead reads under emergency access (R2).
 EMERGENCY_PURPOSE = "noodtoegang"
+
+#: The purpose in the access log of both sides of a referral.
+REFERRAL_PURPOSE = "doorverwijzing"
 
 
 def request_address(request: HttpRequest) -> str | None:
@@ -267,33 +263,19 @@ def log_read(
 
 
 def log_change(
-    service: Callable[..., Any], kwargs: Mapping[str, Any], result: Any
+    *, action: str, obj: Model | None, client: Model | None = None
 ) -> AccessLogEntry | None:
-    """Log a successful write of the current request (``call_service`` calls
-    this): the object the service returned, or else the first object it was
-    given that is not a user. Outside a request (commands, the demo seed)
-    nothing is logged; the case history records those writes."""
+    """Log a successful write of the current request: ``action`` (create or
+    update) of ``obj``, as the event function of ``cases.events`` that calls
+    this says. Outside a request (commands, the demo seed) nothing is logged;
+    the case history records those writes."""
     request = current_request.get()
     if request is None or not request.user.is_authenticated:
         return None
-    obj = result if isinstance(result, Model) else None
-    if obj is None:
-        obj = next(
-            (
-                value
-                for value in kwargs.values()
-                if isinstance(value, Model) and not isinstance(value, User)
-            ),
-            None,
-        )
-    verb = service.__name__.rsplit("_", 1)[-1]
     return log_access(
         request=request,
-        action=(
-            AccessLogEntry.Action.CREATE
-            if verb in CREATING_VERBS
-            else AccessLogEntry.Action.UPDATE
-        ),
+        action=action,
+        client=client,
         obj=obj,
         purpose=PURPOSES.get(request.user.role, ""),
     )

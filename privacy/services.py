@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.log import log_event
 from audit.models import AccessLogEntry
+from cases import events
 from cases.errors import field_error
 from cases.history import track
 from cases.models import Client
@@ -446,7 +447,9 @@ def breach_register(
     track(breach, actor=actor, reason="breach_register")
     breach.save()
     breach.reference = _reference("DL", timezone.localdate().year, breach.pk)
-    return _save_breach(actor, breach, "breach_register")
+    _save_breach(actor, breach, "breach_register")
+    events.breach_registered(breach=breach)
+    return breach
 
 
 @transaction.atomic
@@ -539,7 +542,9 @@ def breach_assess(
     )
     if measures.strip():
         breach.measures = measures.strip()
-    return _save_breach(actor, breach, "breach_assess")
+    _save_breach(actor, breach, "breach_assess")
+    events.breach_assessed(breach=breach)
+    return breach
 
 
 @transaction.atomic
@@ -555,4 +560,6 @@ def breach_close(*, actor: User, breach: DataBreach) -> DataBreach:
         )
     breach.status = DataBreach.Status.CLOSED
     breach.closed_at = timezone.now()
-    return _save_breach(actor, breach, "breach_close")
+    _save_breach(actor, breach, "breach_close")
+    events.breach_closed(breach=breach)
+    return breach

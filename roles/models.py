@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases.models import Client, Meeting, SupportCase
+from cases.models import Client, Meeting, SupportCase, keep_history
 
 from .policy import RefusalGround, SupportRole
 
@@ -75,6 +75,7 @@ class InformalSupporter(models.Model):
     created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
 
     objects = ClientPartQuerySet.as_manager()
+    history = keep_history()
 
     class Meta:
         verbose_name = _("informele ondersteuner")
@@ -319,6 +320,7 @@ class Consent(models.Model):
     withdrawn_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
 
     objects = ConsentQuerySet.as_manager()
+    history = keep_history()
 
     class Meta:
         verbose_name = _("toestemming")

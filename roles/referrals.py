@@ -35,18 +35,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, Organisation, User
-from audit.log import log_event
-from audit.models import AccessLogEntry
+from cases import events
 from cases import services as case_services
 from cases.errors import field_error
-from cases.history import event_record, track
+from cases.history import track
 from cases.models import (
     Care,
-    CaseEvent,
     Client,
     ConflictingInterest,
     Family,
-    FamilyMembership,
     SupportCase,
 )
 from cases.person_key import person_key
@@ -57,8 +54,6 @@ from .policy import Capability, require_capability
 
 #: The organisations a client can be referred to: those that keep support files.
 RECEIVING_KINDS = (Organisation.Kind.AKJ, Organisation.Kind.CLIENT_SUPPORT)
-#: The purpose in the access log of both sides of a referral.
-REFERRAL_PURPOSE = "doorverwijzing"
 
 
 def referral_reference(year: int, pk: int) -> str:
@@ -226,25 +221,15 @@ def referral_send(
     referral.save()
     referral.reference = referral_reference(timezone.localdate(now).year, referral.pk)
     referral.save(update_fields=["reference"])
-    if case is not None:
-        event_record(
-            case=case,
-            kind=CaseEvent.Kind.REFERRAL_SENT,
-            actor=actor,
-            to_value=referral.reference,
-            detail=_("%(reference)s naar %(organisation)s: %(items)s")
-            % {
-                "reference": referral.reference,
-                "organisation": to_organisation,
-                "items": ", ".join(referral.item_labels),
-            },
-        )
-    log_event(
-        user=actor,
-        action=AccessLogEntry.Action.EXPORT,
-        obj=referral,
-        client=client,
-        purpose=REFERRAL_PURPOSE,
+    events.referral_sent(
+        referral=referral,
+        actor=actor,
+        detail=_("%(reference)s naar %(organisation)s: %(items)s")
+        % {
+            "reference": referral.reference,
+            "organisation": to_organisation,
+            "items": ", ".join(referral.item_labels),
+        },
         address=address,
     )
     return referral
@@ -310,6 +295,7 @@ def _new_file(actor: User, referral: Referral) -> Client:
     for supporter in payload.get("informal_supporters", []):
         row = InformalSupporter(client=client, **supporter)
         row.full_clean()
+        track(row, actor=actor, reason="referral_accept")
         row.save()
     for family_data in payload.get("families", []):
         _copy_family(actor, client, family_data)
@@ -349,27 +335,27 @@ def _copy_family(actor: User, client: Client, data: dict[str, Any]) -> None:
                 relation,
             )
         )
-    FamilyMembership.objects.bulk_create(
-        [
-            FamilyMembership(family=family, client=client, relation=data["relation"]),
-            *(
-                FamilyMembership(family=family, client=person, relation=relation)
-                for person, relation in people
-            ),
-        ]
-    )
+    for person, relation in [(client, data["relation"]), *people]:
+        case_services._membership_add(
+            actor=actor,
+            family=family,
+            client=person,
+            relation=relation,
+            reason="referral_accept",
+        )
     for conflict in data["conflicts"]:
         a, b = (
             client if i == -1 else people[i][0] for i in (conflict["a"], conflict["b"])
         )
         low, high = sorted((a, b), key=lambda c: c.pk)
-        ConflictingInterest.objects.create(
+        row = ConflictingInterest(
             family=family,
             client_a=low,
             client_b=high,
             description=conflict["description"],
             recorded_by=actor,
         )
+        track(row, actor=actor, reason="referral_accept").save()
 
 
 @transaction.atomic
@@ -404,18 +390,6 @@ def referral_accept(
     case = case_services.case_open_for(
         actor=actor, client=client, supporter=supporter, kind=kind, title=title
     )
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.REFERRAL_RECEIVED,
-        actor=actor,
-        to_value=referral.reference,
-        detail=_("%(reference)s van %(organisation)s: %(items)s")
-        % {
-            "reference": referral.reference,
-            "organisation": referral.from_organisation,
-            "items": ", ".join(referral.item_labels),
-        },
-    )
     referral.status = Referral.Status.ACCEPTED
     referral.decided_by = actor
     referral.decided_at = timezone.now()
@@ -423,12 +397,15 @@ def referral_accept(
     referral.target_case = case
     referral.full_clean()
     referral.save()
-    log_event(
-        user=actor,
-        action=AccessLogEntry.Action.CREATE,
-        obj=referral,
-        client=client,
-        purpose=REFERRAL_PURPOSE,
+    events.referral_received(
+        referral=referral,
+        actor=actor,
+        detail=_("%(reference)s van %(organisation)s: %(items)s")
+        % {
+            "reference": referral.reference,
+            "organisation": referral.from_organisation,
+            "items": ", ".join(referral.item_labels),
+        },
         address=address,
     )
     return referral
@@ -454,18 +431,14 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
     referral.payload = {}
     referral.full_clean()
     referral.save()
-    if referral.source_case_id is not None:
-        event_record(
-            case=referral.source_case,
-            kind=CaseEvent.Kind.REFERRAL_SENT,
-            actor=actor,
-            from_value=referral.reference,
-            to_value=Referral.Status.DECLINED,
-            detail=_("%(reference)s niet aangenomen door %(organisation)s: %(reason)s")
-            % {
-                "reference": referral.reference,
-                "organisation": referral.to_organisation,
-                "reason": referral.decline_reason,
-            },
-        )
+    events.referral_declined(
+        referral=referral,
+        actor=actor,
+        detail=_("%(reference)s niet aangenomen door %(organisation)s: %(reason)s")
+        % {
+            "reference": referral.reference,
+            "organisation": referral.to_organisation,
+            "reason": referral.decline_reason,
+        },
+    )
     return referral

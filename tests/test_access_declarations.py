@@ -293,7 +293,7 @@ def test_a_team_lead_sees_no_client_name_anywhere(client, matrix_world):
     """With the emergency access ended, no page a team lead opens shows any
     client's name (R2, R13): not the case pages, lists, forms or reports."""
     access = EmergencyAccess.objects.get(pk=matrix_world.objects["tl_emergency"])
-    role_services.emergency_access_end(by=access.granted_to, access=access)
+    role_services.emergency_access_end(actor=access.granted_to, access=access)
     rows = _gets(TEAM_LEADS)
     violations, seen = _violations(client, matrix_world, rows, tl_may_see={})
     assert violations == [], "\n".join(violations)

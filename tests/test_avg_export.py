@@ -150,7 +150,7 @@ def zwanenburg(privacy_world: World) -> World:
         given_on=timezone.localdate(),
     )
     role_services.meeting_summary_share(
-        by=vp1, meeting=meeting, informal_supporter=aunt
+        actor=vp1, meeting=meeting, informal_supporter=aunt
     )
     request = register_request(world.users["po"], client)
     world.objects["quirijn"] = client.pk

@@ -366,7 +366,7 @@ def test_emergency_access_shows_only_the_one_case(client, world):
     other = SupportCase.objects.filter(client=case.client).exclude(pk=case.pk).first()
     assert other is not None
     role_services.emergency_access_open(
-        by=world.users["tl"],
+        actor=world.users["tl"],
         case=case,
         reason="De vertrouwenspersoon is plotseling uitgevallen en de klacht loopt.",
     )

@@ -45,7 +45,7 @@ def _url(name: str, *args) -> str:
 
 def _open(world, key: str = "complaint_case", **kwargs) -> EmergencyAccess:
     return role_services.emergency_access_open(
-        by=world.users["tl"], case=_case(world, key), reason=REASON, **kwargs
+        actor=world.users["tl"], case=_case(world, key), reason=REASON, **kwargs
     )
 
 
@@ -232,9 +232,9 @@ def test_ending_revokes_at_once(client, world):
 def test_ending_twice_is_refused(world, refused):
     """An access that has ended, or run out, cannot be ended again."""
     access = _open(world)
-    role_services.emergency_access_end(by=world.users["tl"], access=access)
+    role_services.emergency_access_end(actor=world.users["tl"], access=access)
     with refused("emergency_ended"):
-        role_services.emergency_access_end(by=world.users["tl"], access=access)
+        role_services.emergency_access_end(actor=world.users["tl"], access=access)
 
 
 def test_only_the_holder_ends_an_access(world, refused):
@@ -244,7 +244,7 @@ def test_only_the_holder_ends_an_access(world, refused):
     po = User.objects.create_user("po", role=User.Role.PRIVACY_OFFICER)
     for user in (world.users["vp1"], po):
         with refused(exc=PermissionDenied):
-            role_services.emergency_access_end(by=user, access=access)
+            role_services.emergency_access_end(actor=user, access=access)
 
 
 def test_a_second_access_waits_for_the_first_to_end(world, refused):
@@ -308,7 +308,7 @@ def test_only_the_cases_team_lead_opens_emergency_access(client, world, refused)
         po,
     ):
         with refused(exc=PermissionDenied):
-            role_services.emergency_access_open(by=user, case=case, reason=REASON)
+            role_services.emergency_access_open(actor=user, case=case, reason=REASON)
     url = _url("emergency_access_open", case.pk)
     expected = {"vp1": 403, "vp2": 404, "co1": 404, "tl-co": 404, "po": 404}
     got = {}
@@ -447,7 +447,7 @@ def test_the_confidant_is_told_on_the_case_and_the_dashboard(client, world):
 def test_an_ended_access_is_told_in_the_past_tense(client, world):
     """After it ended the notice says the team lead *had* emergency access."""
     access = _open(world)
-    role_services.emergency_access_end(by=world.users["tl"], access=access)
+    role_services.emergency_access_end(actor=world.users["tl"], access=access)
     client.force_login(world.users["vp1"])
     page = client.get(_url("case_detail", access.case_id)).content.decode()
     assert "Teamleider tl had noodtoegang tot deze zaak" in page
@@ -461,7 +461,7 @@ def test_the_team_lead_dashboard_lists_running_accesses(client, world):
     page = client.get(_url("dashboard")).content.decode()
     assert "Mijn lopende noodtoegang" in page
     assert _url("case_detail", access.case_id) in page
-    role_services.emergency_access_end(by=world.users["tl"], access=access)
+    role_services.emergency_access_end(actor=world.users["tl"], access=access)
     assert (
         "Mijn lopende noodtoegang" not in client.get(_url("dashboard")).content.decode()
     )
@@ -487,7 +487,7 @@ def test_the_privacy_officer_lists_and_reviews(client, world, po, db_state):
     judgement, once; an empty review is refused and changes nothing."""
     access = _open(world)
     ended = _open(world, "mother_case")
-    role_services.emergency_access_end(by=world.users["tl"], access=ended)
+    role_services.emergency_access_end(actor=world.users["tl"], access=ended)
     client.force_login(po)
     page = client.get(_url("privacy_emergency_list")).content.decode()
     assert REASON in page and access.case.reference in page
@@ -516,7 +516,7 @@ def test_the_privacy_officer_lists_and_reviews(client, world, po, db_state):
     assert ended.case.reference in unreviewed.content.decode()
     assert access.case.reference not in unreviewed.content.decode()
     with pytest.raises(Exception) as info:
-        role_services.emergency_access_review(by=po, access=access, note="Nogmaals")
+        role_services.emergency_access_review(actor=po, access=access, note="Nogmaals")
     assert info.value.code == "emergency_reviewed"
 
 
@@ -525,7 +525,7 @@ def test_only_the_privacy_officer_reviews(world, po, refused):
     access = _open(world)
     for user in (world.users["tl"], world.users["vp1"]):
         with refused(exc=PermissionDenied):
-            role_services.emergency_access_review(by=user, access=access, note="Ok")
+            role_services.emergency_access_review(actor=user, access=access, note="Ok")
 
 
 @pytest.mark.parametrize("extra", [2, 30])

@@ -43,10 +43,12 @@ def test_historical_models_keep_their_module():
         "HistoricalCare",
         "HistoricalClient",
         "HistoricalComplaint",
+        "HistoricalConflictingInterest",
         "HistoricalFamily",
         "HistoricalFamilyMembership",
         "HistoricalMeeting",
         "HistoricalNote",
+        "HistoricalOutreachVisit",
         "HistoricalSupportCase",
     }
     for model in historical:

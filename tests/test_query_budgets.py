@@ -45,7 +45,7 @@ def budget_world(report_world: World) -> World:
         themes=["rights"],
     ).pk
     objects["emergency"] = role_services.emergency_access_open(
-        by=users["tl"],
+        actor=users["tl"],
         case=case,
         reason="De vertrouwenspersoon is plotseling uitgevallen en de klacht loopt door.",
     ).pk

@@ -221,7 +221,7 @@ def test_the_case_file_under_emergency_access_names_the_running_access(world):
     assert before["emergency"]["can_open"] is True
     assert before["emergency"]["running"] is None
 
-    access = role_services.emergency_access_open(by=lead, case=case, reason=REASON)
+    access = role_services.emergency_access_open(actor=lead, case=case, reason=REASON)
 
     during = case_file(lead, case)
     assert during["content"] is True
@@ -360,7 +360,7 @@ def test_the_emergency_notices_are_only_for_supporters_and_team_leads(world):
     user who supports nobody and leads no team is told of none (R2)."""
     case = SupportCase.objects.get(pk=world.objects["complaint_case"])
     access = role_services.emergency_access_open(
-        by=world.users["tl"], case=case, reason=REASON
+        actor=world.users["tl"], case=case, reason=REASON
     )
 
     assert dashboard_emergency(world.users["vp1"])["emergency_notices"] == [access]

@@ -15,15 +15,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_noop
 
-from audit.log import log_change
-
 
 def call_service[T](
     form: forms.Form, service: Callable[..., T], **kwargs: Any
 ) -> T | None:
     """Run ``service``; on a rule violation attach its messages to ``form`` and
-    return ``None``. The service's transaction has rolled back by then. A
-    successful write is logged in the access log (``log_change``)."""
+    return ``None``. The service's transaction has rolled back by then. The
+    service itself logs a successful write (``cases.events``)."""
     try:
         result = service(**kwargs)
     except ValidationError as exc:
@@ -33,7 +31,6 @@ def call_service[T](
         else:
             form.add_error(None, exc)
         return None
-    log_change(service, kwargs, result)
     return result
 
 

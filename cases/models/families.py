@@ -110,6 +110,7 @@ class ConflictingInterest(models.Model):
     recorded_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
 
     objects = ConflictQuerySet.as_manager()
+    history = keep_history()
 
     class Meta:
         verbose_name = _("tegenstrijdig belang")

@@ -15,10 +15,31 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from ..querysets import ContentQuerySet
 from .history import keep_history
 from .support_cases import SupportCase
+
+
+def _who_when_why(
+    at: StrOrPromise, by: StrOrPromise, reason: StrOrPromise
+) -> tuple[models.DateTimeField, models.ForeignKey, models.CharField]:
+    """The fields of a change that keeps the note's previous version (a
+    correction, a withdrawal): when, by whom and why, set by the service only."""
+    return (
+        models.DateTimeField(at, null=True, blank=True, editable=False),
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            verbose_name=by,
+            on_delete=models.PROTECT,
+            null=True,
+            blank=True,
+            editable=False,
+            related_name="+",
+        ),
+        models.CharField(reason, max_length=300, blank=True, editable=False),
+    )
 
 
 class Note(models.Model):
@@ -47,35 +68,13 @@ class Note(models.Model):
     text = models.TextField(_("tekst"))
     #: Raised by every change through a service (optimistic locking).
     version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
-    corrected_at = models.DateTimeField(
-        _("laatst gecorrigeerd op"), null=True, blank=True, editable=False
+    corrected_at, corrected_by, correction_reason = _who_when_why(
+        _("laatst gecorrigeerd op"),
+        _("laatst gecorrigeerd door"),
+        _("reden van de correctie"),
     )
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("laatst gecorrigeerd door"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    correction_reason = models.CharField(
-        _("reden van de correctie"), max_length=300, blank=True, editable=False
-    )
-    withdrawn_at = models.DateTimeField(
-        _("ingetrokken op"), null=True, blank=True, editable=False
-    )
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ingetrokken door"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    withdrawal_reason = models.CharField(
-        _("reden van de intrekking"), max_length=300, blank=True, editable=False
+    withdrawn_at, withdrawn_by, withdrawal_reason = _who_when_why(
+        _("ingetrokken op"), _("ingetrokken door"), _("reden van de intrekking")
     )
 
     objects = ContentQuerySet.as_manager()

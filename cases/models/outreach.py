@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation, Team, User
 
+from .history import keep_history
 from .support_cases import SupportCase
 
 
@@ -120,6 +121,7 @@ class OutreachVisit(models.Model):
     created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
 
     objects = OutreachVisitQuerySet.as_manager()
+    history = keep_history()
 
     class Meta:
         verbose_name = _("outreachbezoek")

@@ -3,7 +3,9 @@
 Services are keyword-only, run in one transaction, check the actor's permission
 first (``roles.permissions.require`` → 403), enforce the rules (``ValidationError``
 with a Dutch message → shown next to the form, nothing changed), and end by
-writing a ``CaseEvent``.
+calling the one function of ``cases.events`` for their kind of change: the
+case event, and the access-log row of the request (the versions of what they
+changed are named before the save, ``cases.history.track``).
 
 One module per entity: ``clients`` (client files, registration, link
 requests), ``families`` (families, conflicting interests), ``care``, ``cases``
@@ -12,12 +14,14 @@ requests), ``families`` (families, conflicting interests), ``care``, ``cases``
 import from here (``from cases import services``), never from a module.
 """
 
+from ._common import _membership_add as _membership_add
 from ._common import ensure_case_open
 from .applications import application_assign_decider, application_decide
 from .care import care_end, care_record
 
 # Private, but importable from here: tests/factories.py (take_up_client) opens
-# a case for a colleague through it.
+# a case for a colleague through it; roles.referrals adds the members of a
+# family it copies through the one writer of memberships.
 from .cases import _case_open as _case_open
 from .cases import case_close, case_open, case_open_for, case_reference, case_set_status
 from .clients import (

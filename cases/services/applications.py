@@ -19,6 +19,7 @@ from accounts.models import User
 from roles import services as role_services
 from roles.permissions import Perm, require
 
+from .. import events
 from ..errors import field_error
 from ..history import track
 from ..models import Application
@@ -65,6 +66,7 @@ def application_decide(
     application.full_clean()
     track(application, actor=actor, reason="application_decide")
     application.save()
+    events.application_decided(application=application)
     return application
 
 
@@ -88,4 +90,5 @@ def application_assign_decider(
     application.full_clean()
     track(application, actor=actor, reason="application_assign_decider")
     application.save(update_fields=["decider"])
+    events.application_decider_assigned(application=application)
     return application

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from roles.permissions import Perm, require
 
+from .. import events
 from ..errors import field_error
 from ..history import track
 from ..models import Care, CareKind, Client
@@ -71,6 +72,7 @@ def care_record(
     care.full_clean()
     track(care, actor=actor, reason="care_record")
     care.save()
+    events.care_recorded(care=care)
     return care
 
 
@@ -98,4 +100,5 @@ def care_end(*, actor: User, care: Care, ended_on: datetime.date) -> Care:
     care.full_clean()
     track(care, actor=actor, reason="care_end")
     care.save(update_fields=["ended_on"])
+    events.care_ended(care=care)
     return care

@@ -25,9 +25,10 @@ from roles import services as role_services
 from roles.permissions import Perm, require
 from roles.policy import Capability, require_capability, support_role_for_user
 
+from .. import events
 from ..errors import field_error
-from ..history import event_record, track
-from ..models import CaseEvent, Client, Complaint, SupportCase
+from ..history import track
+from ..models import Client, Complaint, SupportCase
 from ._common import _check_version, _lock
 
 _REFERENCE_PREFIX = {SupportCase.Kind.CARE_QUESTION: "CO"}  # others: "VP"
@@ -72,8 +73,14 @@ def case_open_for(
     require_capability(actor, Capability.LEAD_TEAMS)
     if client.organisation_id != actor.organisation_id:
         raise permission_denied("r13_other_organisation", client)
+    # The referral's acceptance is the request's access-log row.
     return _case_open(
-        actor=actor, client=client, supporter=supporter, kind=kind, title=title
+        actor=actor,
+        client=client,
+        supporter=supporter,
+        kind=kind,
+        title=title,
+        access_log=False,
     )
 
 
@@ -88,12 +95,14 @@ def _case_open(
     theme: str = "",
     at_clients_request: bool = True,
     supporter: User | None = None,
+    access_log: bool = True,
 ) -> SupportCase:
     """Open a case of ``client`` supported by ``supporter`` (the actor, unless
     a team lead opens it for a caseworker of theirs: a link request or a
     referral). The case belongs to the client's organisation and to the
     supporter's team (R13), and the supporter is assigned under every rule
-    of a start (R1, R4, R9)."""
+    of a start (R1, R4, R9). ``access_log=False``: the team lead's decision
+    that opens it is the request's access-log row."""
     supporter = supporter or actor
     role = support_role_for_user(supporter)
     if role is None or supporter.organisation_id is None:
@@ -135,9 +144,7 @@ def _case_open(
     case.save(update_fields=["reference"])
     if kind == SupportCase.Kind.COMPLAINT:
         track(Complaint(case=case), actor=actor, reason="case_open").save()
-    event_record(
-        case=case, kind=CaseEvent.Kind.OPENED, actor=actor, to_value=case.status
-    )
+    events.case_opened(case=case, actor=actor, access_log=access_log)
     role_services.assignment_start_for_opener(
         actor=actor,
         case=case,
@@ -186,13 +193,7 @@ def case_set_status(
     case.version += 1
     track(case, actor=actor, reason="case_set_status")
     case.save(update_fields=["status", "version"])
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.STATUS,
-        actor=actor,
-        from_value=old,
-        to_value=status,
-    )
+    events.case_status_changed(case=case, actor=actor, from_status=old)
     return case
 
 
@@ -238,12 +239,10 @@ def case_close(
     case.version += 1
     track(case, actor=actor, reason="case_close")
     case.save(update_fields=["status", "closed_at", "outcome", "version"])
-    event_record(
+    events.case_closed(
         case=case,
-        kind=CaseEvent.Kind.CLOSED,
         actor=actor,
-        from_value=old,
-        to_value=case.status,
+        from_status=old,
         detail=SupportCase.Outcome(outcome).label,
     )
     role_services.assignments_end_for_closed_case(actor=actor, case=case)

@@ -24,16 +24,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, Organisation, User
 from audit.denials import permission_denied
-from audit.log import PURPOSES, log_event
-from audit.models import AccessLogEntry
 from roles import services as role_services
 from roles.permissions import Perm, has, require
 from roles.policy import Capability, require_capability, support_role_for_user
 
+from .. import events
 from ..errors import field_error
-from ..history import event_record, track
+from ..history import track
 from ..models import (
-    CaseEvent,
     Client,
     Family,
     FamilyMembership,
@@ -280,6 +278,7 @@ def _link_request(
     )
     request.full_clean()
     request.save()
+    events.link_requested(request=request)
     return request
 
 
@@ -363,14 +362,14 @@ def link_request_decide(
             else None
         )
         request.case = _case_open(
-            actor=actor, client=client, supporter=requester, **wanted
-        )
-        event_record(
-            case=request.case,
-            kind=CaseEvent.Kind.LINK_DECIDED,
             actor=actor,
-            to_value=decision,
-            detail=detail,
+            client=client,
+            supporter=requester,
+            access_log=False,
+            **wanted,
+        )
+        events.link_decided(
+            case=request.case, actor=actor, decision=decision, detail=detail
         )
         visit = registration.get("outreach_visit")
         if visit:
@@ -386,13 +385,7 @@ def link_request_decide(
     request.registration = {}
     request.full_clean()
     request.save()
-    log_event(
-        user=actor,
-        action=AccessLogEntry.Action.UPDATE,
-        obj=request,
-        client=client,
-        purpose=PURPOSES.get(actor.role, ""),
-    )
+    events.link_request_decided(request=request, actor=actor)
     return request
 
 
@@ -413,6 +406,7 @@ def link_request_withdraw(*, actor: User, request: LinkRequest) -> LinkRequest:
     request.registration = {}
     request.full_clean()
     request.save()
+    events.link_request_withdrawn(request=request)
     return request
 
 
@@ -481,4 +475,5 @@ def client_update(
     client.version += 1
     track(client, actor=actor, reason="client_update")
     client.save()
+    events.client_updated(client=client)
     return client

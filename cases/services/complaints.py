@@ -19,10 +19,11 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from roles.permissions import Perm, require
 
+from .. import events
 from ..complaint_clock import TERMS, due_date
 from ..errors import field_error
-from ..history import event_record, track
-from ..models import CaseEvent, Complaint, ComplaintRegime, SupportCase
+from ..history import track
+from ..models import Complaint, ComplaintRegime, SupportCase
 from ._common import _lock, ensure_case_open
 
 
@@ -39,6 +40,18 @@ def _locked_complaint(
     return case, complaint
 
 
+def _day_of_step(
+    on: datetime.date | None, *, since: datetime.date, message: str, code: str
+) -> datetime.date:
+    """The day a postponement, suspension or resumption takes effect: today
+    unless given, and between ``since`` (the submission or the suspension)
+    and today."""
+    on = on or timezone.localdate()
+    if on > timezone.localdate() or on < since:
+        raise field_error("on", message, code)
+    return on
+
+
 def _save_complaint(
     complaint: Complaint,
     *,
@@ -53,12 +66,11 @@ def _save_complaint(
     complaint.full_clean()
     track(complaint, actor=actor, reason=reason)
     complaint.save()
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.COMPLAINT_STAGE,
+    complaint.case = case
+    events.complaint_stage_changed(
+        complaint=complaint,
         actor=actor,
-        from_value=complaint.stage if from_stage is None else from_stage,
-        to_value=complaint.stage,
+        from_stage=complaint.stage if from_stage is None else from_stage,
         detail=detail,
     )
     return complaint
@@ -171,13 +183,12 @@ def complaint_postpone(
             _("Verdagen kan met 1 tot ten hoogste %(max)s weken.") % {"max": maximum},
             "postponement_weeks",
         )
-    on = on or timezone.localdate()
-    if on > timezone.localdate() or on < complaint.submitted_on:
-        raise field_error(
-            "on",
-            _("De mededeling valt tussen de indiening en vandaag."),
-            "postponed_on",
-        )
+    on = _day_of_step(
+        on,
+        since=complaint.submitted_on,
+        message=_("De mededeling valt tussen de indiening en vandaag."),
+        code="postponed_on",
+    )
     complaint.postponement_weeks = weeks
     complaint.postponed_on = on
     complaint.due_on = due_date(complaint)
@@ -219,13 +230,12 @@ def complaint_suspend(
         raise field_error(
             "reason", _("Vermeld waarom de termijn stilstaat."), "required"
         )
-    on = on or timezone.localdate()
-    if on > timezone.localdate() or on < complaint.submitted_on:
-        raise field_error(
-            "on",
-            _("De opschorting begint tussen de indiening en vandaag."),
-            "suspended_since",
-        )
+    on = _day_of_step(
+        on,
+        since=complaint.submitted_on,
+        message=_("De opschorting begint tussen de indiening en vandaag."),
+        code="suspended_since",
+    )
     if on > due:
         raise field_error(
             "on",
@@ -256,15 +266,14 @@ def complaint_resume(
             _("De termijn van deze klacht is niet opgeschort."),
             code="not_suspended",
         )
-    on = on or timezone.localdate()
-    if on > timezone.localdate() or on < complaint.suspended_since:
-        raise field_error(
-            "on",
-            _(
-                "De termijn loopt weer vanaf een datum tussen de opschorting en vandaag."
-            ),
-            "resumed_on",
-        )
+    on = _day_of_step(
+        on,
+        since=complaint.suspended_since,
+        message=_(
+            "De termijn loopt weer vanaf een datum tussen de opschorting en vandaag."
+        ),
+        code="resumed_on",
+    )
     days = (on - complaint.suspended_since).days
     complaint.suspended_days += days
     complaint.suspended_since = None

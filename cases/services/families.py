@@ -21,6 +21,7 @@ from audit.denials import permission_denied
 from roles import services as role_services
 from roles.permissions import Perm, has, require
 
+from .. import events
 from ..history import track
 from ..models import Client, ConflictingInterest, Family, FamilyMembership, LinkRequest
 from ._common import _membership_add
@@ -59,6 +60,7 @@ def family_create(*, actor: User, client: Client, name: str, relation: str) -> F
         relation=relation,
         reason="family_create",
     )
+    events.family_created(family=family)
     return family
 
 
@@ -120,13 +122,15 @@ def family_member_add(
         kind=kind,
         municipality=municipality,
     )
-    return _membership_add(
+    membership = _membership_add(
         actor=actor,
         family=family,
         client=client,
         relation=relation,
         reason="family_member_add",
     )
+    events.family_member_added(membership=membership)
+    return membership
 
 
 @transaction.atomic
@@ -179,5 +183,7 @@ def conflict_record(
         recorded_by=actor,
     )
     conflict.full_clean()
+    track(conflict, actor=actor, reason="conflict_record")
     conflict.save()
+    events.conflict_recorded(conflict=conflict)
     return conflict

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from roles.permissions import Perm, require
 
+from .. import events
 from ..errors import field_error
-from ..history import event_record, track
-from ..models import CaseEvent, Meeting, SupportCase
+from ..history import track
+from ..models import Meeting, SupportCase
 from ._common import _lock, ensure_case_open
 
 
@@ -51,13 +52,7 @@ def meeting_plan(
     meeting.full_clean()
     track(meeting, actor=actor, reason="meeting_plan")
     meeting.save()
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.MEETING_PLANNED,
-        actor=actor,
-        to_value=kind,
-        detail=str(meeting),
-    )
+    events.meeting_planned(meeting=meeting, actor=actor)
     return meeting
 
 
@@ -72,6 +67,7 @@ def meeting_set_status(*, actor: User, meeting: Meeting, status: str) -> Meeting
     require(actor, Perm.CHANGE_CASE, case)
     _lock(case)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.case = case
     ensure_case_open(case)
     if status not in Meeting.Status.values:
         raise field_error("status", _("Kies een geldige status."), "invalid_status")
@@ -98,12 +94,5 @@ def meeting_set_status(*, actor: User, meeting: Meeting, status: str) -> Meeting
     meeting.full_clean()
     track(meeting, actor=actor, reason="meeting_set_status")
     meeting.save(update_fields=["status"])
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.MEETING_STATUS,
-        actor=actor,
-        from_value=old,
-        to_value=status,
-        detail=str(meeting),
-    )
+    events.meeting_status_changed(meeting=meeting, actor=actor, from_status=old)
     return meeting

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from roles.permissions import Perm, require
 
+from .. import events
 from ..errors import field_error
-from ..history import event_record, track
-from ..models import CaseEvent, Note, SupportCase
+from ..history import track
+from ..models import Note, SupportCase
 from ._common import _check_version, _lock, ensure_case_open
 
 
@@ -33,7 +34,7 @@ def note_add(*, actor: User, case: SupportCase, text: str) -> Note:
     note.full_clean()
     track(note, actor=actor, reason="note_add")
     note.save()
-    event_record(case=case, kind=CaseEvent.Kind.NOTE_ADDED, actor=actor)
+    events.note_added(note=note, actor=actor)
     return note
 
 
@@ -86,7 +87,9 @@ def note_correct(
     note.corrected_at = timezone.now()
     note.corrected_by = actor
     note.correction_reason = reason
-    return _note_save_version(note, actor, reason, CaseEvent.Kind.NOTE_CORRECTED)
+    _note_save_version(note, actor, reason)
+    events.note_corrected(note=note, actor=actor, reason=reason)
+    return note
 
 
 @transaction.atomic
@@ -102,17 +105,16 @@ def note_withdraw(
     note.withdrawn_at = timezone.now()
     note.withdrawn_by = actor
     note.withdrawal_reason = reason
-    return _note_save_version(note, actor, reason, CaseEvent.Kind.NOTE_WITHDRAWN)
+    _note_save_version(note, actor, reason)
+    events.note_withdrawn(note=note, actor=actor, reason=reason)
+    return note
 
 
-def _note_save_version(note: Note, actor: User, reason: str, kind: str) -> Note:
+def _note_save_version(note: Note, actor: User, reason: str) -> Note:
     """Save a corrected or withdrawn note as its next version, with who and
-    why in its history and a line in the case's timeline."""
+    why in its history (the caller records the event in the timeline)."""
     note.full_clean()
     note.version += 1
     track(note, actor=actor, reason=reason)
     note.save()
-    event_record(
-        case=note.case, kind=kind, actor=actor, to_value=str(note.pk), detail=reason
-    )
     return note

@@ -19,7 +19,9 @@ from accounts.models import Municipality, Organisation, User
 from roles.permissions import Perm, require
 from roles.policy import Capability, require_capability
 
+from .. import events
 from ..errors import field_error
+from ..history import track
 from ..models import LinkRequest, OutreachTheme, OutreachVisit, SupportCase
 from .care import _check_care_provider
 from .clients import client_register
@@ -59,7 +61,9 @@ def outreach_visit_record(
         notes=notes.strip(),
     )
     visit.full_clean()
+    track(visit, actor=actor, reason="outreach_visit_record")
     visit.save()
+    events.outreach_visit_recorded(visit=visit)
     return visit
 
 
@@ -84,5 +88,6 @@ def outreach_case_open(
     result = client_register(actor=actor, outreach_visit=visit, **registration)
     if isinstance(result, SupportCase):
         visit.case = result
+        track(visit, actor=actor, reason="outreach_case_open")
         visit.save(update_fields=["case"])
     return result

@@ -642,7 +642,7 @@ def document_share(request: HttpRequest, pk: int) -> HttpResponse:
         request.method == "POST"
         and form.is_valid()
         and call_service(
-            form, role_services.document_share, by=request.user, consent=consent
+            form, role_services.document_share, actor=request.user, consent=consent
         )
     ):
         messages.success(

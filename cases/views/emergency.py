@@ -61,7 +61,7 @@ def emergency_access_open(request: HttpRequest, pk: int) -> HttpResponse:
         access = call_service(
             form,
             role_services.emergency_access_open,
-            by=request.user,
+            actor=request.user,
             case=case,
             reason=form.cleaned_data["reason"],
             address=request_address(request),
@@ -110,7 +110,7 @@ def emergency_access_end(request: HttpRequest, pk: int) -> HttpResponse:
         request.method == "POST"
         and form.is_valid()
         and call_service(
-            form, role_services.emergency_access_end, by=request.user, access=access
+            form, role_services.emergency_access_end, actor=request.user, access=access
         )
     ):
         messages.success(request, _("Uw noodtoegang tot deze zaak is beëindigd."))
@@ -187,7 +187,7 @@ def privacy_emergency_review(request: HttpRequest, pk: int) -> HttpResponse:
         and call_service(
             form,
             role_services.emergency_access_review,
-            by=request.user,
+            actor=request.user,
             access=access,
             note=form.cleaned_data["note"],
         )

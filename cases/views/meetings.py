@@ -208,7 +208,7 @@ def meeting_summary_share(request: HttpRequest, pk: int) -> HttpResponse:
         and call_service(
             form,
             role_services.meeting_summary_share,
-            by=request.user,
+            actor=request.user,
             meeting=meeting,
             informal_supporter=form.cleaned_data["informal_supporter"],
         )

@@ -4,7 +4,8 @@ permissions change.
 
 Each service checks the actor's permission (403), then the rule
 (``ValidationError`` with a Dutch message, nothing changed), writes, keeps the
-permission rows in step in the same transaction, and records a case event.
+permission rows in step in the same transaction, and records its event
+(``cases.events``).
 
 One module per entity: ``rules`` (the rule checks), ``assignments``,
 ``consent`` (informal supporters, consent, sharing), ``attendance`` and

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases import events
 from cases.errors import field_error
-from cases.history import event_record, track
-from cases.models import CaseEvent, SupportCase
+from cases.history import track
+from cases.models import SupportCase
 from cases.services import ensure_case_open
 
 from ..models import Assignment, InformalSupporter
@@ -42,7 +43,10 @@ def _start(
     user: User | None = None,
     informal_supporter: InformalSupporter | None = None,
     at_clients_request: bool = False,
+    access_log: bool = True,
 ) -> Assignment:
+    """Start an assignment under every rule of a start. ``access_log=False``:
+    a step of a larger change (opening a case, a handover) that logs itself."""
     ensure_case_open(case)
     policy = policy_for(role)
     _check_role_fits_case(role, case)
@@ -87,13 +91,7 @@ def _start(
     assignment.save()
     if user is not None:
         sync_case_permissions(user_id=user.pk, case=case)
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.ASSIGNMENT_STARTED,
-        actor=actor,
-        to_value=role,
-        detail=str(assignment.holder),
-    )
+    events.assignment_started(assignment=assignment, actor=actor, access_log=access_log)
     return assignment
 
 
@@ -113,6 +111,7 @@ def assignment_start_for_opener(
         role=role,
         user=user or actor,
         at_clients_request=at_clients_request,
+        access_log=False,
     )
 
 
@@ -168,24 +167,28 @@ def _in_led_team(team_lead: User, user: User) -> bool:
 
 
 def _end(
-    *, actor: User, assignment: Assignment, reason: str, detail: str | None = None
+    *,
+    actor: User,
+    assignment: Assignment,
+    reason: str,
+    detail: str | None = None,
+    access_log: bool = False,
 ) -> Assignment:
     """End ``assignment`` for ``reason``: its holder loses the access it gave
     (R2), and the case history records it (``detail``: the holder, unless the
-    caller has more to say, as a handover does)."""
+    caller has more to say, as a handover does). ``access_log``: only when
+    the ending is the whole change (``assignment_end``)."""
     assignment.ended_at = timezone.now()
     assignment.end_reason = reason
     assignment.full_clean()
     assignment.save(update_fields=["ended_at", "end_reason"])
     if assignment.user_id is not None:
         sync_case_permissions(user_id=assignment.user_id, case=assignment.case)
-    event_record(
-        case=assignment.case,
-        kind=CaseEvent.Kind.ASSIGNMENT_ENDED,
+    events.assignment_ended(
+        assignment=assignment,
         actor=actor,
-        from_value=assignment.role,
-        to_value=reason,
         detail=str(assignment.holder) if detail is None else detail,
+        access_log=access_log,
     )
     return assignment
 
@@ -200,7 +203,12 @@ def assignment_end(*, actor: User, assignment: Assignment) -> Assignment:
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not assignment.is_active:
         raise ValidationError(_("Deze ondersteuning is al beëindigd."), code="ended")
-    return _end(actor=actor, assignment=assignment, reason=Assignment.EndReason.ENDED)
+    return _end(
+        actor=actor,
+        assignment=assignment,
+        reason=Assignment.EndReason.ENDED,
+        access_log=True,
+    )
 
 
 def assignments_end_for_closed_case(
@@ -304,23 +312,24 @@ def assignment_hand_over(
         case.full_clean()
         track(case, actor=actor, reason="assignment_hand_over")
         case.save(update_fields=["team"])
-        event_record(
+        events.case_team_changed(
             case=case,
-            kind=CaseEvent.Kind.TEAM_CHANGED,
             actor=actor,
-            from_value=str(old_team.pk),
-            to_value=str(to_user.team_id),
+            from_team=str(old_team.pk),
             detail=_("Van %(from)s naar %(to)s")
             % {"from": old_team, "to": to_user.team},
         )
     try:
-        return _start(
+        new = _start(
             actor=actor,
             case=case,
             role=assignment.role,
             user=to_user,
             at_clients_request=assignment.at_clients_request,
+            access_log=False,
         )
     except ValidationError as exc:
         # The start rules are about the colleague chosen: show them there.
         raise _on_fields(exc, {None: "to_user", "user": "to_user"}) from exc
+    events.assignment_handed_over(assignment=new)
+    return new

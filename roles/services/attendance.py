@@ -21,15 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases import events
 from cases.errors import field_error
-from cases.history import event_record
-from cases.models import CaseEvent, Meeting
+from cases.models import Meeting
 from cases.services import ensure_case_open
 
 from ..models import Assignment, Attendance, Consent
 from ..permissions import Perm, require
 from ..policy import RefusalGround, policy_for
-from .consent import consent_record, has_consent
+from .consent import _consent_record, has_consent
 from .rules import _on_fields
 
 
@@ -109,13 +109,7 @@ def attendance_add(
     )
     attendance.full_clean()
     attendance.save()
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.ATTENDANCE_ADDED,
-        actor=actor,
-        to_value=assignment.role,
-        detail=f"{assignment.holder} – {meeting}",
-    )
+    events.attendance_added(attendance=attendance, actor=actor)
     return attendance
 
 
@@ -172,13 +166,7 @@ def attendance_refuse(
     attendance.refused_at = timezone.now()
     attendance.full_clean()
     attendance.save()
-    event_record(
-        case=attendance.meeting.case,
-        kind=CaseEvent.Kind.ATTENDANCE_REFUSED,
-        actor=actor,
-        to_value=ground,
-        detail=str(attendance.assignment.holder),
-    )
+    events.attendance_refused(attendance=attendance, actor=actor)
     return attendance
 
 
@@ -236,13 +224,14 @@ def attendance_invite(
                 "r11_no_consent",
             )
         try:
-            consent_record(
+            _consent_record(
                 actor=actor,
                 informal_supporter=assignment.informal_supporter,
                 item=Consent.Item.MEETING_INVITATION,
                 meeting=meeting,
                 given_on=consent_given_on,
                 description=str(meeting)[:300],
+                access_log=False,
             )
         except ValidationError as exc:
             raise _on_fields(exc, {"given_on": "consent_given_on"}) from exc

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases import events
 from cases.errors import field_error
+from cases.history import track
 from cases.models import Client, Meeting
 
 from ..models import Consent, InformalSupporter, SharedItem
@@ -46,7 +48,9 @@ def informal_supporter_add(
         email=email,
     )
     supporter.full_clean()
+    track(supporter, actor=actor, reason="informal_supporter_add")
     supporter.save()
+    events.informal_supporter_added(supporter=supporter)
     return supporter
 
 
@@ -67,6 +71,29 @@ def consent_record(
     description: str = "",
 ) -> Consent:
     """Record the client's consent to give one item to their informal supporter (R11)."""
+    return _consent_record(
+        actor=actor,
+        informal_supporter=informal_supporter,
+        item=item,
+        given_on=given_on,
+        meeting=meeting,
+        description=description,
+        access_log=True,
+    )
+
+
+def _consent_record(
+    *,
+    actor: User,
+    informal_supporter: InformalSupporter,
+    item: str,
+    given_on: datetime.date,
+    meeting: Meeting | None,
+    description: str,
+    access_log: bool,
+) -> Consent:
+    """``consent_record``; ``access_log=False`` when it is a step of an
+    invitation (``attendance_invite``), which is the request's row."""
     client = informal_supporter.client
     require(actor, Perm.CHANGE_CLIENT, client)
     if meeting is not None and meeting.case.client_id != client.pk:
@@ -100,7 +127,9 @@ def consent_record(
         recorded_by=actor,
     )
     consent.full_clean()
+    track(consent, actor=actor, reason="consent_record")
     consent.save()
+    events.consent_recorded(consent=consent, access_log=access_log)
     return consent
 
 
@@ -129,7 +158,9 @@ def consent_withdraw(
             "before_given",
         )
     consent.withdrawn_on = on
+    track(consent, actor=actor, reason="consent_withdraw")
     consent.save(update_fields=["withdrawn_on"])
+    events.consent_withdrawn(consent=consent)
     return consent
 
 
@@ -165,7 +196,7 @@ def _current_consent(
 
 @transaction.atomic
 def meeting_summary_share(
-    *, by: User, meeting: Meeting, informal_supporter: InformalSupporter
+    *, actor: User, meeting: Meeting, informal_supporter: InformalSupporter
 ) -> SharedItem:
     """Give the summary of a held meeting to the client's informal supporter,
     and record that it was given (R11).
@@ -175,7 +206,7 @@ def meeting_summary_share(
     (``CHANGE_CASE``), and only a meeting that was held has a summary.
     """
     case = meeting.case
-    require(by, Perm.CHANGE_CASE, case)
+    require(actor, Perm.CHANGE_CASE, case)
     # The status as it is now, not as the caller loaded it.
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if informal_supporter.client_id != case.client_id:
@@ -212,19 +243,20 @@ def meeting_summary_share(
         item=Consent.Item.MEETING_SUMMARY,
         meeting=meeting,
         description=str(meeting)[:300],
-        shared_by=by,
+        shared_by=actor,
     )
     shared.full_clean()
     shared.save()
+    events.item_shared(shared=shared)
     return shared
 
 
 @transaction.atomic
-def document_share(*, by: User, consent: Consent) -> SharedItem:
+def document_share(*, actor: User, consent: Consent) -> SharedItem:
     """Give the document a consent describes to the informal supporter, and
     record that it was given (R11). Refused once the consent is withdrawn.
     Only a current supporter of the client shares (``CHANGE_CLIENT``)."""
-    require(by, Perm.CHANGE_CLIENT, consent.client)
+    require(actor, Perm.CHANGE_CLIENT, consent.client)
     if consent.item != Consent.Item.DOCUMENT:
         raise ValidationError(
             _("Deze toestemming gaat niet over een document."), code="r11_item"
@@ -245,8 +277,9 @@ def document_share(*, by: User, consent: Consent) -> SharedItem:
         informal_supporter=locked.informal_supporter,
         item=Consent.Item.DOCUMENT,
         description=locked.description,
-        shared_by=by,
+        shared_by=actor,
     )
     shared.full_clean()
     shared.save()
+    events.item_shared(shared=shared)
     return shared

@@ -20,11 +20,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.log import EMERGENCY_PURPOSE, log_event
-from audit.models import AccessLogEntry
+from cases import events
 from cases.errors import field_error
-from cases.history import event_record
-from cases.models import CaseEvent, SupportCase
+from cases.models import SupportCase
 
 from ..models import EmergencyAccess
 from ..permissions import Perm, require
@@ -48,7 +46,7 @@ def _when(moment: datetime.datetime) -> str:
 
 @transaction.atomic
 def emergency_access_open(
-    *, by: User, case: SupportCase, reason: str, address: str | None = None
+    *, actor: User, case: SupportCase, reason: str, address: str | None = None
 ) -> EmergencyAccess:
     """Open one case's content to a team lead of its team for
     ``NAAST_EMERGENCY_ACCESS_HOURS`` hours, read only, with a stated reason (R2).
@@ -62,7 +60,7 @@ def emergency_access_open(
     ``address``) and to the case history, which its supporter reads, in the
     same transaction.
     """
-    require(by, Perm.OPEN_EMERGENCY_ACCESS, case)
+    require(actor, Perm.OPEN_EMERGENCY_ACCESS, case)
     case = SupportCase.objects.select_for_update().get(pk=case.pk)
     reason = reason.strip()
     if reason_words(reason) < EMERGENCY_REASON_MIN_WORDS:
@@ -78,7 +76,7 @@ def emergency_access_open(
         )
     now = timezone.now()
     mine = EmergencyAccess.objects.filter(
-        case=case, granted_to=by, ended_at__isnull=True
+        case=case, granted_to=actor, ended_at__isnull=True
     )
     # A grant that ran out ended at its expiry; record that, so that at most
     # one grant per case and team lead is open (the partial unique constraint).
@@ -92,7 +90,7 @@ def emergency_access_open(
         )
     access = EmergencyAccess(
         case=case,
-        granted_to=by,
+        granted_to=actor,
         reason=reason,
         started_at=now,
         expires_at=now
@@ -100,28 +98,21 @@ def emergency_access_open(
     )
     access.full_clean()
     access.save()
-    log_event(
-        user=by,
-        action=AccessLogEntry.Action.EMERGENCY,
-        obj=case,
-        purpose=EMERGENCY_PURPOSE,
-        address=address,
-    )
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.EMERGENCY_OPENED,
-        actor=by,
+    events.emergency_access_opened(
+        access=access,
+        actor=actor,
         detail=_("%(user)s, tot %(until)s. Reden: %(reason)s")
-        % {"user": by, "until": _when(access.expires_at), "reason": reason},
+        % {"user": actor, "until": _when(access.expires_at), "reason": reason},
+        address=address,
     )
     return access
 
 
 @transaction.atomic
-def emergency_access_end(*, by: User, access: EmergencyAccess) -> EmergencyAccess:
+def emergency_access_end(*, actor: User, access: EmergencyAccess) -> EmergencyAccess:
     """The team lead ends their emergency access before it runs out (R2); from
     that moment they see the case's content no more."""
-    require(by, Perm.END_EMERGENCY_ACCESS, access)
+    require(actor, Perm.END_EMERGENCY_ACCESS, access)
     access = (
         EmergencyAccess.objects.select_for_update(of=("self",))
         .select_related("case")
@@ -134,22 +125,17 @@ def emergency_access_end(*, by: User, access: EmergencyAccess) -> EmergencyAcces
     access.ended_at = timezone.now()
     access.full_clean()
     access.save(update_fields=["ended_at"])
-    event_record(
-        case=access.case,
-        kind=CaseEvent.Kind.EMERGENCY_ENDED,
-        actor=by,
-        detail=str(by),
-    )
+    events.emergency_access_ended(access=access, actor=actor)
     return access
 
 
 @transaction.atomic
 def emergency_access_review(
-    *, by: User, access: EmergencyAccess, note: str
+    *, actor: User, access: EmergencyAccess, note: str
 ) -> EmergencyAccess:
     """The privacy officer records their review of an emergency access (R2):
     who, when and their judgement; once."""
-    require(by, Perm.REVIEW_EMERGENCY_ACCESS, access)
+    require(actor, Perm.REVIEW_EMERGENCY_ACCESS, access)
     access = (
         EmergencyAccess.objects.select_for_update(of=("self",))
         .select_related("case")
@@ -164,15 +150,10 @@ def emergency_access_review(
         raise field_error(
             "note", _("Schrijf uw beoordeling op."), "emergency_review_note"
         )
-    access.reviewed_by = by
+    access.reviewed_by = actor
     access.reviewed_at = timezone.now()
     access.review_note = note
     access.full_clean()
     access.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-    event_record(
-        case=access.case,
-        kind=CaseEvent.Kind.EMERGENCY_REVIEWED,
-        actor=by,
-        detail=note,
-    )
+    events.emergency_access_reviewed(access=access, actor=actor, note=note)
     return access

@@ -211,7 +211,7 @@ def tour_world(privacy_world: World, report_world: World) -> World:
     )
     world.objects["note"] = note.pk
     world.objects["tl_emergency"] = role_services.emergency_access_open(
-        by=world.users["tl"],
+        actor=world.users["tl"],
         case=SupportCase.objects.get(pk=world.objects["mother_case"]),
         reason="De vertrouwenspersoon is plotseling uitgevallen en de moeder belt.",
     ).pk

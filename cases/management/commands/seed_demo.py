@@ -1007,13 +1007,13 @@ class _Seeder:
             .first()
         )
         access = rs.emergency_access_open(
-            by=self.team_lead,
+            actor=self.team_lead,
             case=case,
             reason="De cliënt belde in paniek en de vertrouwenspersoon is op vakantie.",
         )
-        rs.emergency_access_end(by=self.team_lead, access=access)
+        rs.emergency_access_end(actor=self.team_lead, access=access)
         rs.emergency_access_review(
-            by=User.objects.get(username=PRIVACY_OFFICER_USERNAME),
+            actor=User.objects.get(username=PRIVACY_OFFICER_USERNAME),
             access=access,
             note="Gerechtvaardigd; besproken met de teamleider.",
         )
