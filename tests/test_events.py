@@ -28,9 +28,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from audit.log import current_request
+from audit.models import AccessLogEntry
 from cases import services
 from cases.models import (
-    AccessLogEntry,
     Application,
     CareKind,
     CaseEvent,

@@ -40,7 +40,7 @@ def first_versions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0018_history_conflict_outreach'),
+        ('cases', '0019_history_conflict_outreach'),
         ('roles', '0005_referrals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_user_audit_and_enrolment_code'),
-        ('cases', '0017_access_log_newest_index'),
+        ('cases', '0018_move_access_log_and_report_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
