@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from roles import services as role_services
 from roles.permissions import Perm, require
-from roles.policy import Capability, require_capability, support_role_for_user
+from roles.policy import (
+    Capability,
+    case_kind_rule,
+    require_capability,
+    support_role_for_user,
+)
 
 from ..access_log import permission_denied
 from ..errors import field_error
@@ -30,11 +35,11 @@ from ..history import event_record, track
 from ..models import CaseEvent, Client, Complaint, SupportCase
 from ._common import _check_version, _lock
 
-_REFERENCE_PREFIX = {SupportCase.Kind.CARE_QUESTION: "CO"}  # others: "VP"
-
 
 def case_reference(kind: str, year: int, pk: int) -> str:
-    return f"{_REFERENCE_PREFIX.get(kind, 'VP')}-{year}-{pk:06d}"
+    """ "VP-2026-000042": the prefix of the kind (``roles.policy.CASE_KINDS``;
+    an unknown kind is an error), the year of opening and the number."""
+    return f"{case_kind_rule(kind).reference_prefix}-{year}-{pk:06d}"
 
 
 @transaction.atomic
@@ -133,7 +138,7 @@ def _case_open(
     case.save()
     case.reference = case_reference(kind, timezone.localdate(now).year, case.pk)
     case.save(update_fields=["reference"])
-    if kind == SupportCase.Kind.COMPLAINT:
+    if case_kind_rule(kind).starts_with_complaint:
         track(Complaint(case=case), actor=actor, reason="case_open").save()
     event_record(
         case=case, kind=CaseEvent.Kind.OPENED, actor=actor, to_value=case.status
