@@ -73,10 +73,19 @@ def case_open_for(
     *, actor: User, client: Client, supporter: User, kind: str, title: str
 ) -> SupportCase:
     """A team lead opens a case of their organisation's client for a
-    caseworker of a team they lead (a referral accepted, ``roles.referrals``)."""
+    caseworker of a team they lead (a referral accepted, ``roles.referrals``):
+    teams bound what a team lead does inside the organisation (R13)."""
     require_capability(actor, Capability.LEAD_TEAMS)
     if client.organisation_id != actor.organisation_id:
         raise permission_denied("r13_other_organisation", client)
+    if supporter.team_id is None or not (
+        actor.led_teams.filter(pk=supporter.team_id).exists()
+    ):
+        raise field_error(
+            "supporter",
+            _("%(user)s hoort niet bij een team dat u leidt.") % {"user": supporter},
+            "not_in_team",
+        )
     return _case_open(
         actor=actor, client=client, supporter=supporter, kind=kind, title=title
     )
