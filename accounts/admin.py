@@ -41,12 +41,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .enrolment import enrolment_code_issue, enrolment_code_send
-from .models import Municipality, Organisation, Team, User, UserAuditEvent
+from .models import ROLE_TRAITS, Municipality, Organisation, Team, User, UserAuditEvent
 from .passwords import password_reset_link_send
 
-#: Roles only a superuser assigns or removes.
+#: Roles only a superuser assigns or removes (``ROLE_TRAITS``).
 PRIVILEGED_ROLES = frozenset(
-    {User.Role.PRIVACY_OFFICER, User.Role.TEAM_LEAD, User.Role.FUNCTIONAL_ADMIN}
+    role for role, traits in ROLE_TRAITS.items() if traits.privileged
 )
 # Granting these is reserved to superusers: with any of them, a functional
 # administrator could give themselves (or an accomplice) access to client data.

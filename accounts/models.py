@@ -7,6 +7,8 @@ from the role alone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -138,7 +140,9 @@ class Team(models.Model):
         return self.name
 
 
-#: The professional roles whose holders support clients and so work in a team.
+#: The professional roles whose holders support clients and so work in a team
+#: (the ``caseworker`` column of ``ROLE_TRAITS``, spelled out here because the
+#: constraint below needs it before ``User`` exists; a test keeps them equal).
 CASEWORKER_ROLES = ("akj_confidant", "client_supporter")
 
 
@@ -217,7 +221,7 @@ class User(AbstractUser):
 
     @property
     def is_caseworker(self) -> bool:
-        return self.role in (self.Role.AKJ_CONFIDANT, self.Role.CLIENT_SUPPORTER)
+        return self.role in CASEWORKER_ROLES
 
     @property
     def is_contract_manager(self) -> bool:
@@ -228,6 +232,42 @@ class User(AbstractUser):
     def is_privacy_officer(self) -> bool:
         """Reads the access log; sees no case content (NEN 7513)."""
         return self.is_active and self.role == self.Role.PRIVACY_OFFICER
+
+
+@dataclass(frozen=True)
+class RoleTraits:
+    """What the layers below the policy need to know of a professional role.
+
+    What a role may *do* is in ``roles.policy`` (``POLICY`` for the support
+    roles, ``CAPABILITIES`` for pages and page-level work); this is what
+    ``accounts`` and the access log need without asking ``roles``."""
+
+    #: Supports clients, and so belongs to a team (``CASEWORKER_ROLES``).
+    caseworker: bool = False
+    #: Only a superuser gives or takes it (``accounts.admin.PRIVILEGED_ROLES``).
+    privileged: bool = False
+    #: The group its holders are in (``roles/migrations/0002_groups.py``).
+    group: str | None = None
+    #: The purpose the access log records for a read by this role
+    #: (``cases.access_log.PURPOSES``); ``None``: the role reads no client file.
+    purpose: str | None = None
+
+
+#: Every professional role (``User.Role``). A new role needs a row here (a
+#: test says so), and its capabilities in ``roles.policy.CAPABILITIES``.
+ROLE_TRAITS: dict[str, RoleTraits] = {
+    User.Role.AKJ_CONFIDANT: RoleTraits(caseworker=True, purpose="ondersteuning"),
+    User.Role.CLIENT_SUPPORTER: RoleTraits(caseworker=True, purpose="ondersteuning"),
+    User.Role.TEAM_LEAD: RoleTraits(
+        privileged=True, group="Teamleider", purpose="teamleiding"
+    ),
+    User.Role.DECISION_MAKER: RoleTraits(purpose="beschikking"),
+    User.Role.FUNCTIONAL_ADMIN: RoleTraits(
+        privileged=True, group="Functioneel beheerder"
+    ),
+    User.Role.PRIVACY_OFFICER: RoleTraits(privileged=True, purpose="privacytoezicht"),
+    User.Role.CONTRACT_MANAGER: RoleTraits(),
+}
 
 
 class AppendOnlyError(Exception):

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.db.models import Model
 
-from accounts.models import User
+from accounts.models import ROLE_TRAITS, User
 
 from .models import AccessLogEntry
 
@@ -58,13 +58,9 @@ current_request: ContextVar[HttpRequest | None] = ContextVar(
 #: The key of PostgreSQL's advisory lock that serialises writers of the log.
 ADVISORY_LOCK_KEY = 7513
 
-#: The purpose recorded for a read, by the reader's role.
+#: The purpose recorded for a read, by the reader's role (``ROLE_TRAITS``).
 PURPOSES: dict[str, str] = {
-    User.Role.AKJ_CONFIDANT: "ondersteuning",
-    User.Role.CLIENT_SUPPORTER: "ondersteuning",
-    User.Role.TEAM_LEAD: "teamleiding",
-    User.Role.DECISION_MAKER: "beschikking",
-    User.Role.PRIVACY_OFFICER: "privacytoezicht",
+    role: traits.purpose for role, traits in ROLE_TRAITS.items() if traits.purpose
 }
 
 

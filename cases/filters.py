@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import CASEWORKER_ROLES, User
 from audit.models import AccessLogEntry
 from roles.models import Assignment
 from roles.permissions import led_team_ids
@@ -127,7 +127,7 @@ def caseworkers_of(lead: User | AnonymousUser | None) -> QuerySet[User]:
     return (
         User.objects.filter(
             team_id__in=led_team_ids(lead),
-            role__in=[User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER],
+            role__in=CASEWORKER_ROLES,
         )
         .filter(
             Q(is_active=True)

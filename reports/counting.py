@@ -100,10 +100,11 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Municipality, Organisation
-from cases.models import CareKind, OutreachVisit, SupportCase
+from accounts.models import Municipality
+from cases.models import OutreachVisit, SupportCase
 from config.db_routers import replica_reads
 
+from .dimensions import DIMENSIONS
 from .periods import Period
 from .report import Outreach, Report, Table, _cell
 from .scope import ALL_ORGANISATIONS, Scope
@@ -125,36 +126,10 @@ class _Median(Aggregate):
 
 
 def _dimensions() -> list[tuple[str, Promise, list[tuple[str, Promise, Q]]]]:
-    """Each table: key, title, and per row its label and the cases it counts.
-    The rows of a table are disjoint and together count every case."""
-    PK = Organisation.ProviderKind
-    kinds = [(k, label, Q(kind=k)) for k, label in SupportCase.Kind.choices]
-    subjects = [(k, label, Q(subject=k)) for k, label in CareKind.choices]
-    subjects.append(("", _("Geen of onbekend"), Q(subject="")))
-    themes = [(k, label, Q(theme=k)) for k, label in SupportCase.Theme.choices]
-    themes.append(("", _("Niet vastgelegd"), Q(theme="")))
-    providers = [
-        (k, label, Q(provider__provider_kind=k))
-        for k, label in PK.choices
-        if k != PK.OTHER
-    ]
-    providers.append(
-        (
-            PK.OTHER,
-            PK.OTHER.label,
-            Q(provider__isnull=False, provider__provider_kind__in=[PK.OTHER, ""]),
-        )
-    )
-    providers.append(("", _("Geen aanbieder"), Q(provider__isnull=True)))
-    outcomes = [(k, label, Q(outcome=k)) for k, label in SupportCase.Outcome.choices]
-    outcomes.append(("", _("Nog niet afgesloten"), Q(outcome="")))
-    return [
-        ("kind", _("Soort zaak"), kinds),
-        ("subject", _("Onderwerp (soort hulp)"), subjects),
-        ("theme", _("Thema"), themes),
-        ("provider_kind", _("Soort aanbieder"), providers),
-        ("outcome", _("Uitkomst"), outcomes),
-    ]
+    """Each table: key, title, and per row its label and the cases it counts
+    (``reports.dimensions.DIMENSIONS``). The rows of a table are
+    disjoint and together count every case."""
+    return [(d.key, d.title, d.rows()) for d in DIMENSIONS]
 
 
 def _count_key(dimension: str, value: str) -> str:

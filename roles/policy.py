@@ -1,5 +1,9 @@
-"""What each role may do, in two tables read by everything else.
+"""What each role may do, in the tables read by everything else.
 
+* ``CASE_KINDS``: each kind of case (``SupportCase.Kind``), with its
+  reference prefix, the support roles that may open and support it (R1, R3,
+  R8) and whether it starts with a complaint (R3). The roles' ``case_kinds``
+  below are derived from it.
 * ``POLICY``: the three support roles and how they differ (R1). Source:
   ``shared/seed/support-roles-jeugdhulp.txt`` (DOMAIN.md rules R1–R14).
   Services ask ``policy_for(role)`` and read a column.
@@ -41,6 +45,51 @@ class RefusalGround(models.TextChoices):
 
 
 @dataclass(frozen=True)
+class CaseKindRule:
+    """One kind of case (``SupportCase.Kind``): everything that differs by kind."""
+
+    #: The first part of the case's reference, "VP-2026-000042" (``case_reference``).
+    reference_prefix: str
+    #: The support roles that may open and support a case of this kind (R1, R3, R8).
+    roles: frozenset[SupportRole]
+    #: The case starts with its complaint, with its own stages and deadlines (R3).
+    starts_with_complaint: bool = False
+
+
+_CONFIDANT = SupportRole.AKJ_CONFIDANT
+_SUPPORTER = SupportRole.CLIENT_SUPPORTER
+_INFORMAL = SupportRole.INFORMAL_SUPPORTER
+
+#: Every kind of case. A new ``SupportCase.Kind`` needs a row here (a test says
+#: so); nothing else in Naast lists the kinds a role may take.
+CASE_KINDS: dict[str, CaseKindRule] = {
+    SupportCase.Kind.QUESTION: CaseKindRule("VP", frozenset({_CONFIDANT, _INFORMAL})),
+    SupportCase.Kind.PROBLEM: CaseKindRule("VP", frozenset({_CONFIDANT, _INFORMAL})),
+    SupportCase.Kind.COMPLAINT: CaseKindRule(
+        "VP", frozenset({_CONFIDANT, _INFORMAL}), starts_with_complaint=True
+    ),
+    SupportCase.Kind.MEDIATION: CaseKindRule("VP", frozenset({_CONFIDANT, _INFORMAL})),
+    SupportCase.Kind.CARE_QUESTION: CaseKindRule(
+        "CO", frozenset({_SUPPORTER, _INFORMAL})
+    ),
+}
+
+
+def case_kind_rule(kind: str) -> CaseKindRule:
+    """The row of ``kind`` in ``CASE_KINDS``; an unknown kind is an error, not
+    a default."""
+    try:
+        return CASE_KINDS[kind]
+    except KeyError:
+        raise LookupError(f"unknown case kind {kind!r}: add it to CASE_KINDS") from None
+
+
+def _case_kinds_of(role: SupportRole) -> frozenset[str]:
+    """The kinds of case ``role`` supports, read from ``CASE_KINDS``."""
+    return frozenset(kind for kind, rule in CASE_KINDS.items() if role in rule.roles)
+
+
+@dataclass(frozen=True)
 class RolePolicy:
     role: SupportRole
     #: The role as a noun inside a sentence ("een %(role)s").
@@ -50,7 +99,7 @@ class RolePolicy:
     is_user: bool
     #: The professional role a user must have to take this support role.
     user_role: str | None
-    #: The case kinds this role supports (R3, R8).
+    #: The case kinds this role supports (R3, R8): derived from ``CASE_KINDS``.
     case_kinds: frozenset[str]
     #: The meeting kinds this role may attend (R5, R8).
     meeting_kinds: frozenset[str]
@@ -82,14 +131,7 @@ POLICY: dict[SupportRole, RolePolicy] = {
         noun=_("vertrouwenspersoon"),
         is_user=True,
         user_role=User.Role.AKJ_CONFIDANT,
-        case_kinds=frozenset(
-            {
-                SupportCase.Kind.QUESTION,
-                SupportCase.Kind.PROBLEM,
-                SupportCase.Kind.COMPLAINT,
-                SupportCase.Kind.MEDIATION,
-            }
-        ),
+        case_kinds=_case_kinds_of(SupportRole.AKJ_CONFIDANT),
         meeting_kinds=frozenset(
             {Meeting.Kind.QUESTION_COMPLAINT, Meeting.Kind.MEDIATION}
         ),
@@ -108,7 +150,7 @@ POLICY: dict[SupportRole, RolePolicy] = {
         noun=_("cliëntondersteuner"),
         is_user=True,
         user_role=User.Role.CLIENT_SUPPORTER,
-        case_kinds=frozenset({SupportCase.Kind.CARE_QUESTION}),
+        case_kinds=_case_kinds_of(SupportRole.CLIENT_SUPPORTER),
         meeting_kinds=_ALL_MEETINGS,
         attendance_needs_client_request=False,
         assignment_needs_client_request=False,
@@ -125,7 +167,7 @@ POLICY: dict[SupportRole, RolePolicy] = {
         noun=_("informele ondersteuner"),
         is_user=False,
         user_role=None,
-        case_kinds=frozenset(SupportCase.Kind.values),
+        case_kinds=_case_kinds_of(SupportRole.INFORMAL_SUPPORTER),
         meeting_kinds=_ALL_MEETINGS,
         attendance_needs_client_request=True,
         assignment_needs_client_request=True,

@@ -306,15 +306,20 @@ def world(db) -> World:
     akj_team = TeamFactory(organisation=akj, name="Regio Utrecht")
     mee_team = TeamFactory(organisation=mee, name="Team Utrecht-West")
 
-    # Accounts with a username only, in no role group: what the matrices
-    # expect of ``tl`` and ``fa`` follows from their role alone.
+    # Accounts with a username only. ``tl`` and ``fa`` are in their role's
+    # group (``ROLE_TRAITS``), as the accounts a superuser makes for those
+    # roles are: the matrices hold for the accounts as they really are.
     users = {
         "vp1": account("vp1", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
         "vp2": account("vp2", User.Role.AKJ_CONFIDANT, akj, team=akj_team),
         "co1": account("co1", User.Role.CLIENT_SUPPORTER, mee, team=mee_team),
-        "tl": account("tl", User.Role.TEAM_LEAD, akj, leads=[akj_team]),
+        "tl": account(
+            "tl", User.Role.TEAM_LEAD, akj, leads=[akj_team], role_group=True
+        ),
         "dm": account("dm", User.Role.DECISION_MAKER, muni),
-        "fa": account("fa", User.Role.FUNCTIONAL_ADMIN, akj, is_staff=True),
+        "fa": account(
+            "fa", User.Role.FUNCTIONAL_ADMIN, akj, is_staff=True, role_group=True
+        ),
     }
     family = FamilyFactory(name="Gezin Bakker", organisation=akj)
     youth = {
@@ -566,7 +571,11 @@ def boundary_world(world: World) -> World:
     youth to the client-support organisation (``referral``)."""
     vp1, vp2, co1 = world.users["vp1"], world.users["vp2"], world.users["co1"]
     world.users["tlco"] = account(
-        "tlco", User.Role.TEAM_LEAD, co1.organisation, leads=[co1.team]
+        "tlco",
+        User.Role.TEAM_LEAD,
+        co1.organisation,
+        leads=[co1.team],
+        role_group=True,
     )
     youth = Client.objects.get(pk=world.objects["youth"])
     person = {

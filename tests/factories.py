@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Municipality, Organisation, Team, User
+from accounts.models import ROLE_TRAITS, Municipality, Organisation, Team, User
 from cases import services as case_services
 from cases.models import (
     Application,
@@ -47,10 +47,10 @@ DEMO_PASSWORD = "demo"
 # per user would dominate the run time of the suite.
 DEMO_PASSWORD_HASH = MD5PasswordHasher().encode(DEMO_PASSWORD, "naast")
 
-# The roles that are not per object are groups (``roles/migrations/0002_groups``).
+# The roles that are not per object are groups (``roles/migrations/0002_groups``),
+# named in ``accounts.models.ROLE_TRAITS``.
 ROLE_GROUPS = {
-    User.Role.TEAM_LEAD: "Teamleider",
-    User.Role.FUNCTIONAL_ADMIN: "Functioneel beheerder",
+    role: traits.group for role, traits in ROLE_TRAITS.items() if traits.group
 }
 
 

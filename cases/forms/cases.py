@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, User
+from accounts.models import CASEWORKER_ROLES, Organisation, User
 from config.forms import MomentField, moment_input
 from roles.models import Assignment, InformalSupporter
 from roles.policy import RefusalGround, SupportRole, policy_for
@@ -285,7 +285,7 @@ def team_caseworkers(lead: User):
         User.objects.filter(
             team__in=lead.led_teams.all(),
             is_active=True,
-            role__in=[User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER],
+            role__in=CASEWORKER_ROLES,
         )
         .select_related("team")
         .order_by("first_name", "last_name", "username")

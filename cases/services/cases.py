@@ -23,7 +23,12 @@ from accounts.models import Organisation, User
 from audit.denials import permission_denied
 from roles import services as role_services
 from roles.permissions import Perm, require
-from roles.policy import Capability, require_capability, support_role_for_user
+from roles.policy import (
+    Capability,
+    case_kind_rule,
+    require_capability,
+    support_role_for_user,
+)
 
 from .. import events
 from ..errors import field_error
@@ -31,11 +36,11 @@ from ..history import track
 from ..models import Client, Complaint, SupportCase
 from ._common import _check_version, _lock
 
-_REFERENCE_PREFIX = {SupportCase.Kind.CARE_QUESTION: "CO"}  # others: "VP"
-
 
 def case_reference(kind: str, year: int, pk: int) -> str:
-    return f"{_REFERENCE_PREFIX.get(kind, 'VP')}-{year}-{pk:06d}"
+    """ "VP-2026-000042": the prefix of the kind (``roles.policy.CASE_KINDS``;
+    an unknown kind is an error), the year of opening and the number."""
+    return f"{case_kind_rule(kind).reference_prefix}-{year}-{pk:06d}"
 
 
 @transaction.atomic
@@ -69,10 +74,19 @@ def case_open_for(
     *, actor: User, client: Client, supporter: User, kind: str, title: str
 ) -> SupportCase:
     """A team lead opens a case of their organisation's client for a
-    caseworker of a team they lead (a referral accepted, ``roles.referrals``)."""
+    caseworker of a team they lead (a referral accepted, ``roles.referrals``):
+    teams bound what a team lead does inside the organisation (R13)."""
     require_capability(actor, Capability.LEAD_TEAMS)
     if client.organisation_id != actor.organisation_id:
         raise permission_denied("r13_other_organisation", client)
+    if supporter.team_id is None or not (
+        actor.led_teams.filter(pk=supporter.team_id).exists()
+    ):
+        raise field_error(
+            "supporter",
+            _("%(user)s hoort niet bij een team dat u leidt.") % {"user": supporter},
+            "not_in_team",
+        )
     # The referral's acceptance is the request's access-log row.
     return _case_open(
         actor=actor,
@@ -142,7 +156,7 @@ def _case_open(
     case.save()
     case.reference = case_reference(kind, timezone.localdate(now).year, case.pk)
     case.save(update_fields=["reference"])
-    if kind == SupportCase.Kind.COMPLAINT:
+    if case_kind_rule(kind).starts_with_complaint:
         track(Complaint(case=case), actor=actor, reason="case_open").save()
     events.case_opened(case=case, actor=actor, access_log=access_log)
     role_services.assignment_start_for_opener(
