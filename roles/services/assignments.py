@@ -21,7 +21,7 @@ from accounts.models import User
 from cases.errors import field_error
 from cases.history import event_record, track
 from cases.models import CaseEvent, SupportCase
-from cases.services import ensure_case_open
+from cases.rules import ensure_case_open
 
 from ..models import Assignment, InformalSupporter
 from ..permissions import Perm, require, sync_case_permissions

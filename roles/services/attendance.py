@@ -24,7 +24,7 @@ from accounts.models import User
 from cases.errors import field_error
 from cases.history import event_record
 from cases.models import CaseEvent, Meeting
-from cases.services import ensure_case_open
+from cases.rules import ensure_case_open
 
 from ..models import Assignment, Attendance, Consent
 from ..permissions import Perm, require
