@@ -158,12 +158,13 @@ screenshots: install ## Save screenshots of the main pages to docs/screenshots/ 
 	@mkdir -p var docs/screenshots
 	$(PY) -m pytest -q -p no:cacheprovider tests/browser/screenshots.py
 
-lint: install ## Check code style (ruff check + ruff format --check) and that the models match the migrations
+lint: install ## Check style (ruff), that the models match the migrations and the import layers (lint-imports)
 	@status=0; \
 	$(VENV)/bin/ruff check . || status=1; \
 	$(VENV)/bin/ruff format --check . || status=1; \
 	DEBUG=False SECRET_KEY=lint-only DATABASE_URL=sqlite:// \
 	  $(PY) manage.py makemigrations --check --dry-run -v 1 || status=1; \
+	$(VENV)/bin/lint-imports --no-cache --no-logo || status=1; \
 	exit $$status
 
 format: install ## Reformat the code and apply ruff's safe fixes
