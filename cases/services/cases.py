@@ -30,7 +30,9 @@ from ..history import event_record, track
 from ..models import CaseEvent, Client, Complaint, SupportCase
 from ._common import _check_version, _lock
 
-_REFERENCE_PREFIX = {SupportCase.Kind.CARE_QUESTION: "CO"}  # others: "VP"
+_REFERENCE_PREFIX: dict[str, str] = {
+    SupportCase.Kind.CARE_QUESTION: "CO"
+}  # others: "VP"
 
 
 def case_reference(kind: str, year: int, pk: int) -> str:
@@ -244,7 +246,7 @@ def case_close(
         actor=actor,
         from_value=old,
         to_value=case.status,
-        detail=SupportCase.Outcome(outcome).label,
+        detail=SupportCase.Outcome(outcome).label,  # type: ignore[arg-type]  # a lazy label, saved as text
     )
     role_services.assignments_end_for_closed_case(actor=actor, case=case)
     return case
