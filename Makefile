@@ -194,5 +194,5 @@ assets: ## Rebuild vendored front-end files (NL Design System CSS) from the npm 
 	@echo "Vendored @utrecht/component-library-css $$(node -p "require('./node_modules/@utrecht/component-library-css/package.json').version") into $(VENDOR)"
 
 clean: ## Remove .venv, var/ (including the demo database) and caches
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache htmlcov .coverage *.egg-info build
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache htmlcov .coverage .coverage.* *.egg-info build
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
