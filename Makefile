@@ -22,7 +22,7 @@ PYTEST_STATUS_FILE ?=
 # Accepts an interpreter if it runs and is a version the project supports.
 PY_OK := import sys; sys.exit(not ((3, 12) <= sys.version_info[:2] < (3, 15)))
 
-.PHONY: help install run run-prod-local test lint format messages clean assets test-browser screenshots bench loadtest
+.PHONY: help install run run-prod-local test lint typecheck format messages clean assets test-browser screenshots bench loadtest
 
 help: ## List the targets (default)
 	@echo "Naast make targets:"
@@ -158,13 +158,19 @@ screenshots: install ## Save screenshots of the main pages to docs/screenshots/ 
 	@mkdir -p var docs/screenshots
 	$(PY) -m pytest -q -p no:cacheprovider tests/browser/screenshots.py
 
-lint: install ## Check code style (ruff check + ruff format --check) and that the models match the migrations
+lint: install ## Check style (ruff), that the models match the migrations, the import layers (lint-imports) and the types (typecheck)
 	@status=0; \
 	$(VENV)/bin/ruff check . || status=1; \
 	$(VENV)/bin/ruff format --check . || status=1; \
 	DEBUG=False SECRET_KEY=lint-only DATABASE_URL=sqlite:// \
 	  $(PY) manage.py makemigrations --check --dry-run -v 1 || status=1; \
+	$(VENV)/bin/lint-imports --no-cache --no-logo || status=1; \
+	$(MAKE) --no-print-directory typecheck || status=1; \
 	exit $$status
+
+# The settings are imported by django-stubs' plugin; files and options: [tool.mypy].
+typecheck: install ## Type-check the domain packages (mypy with django-stubs)
+	DEBUG=False SECRET_KEY=typecheck-only DATABASE_URL=sqlite:// $(VENV)/bin/mypy
 
 format: install ## Reformat the code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .
@@ -188,5 +194,5 @@ assets: ## Rebuild vendored front-end files (NL Design System CSS) from the npm 
 	@echo "Vendored @utrecht/component-library-css $$(node -p "require('./node_modules/@utrecht/component-library-css/package.json').version") into $(VENDOR)"
 
 clean: ## Remove .venv, var/ (including the demo database) and caches
-	rm -rf $(VENV) var .pytest_cache .ruff_cache htmlcov .coverage *.egg-info build
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache htmlcov .coverage .coverage.* *.egg-info build
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -8,6 +8,7 @@ from the role alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -15,6 +16,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import ManyRelatedManager
 
 
 class Municipality(models.Model):
@@ -118,7 +122,7 @@ class Team(models.Model):
         related_name="teams",
     )
     name = models.CharField(_("naam"), max_length=100, help_text=_("Bijv. Regio Noord"))
-    leads = models.ManyToManyField(
+    leads: models.ManyToManyField[User, Any] = models.ManyToManyField(
         "User",
         verbose_name=_("teamleiders"),
         related_name="led_teams",
@@ -158,6 +162,10 @@ class User(AbstractUser):
         FUNCTIONAL_ADMIN = "functional_admin", _("Functioneel beheerder")
         PRIVACY_OFFICER = "privacy_officer", _("Privacyfunctionaris")
         CONTRACT_MANAGER = "contract_manager", _("Contractmanager gemeente")
+
+    if TYPE_CHECKING:
+        # The reverse side of Team.leads, which the type checker does not see.
+        led_teams: ManyRelatedManager[Team, Any]
 
     organisation = models.ForeignKey(
         Organisation,
@@ -213,7 +221,7 @@ class User(AbstractUser):
         super().clean()
         if (
             self.team_id is not None
-            and self.team.organisation_id != self.organisation_id
+            and self.team.organisation_id != self.organisation_id  # type: ignore[union-attr]  # team_id is set
         ):
             raise ValidationError(
                 {"team": _("Kies een team van de organisatie van deze gebruiker.")}
@@ -283,7 +291,8 @@ class UserAuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("the user audit trail is append-only")
 
-    _raw_delete = delete
+    # The stubs type QuerySet._raw_delete(using); here it refuses like delete().
+    _raw_delete = delete  # type: ignore[assignment]
 
     def in_scope_of(self, user: User) -> UserAuditEventQuerySet:
         """The events a privacy officer answers for (R13): about users of their

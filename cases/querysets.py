@@ -45,7 +45,7 @@ class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> MembershipQuerySet:
         """The members of the families the user sees."""
         return self.filter(
-            family__in=self.model.family.field.related_model.objects.visible_to(user)
+            family__in=self.model.family.field.related_model.objects.visible_to(user)  # type: ignore[attr-defined]  # model: a FamilyMembership or ConflictingInterest
         )
 
 
@@ -53,7 +53,7 @@ class ConflictQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ConflictQuerySet:
         """Conflicting interests recorded in the families the user sees (R4)."""
         return self.filter(
-            family__in=self.model.family.field.related_model.objects.visible_to(user)
+            family__in=self.model.family.field.related_model.objects.visible_to(user)  # type: ignore[attr-defined]  # model: a FamilyMembership or ConflictingInterest
         )
 
 
@@ -87,7 +87,7 @@ class SupportCaseQuerySet(models.QuerySet):
         return self.filter(_permissions().case_content_visibility(user))
 
     def open(self) -> SupportCaseQuerySet:
-        return self.exclude(status=self.model.Status.CLOSED)
+        return self.exclude(status=self.model.Status.CLOSED)  # type: ignore[attr-defined]  # model: SupportCase
 
 
 class ContentQuerySet(models.QuerySet):

@@ -130,7 +130,7 @@ def privacy_request_register(
     requester_name = requester_name.strip()
     if not requester_name:
         raise field_error("requester_name", _("Vul de naam in."), "required")
-    request = DataSubjectRequest(
+    request = DataSubjectRequest(  # type: ignore[misc]  # require_capability admits only users of an organisation
         reference=f"tmp-{uuid.uuid4().hex[:16]}",
         organisation_id=actor.organisation_id,
         kind=kind,
@@ -430,7 +430,7 @@ def breach_register(
             _("Het lek kan niet ná de ontdekking zijn gebeurd."),
             "after_found",
         )
-    breach = DataBreach(
+    breach = DataBreach(  # type: ignore[misc]  # require_capability admits only users of an organisation
         reference=f"tmp-{uuid.uuid4().hex[:16]}",
         organisation_id=actor.organisation_id,
         description=description.strip(),

@@ -444,7 +444,7 @@ def _run_batch(
     goes with them, and write their register rows: one transaction."""
     records = []
     with transaction.atomic():
-        main = rule.model.objects.filter(pk__in=batch)
+        main = rule.model.objects.filter(pk__in=batch)  # type: ignore[attr-defined]  # every rule's model has objects
         # Every step's rows are fixed before anything is deleted: a later step
         # (the families that lose their last member) looks at earlier ones.
         steps = [
@@ -459,7 +459,7 @@ def _run_batch(
                 _anonymise(model, ids)
                 counts[_label(model)] = (ANONYMISED_ACTION, len(ids), ids)
             else:
-                _, per_label = model.objects.filter(pk__in=ids).delete()
+                _, per_label = model.objects.filter(pk__in=ids).delete()  # type: ignore[attr-defined]  # every step's model has objects
                 for label, n in per_label.items():
                     if not n:
                         continue

@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.contrib.auth.models import Permission
 from django.db.models import Model, Q, QuerySet
@@ -74,6 +74,7 @@ from .models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from typing_extensions import TypeIs
 
 VIEW_CASE = "view_supportcase"
 VIEW_CASE_CONTENT = "view_case_content"
@@ -109,11 +110,13 @@ class Perm(StrEnum):
 # --- visibility (question 1) -----------------------------------------------------
 
 
-def _is_user(user: User | AnonymousUser) -> bool:
+# ``TypeIs``: every caller returns at once when this is false, so the narrowing
+# to ``AnonymousUser`` on that side (also an inactive user) is never relied on.
+def _is_user(user: User | AnonymousUser) -> TypeIs[User]:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def _is_team_lead(user: User | AnonymousUser) -> bool:
+def _is_team_lead(user: User | AnonymousUser) -> TypeGuard[User]:
     return _is_user(user) and user.role == User.Role.TEAM_LEAD
 
 
@@ -513,9 +516,9 @@ def _apply(model: type[Model], existing_qs, wanted: set[tuple[int, int, str]]) -
     }
     stale = [pk for row, pk in existing.items() if row not in wanted]
     if stale:
-        model.objects.filter(pk__in=stale).delete()
+        model.objects.filter(pk__in=stale).delete()  # type: ignore[attr-defined]  # each permission row model has objects
     missing = [row for row in wanted if row not in existing]
-    model.objects.bulk_create(
+    model.objects.bulk_create(  # type: ignore[attr-defined]  # each permission row model has objects
         model(user_id=u, content_object_id=o, permission_id=ids[c])
         for u, o, c in missing
     )

@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from django.db import models
 from django.http import Http404
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -93,7 +94,7 @@ def _case_kinds_of(role: SupportRole) -> frozenset[str]:
 class RolePolicy:
     role: SupportRole
     #: The role as a noun inside a sentence ("een %(role)s").
-    noun: str
+    noun: str | Promise
     #: The role is held by a user of Naast (professionals) or by a person
     #: recorded with the client who never logs in (R11).
     is_user: bool

@@ -16,6 +16,7 @@ emergency accesses are ``cases.selectors.emergency.dashboard_emergency``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -211,7 +212,7 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
     }
 
 
-def _kinds_for(caseworkers: list[User]) -> list[str]:
+def _kinds_for(caseworkers: Sequence[User]) -> list[str]:
     """The case kinds the caseworkers' support roles take on (R1), in the
     order of ``SupportCase.Kind``; all kinds when there is nobody."""
     kinds: set[str] = set()

@@ -17,16 +17,7 @@ from accounts.models import User
 
 from ..history import track
 from ..models import Client, Family, FamilyMembership, Note, SupportCase
-
-
-def ensure_case_open(case: SupportCase) -> None:
-    """Nothing is added to a closed case (R6): for the case services and the
-    assignment and attendance services of ``roles``."""
-    if case.is_closed:
-        raise ValidationError(
-            _("Deze zaak is afgesloten; er kan niets meer aan worden toegevoegd."),
-            code="case_closed",
-        )
+from ..rules import ensure_case_open as ensure_case_open
 
 
 def _lock(case: SupportCase) -> SupportCase:

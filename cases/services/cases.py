@@ -257,7 +257,7 @@ def case_close(
         case=case,
         actor=actor,
         from_status=old,
-        detail=SupportCase.Outcome(outcome).label,
+        detail=SupportCase.Outcome(outcome).label,  # type: ignore[arg-type]  # a lazy label, saved as text
     )
     role_services.assignments_end_for_closed_case(actor=actor, case=case)
     return case

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -118,7 +119,7 @@ def _registration(
     }
 
 
-def _client_fields(registration: dict) -> dict[str, object]:
+def _client_fields(registration: dict) -> dict[str, Any]:
     """The fields of a new client from a waiting registration."""
     return {
         "first_name": registration["first_name"],
@@ -138,7 +139,7 @@ def _check_may_join(actor: User, candidates: QuerySet[Client]) -> None:
     the person's application), so the caseworker hears it now."""
     role = support_role_for_user(actor)
     for candidate in candidates:
-        role_services.check_may_support(user=actor, client=candidate, role=role)
+        role_services.check_may_support(user=actor, client=candidate, role=role)  # type: ignore[arg-type]  # a caseworker who may register has a support role
 
 
 @transaction.atomic
@@ -184,7 +185,7 @@ def client_register(
             _("Dit gezin hoort bij de dossiers van een andere organisatie."),
             "r13_other_organisation",
         )
-    case_fields = {
+    case_fields: dict[str, Any] = {
         "kind": case_kind,
         "title": case_title,
         "subject": subject,
@@ -193,7 +194,7 @@ def client_register(
         "at_clients_request": at_clients_request,
     }
     candidates = known_in_organisation(
-        organisation_id=actor.organisation_id,
+        organisation_id=actor.organisation_id,  # type: ignore[arg-type]  # require_capability admits only users of an organisation
         key=_key(first_name.strip(), last_name.strip(), date_of_birth),
     )
     if candidates.exists():
@@ -228,7 +229,7 @@ def client_register(
         client = _client_create(
             actor=actor,
             reason="client_register",
-            organisation_id=actor.organisation_id,
+            organisation_id=actor.organisation_id,  # type: ignore[arg-type]  # require_capability admits only users of an organisation
             first_name=first_name,
             last_name=last_name,
             date_of_birth=date_of_birth,
@@ -267,7 +268,7 @@ def _link_request(
             ),
             code="no_team",
         )
-    request = LinkRequest(
+    request = LinkRequest(  # type: ignore[misc]  # require_capability admits only users of an organisation
         organisation_id=actor.organisation_id,
         team_id=actor.team_id,
         kind=kind,

@@ -185,7 +185,7 @@ def complaint_postpone(
         )
     on = _day_of_step(
         on,
-        since=complaint.submitted_on,
+        since=complaint.submitted_on,  # type: ignore[arg-type]  # a running clock has a submission date
         message=_("De mededeling valt tussen de indiening en vandaag."),
         code="postponed_on",
     )
@@ -198,7 +198,7 @@ def complaint_postpone(
         actor=actor,
         reason="complaint_postpone",
         detail=_("Beslissing verdaagd met %(weeks)s weken, tot %(due)s")
-        % {"weeks": weeks, "due": complaint.due_on.isoformat()},
+        % {"weeks": weeks, "due": complaint.due_on.isoformat()},  # type: ignore[union-attr]  # still running
     )
 
 
@@ -232,7 +232,7 @@ def complaint_suspend(
         )
     on = _day_of_step(
         on,
-        since=complaint.submitted_on,
+        since=complaint.submitted_on,  # type: ignore[arg-type]  # a running clock has a submission date
         message=_("De opschorting begint tussen de indiening en vandaag."),
         code="suspended_since",
     )
@@ -288,5 +288,5 @@ def complaint_resume(
             "Termijn loopt weer na %(days)s dagen opschorting, tot %(due)s",
             days,
         )
-        % {"days": days, "due": complaint.due_on.isoformat()},
+        % {"days": days, "due": complaint.due_on.isoformat()},  # type: ignore[union-attr]  # running again
     )

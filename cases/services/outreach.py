@@ -48,7 +48,7 @@ def outreach_visit_record(
     unknown = set(themes) - set(OutreachTheme.values)
     if unknown:
         raise field_error("themes", _("Kies thema's uit de lijst."), "themes")
-    visit = OutreachVisit(
+    visit = OutreachVisit(  # type: ignore[misc]  # require_capability admits only users of an organisation
         confidant=actor,
         organisation_id=actor.organisation_id,
         team_id=actor.team_id,

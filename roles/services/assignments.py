@@ -22,7 +22,7 @@ from cases import events
 from cases.errors import field_error
 from cases.history import track
 from cases.models import SupportCase
-from cases.services import ensure_case_open
+from cases.rules import ensure_case_open
 
 from ..models import Assignment, InformalSupporter
 from ..permissions import Perm, require, sync_case_permissions

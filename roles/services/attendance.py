@@ -24,7 +24,7 @@ from accounts.models import User
 from cases import events
 from cases.errors import field_error
 from cases.models import Meeting
-from cases.services import ensure_case_open
+from cases.rules import ensure_case_open
 
 from ..models import Assignment, Attendance, Consent
 from ..permissions import Perm, require
@@ -84,7 +84,7 @@ def attendance_add(
             "r5_client_request",
         )
     if policy.sharing_needs_consent and not has_consent(
-        informal_supporter=assignment.informal_supporter,
+        informal_supporter=assignment.informal_supporter,  # type: ignore[arg-type]  # consent is needed only for an informal supporter
         item=Consent.Item.MEETING_INVITATION,
         meeting=meeting,
     ):
@@ -93,7 +93,7 @@ def attendance_add(
                 "De cliënt heeft (nog) geen toestemming gegeven om %(name)s voor dit "
                 "gesprek uit te nodigen. Leg eerst de toestemming vast."
             )
-            % {"name": assignment.informal_supporter.name},
+            % {"name": assignment.informal_supporter.name},  # type: ignore[union-attr]  # an informal supporter's assignment
             code="r11_no_consent",
         )
     if Attendance.objects.filter(meeting=meeting, assignment=assignment).exists():
@@ -208,7 +208,7 @@ def attendance_invite(
                 "consent_not_needed",
             )
     elif not has_consent(
-        informal_supporter=assignment.informal_supporter,
+        informal_supporter=assignment.informal_supporter,  # type: ignore[arg-type]  # an informal supporter's assignment
         item=Consent.Item.MEETING_INVITATION,
         meeting=meeting,
     ):
@@ -220,13 +220,13 @@ def attendance_invite(
                     "dit gesprek uit te nodigen. Vul in op welke datum de cliënt "
                     "toestemming gaf."
                 )
-                % {"name": assignment.informal_supporter.name},
+                % {"name": assignment.informal_supporter.name},  # type: ignore[union-attr]  # an informal supporter's assignment
                 "r11_no_consent",
             )
         try:
             _consent_record(
                 actor=actor,
-                informal_supporter=assignment.informal_supporter,
+                informal_supporter=assignment.informal_supporter,  # type: ignore[arg-type]  # an informal supporter's assignment
                 item=Consent.Item.MEETING_INVITATION,
                 meeting=meeting,
                 given_on=consent_given_on,
