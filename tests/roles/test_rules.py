@@ -1,23 +1,22 @@
-"""The rules R1–R12 of ``shared/DOMAIN.md``: each enforced rule has tests whose
-docstrings name it. A refused action must leave the database unchanged (the
-``refused`` fixture compares a snapshot of every row before and after) and say
-why in Dutch; with the English catalogue compiled, in English under ``en``.
+"""The rules of ``shared/DOMAIN.md`` on roles and who supports whom: R1, R2, R4,
+R5 and R8, R9 and R10. Each enforced rule has tests whose docstrings name it. A
+refused action must leave the database unchanged (the ``refused`` fixture
+compares a snapshot of every row before and after) and say why in Dutch; with
+the English catalogue compiled, in English under ``en``.
 
-R2's logged handover and emergency access are tested in
-``test_emergency_access.py``. Not tested because not (yet) implemented: R3's
-complaint deadlines, R7's outreach visits.
+R3 and R6 (complaints, closing) are in ``tests/cases/services/test_case_rules.py``,
+R11 and R12 (informal supporters, refusals) in ``test_informal_rules.py``. R2's
+logged handover and emergency access are tested in ``test_emergency_access.py``.
+Not tested because not (yet) implemented: R3's complaint deadlines, R7's
+outreach visits.
 """
 
 from __future__ import annotations
 
-import datetime
-import re
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from cases import services as case_services
@@ -25,23 +24,19 @@ from cases.models import (
     Application,
     CaseEvent,
     Client,
-    Complaint,
     Meeting,
     Note,
     SupportCase,
 )
-from roles import services as role_services
 from roles.models import (
     Assignment,
     Attendance,
     CaseUserObjectPermission,
     ClientUserObjectPermission,
-    InformalSupporter,
 )
-from roles.permissions import Perm, has, verify
+from roles.permissions import Perm, has
 from roles.policy import (
     POLICY,
-    RefusalGround,
     SupportRole,
     policy_for,
     professional_roles,
@@ -50,92 +45,27 @@ from roles.policy import (
 from tests.factories import (
     ApplicationFactory,
     FamilyFactory,
-    InformalSupporterFactory,
     TeamFactory,
     UserFactory,
     active_assignment,
     add_note,
-    advance_complaint,
     assign,
-    assign_informal,
     close_case,
-    complaint_in_stage,
     decide,
     end_assignment,
-    give_consent,
     invite,
     open_case,
     plan_meeting,
     record_conflict,
     register_same_person,
 )
-
-EN_CATALOGUE = (
-    Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES" / "django.mo"
+from tests.support.messages import (
+    assert_dutch,
+    assert_english,
+    english_message,
+    message_of,
+    needs_english,
 )
-needs_english = pytest.mark.skipif(
-    not EN_CATALOGUE.exists(),
-    reason="No English catalogue yet (locale/en/LC_MESSAGES/django.mo); "
-    "these tests run once the translations are compiled.",
-)
-
-DUTCH_WORDS = {
-    "een",
-    "niet",
-    "geen",
-    "kan",
-    "alleen",
-    "deze",
-    "dit",
-    "wordt",
-    "worden",
-    "de",
-    "het",
-    "van",
-    "bij",
-    "wie",
-    "toe",
-    "zijn",
-    "op",
-    "verzoek",
-    "zaak",
-    "klacht",
-    "gesprek",
-    "weigering",
-    "ondersteuner",
-    "vertrouwenspersoon",
-    "kies",
-    "vul",
-}
-ENGLISH_WORDS = {"a", "an", "the", "not", "cannot", "only", "is", "be", "can", "no"}
-
-
-def _words(message: str, names: tuple[object, ...]) -> set[str]:
-    for name in names:  # people's names are Dutch in any language
-        message = message.replace(str(name), " ")
-    return set(re.findall(r"[^\W\d_]+", message.lower()))
-
-
-def assert_dutch(message: str, *names: object) -> None:
-    assert _words(message, names) & DUTCH_WORDS, message
-
-
-def assert_english(message: str, *names: object) -> None:
-    words = _words(message, names)
-    assert not words & DUTCH_WORDS, message
-    assert words & ENGLISH_WORDS, message
-
-
-def message_of(info: pytest.ExceptionInfo) -> str:
-    return " ".join(info.value.messages)
-
-
-def english_message(action) -> str:
-    """The message of the ValidationError ``action`` raises under ``en``."""
-    with translation.override("en"), pytest.raises(ValidationError) as info:
-        action()
-    return message_of(info)
-
 
 # --- R1: three roles, one policy table ------------------------------------------------
 
@@ -370,119 +300,6 @@ def test_r2_functional_admin_has_no_model_permission_on_notes(
     assert not functional_admin.has_perm("cases.view_note")
 
 
-# --- R3: complaints have their own stages ------------------------------------------------
-
-
-@pytest.fixture
-def complaint_case(confidant, municipality) -> SupportCase:
-    """A complaint case opened by ``confidant``."""
-    return open_case(
-        confidant, kind=SupportCase.Kind.COMPLAINT, municipality=municipality
-    )
-
-
-def test_r3_a_complaint_case_starts_with_a_complaint_being_formulated(
-    complaint_case, confidant_case
-) -> None:
-    """R3: A complaint case has its own complaint, which starts being formulated;
-    other cases have none."""
-    assert complaint_case.complaint.stage == Complaint.Stage.FORMULATING
-    assert not Complaint.objects.filter(case=confidant_case).exists()
-
-
-@pytest.mark.parametrize(
-    ("start", "target"),
-    [(start, target) for start in Complaint.Stage for target in Complaint.Stage],
-)
-def test_r3_complaint_stages_follow_the_transition_table(
-    confidant, complaint_case, refused, start, target
-) -> None:
-    """R3: A complaint moves only along ``Complaint.TRANSITIONS``."""
-    complaint_in_stage(confidant, complaint_case, start)
-    if target in Complaint.TRANSITIONS[start]:
-        advance_complaint(confidant, complaint_case, target)
-        assert Complaint.objects.get(case=complaint_case).stage == target
-    else:
-        with refused("invalid_transition") as info:
-            advance_complaint(confidant, complaint_case, target)
-        assert_dutch(message_of(info))
-
-
-def test_r3_submitting_records_to_whom_and_when(confidant, complaint_case) -> None:
-    """R3: A submitted complaint records where it was submitted and on which day."""
-    day = timezone.localdate() - datetime.timedelta(days=3)
-    advance_complaint(
-        confidant,
-        complaint_case,
-        Complaint.Stage.SUBMITTED,
-        submitted_to="  Klachtencommissie Jeugdzorg Midden ",
-        on=day,
-    )
-    complaint = Complaint.objects.get(case=complaint_case)
-    assert complaint.submitted_to == "Klachtencommissie Jeugdzorg Midden"
-    assert complaint.submitted_on == day
-
-
-def test_r3_submission_date_defaults_to_today(confidant, complaint_case) -> None:
-    """R3: Without a date, a complaint is submitted today."""
-    advance_complaint(confidant, complaint_case, Complaint.Stage.SUBMITTED)
-    complaint = Complaint.objects.get(case=complaint_case)
-    assert complaint.submitted_on == timezone.localdate()
-
-
-@pytest.mark.parametrize("submitted_to", ["", "   "])
-def test_r3_submitting_needs_to_whom(
-    confidant, complaint_case, refused, submitted_to
-) -> None:
-    """R3: A complaint cannot be submitted without saying to whom."""
-    with refused(field="submitted_to") as info:
-        advance_complaint(
-            confidant,
-            complaint_case,
-            Complaint.Stage.SUBMITTED,
-            submitted_to=submitted_to,
-        )
-    assert_dutch(message_of(info))
-
-
-def test_r3_submission_cannot_be_dated_in_the_future(
-    confidant, complaint_case, refused
-) -> None:
-    """R3: A complaint cannot be submitted on a day still to come."""
-    with refused(field="on"):
-        advance_complaint(
-            confidant,
-            complaint_case,
-            Complaint.Stage.SUBMITTED,
-            on=timezone.localdate() + datetime.timedelta(days=1),
-        )
-
-
-@pytest.mark.parametrize(
-    "stage",
-    [Complaint.Stage.FORMULATING, Complaint.Stage.SUBMITTED, Complaint.Stage.HANDLING],
-)
-def test_r3_a_case_with_an_open_complaint_cannot_be_closed(
-    confidant, complaint_case, refused, stage
-) -> None:
-    """R3: A complaint case is not closed while its complaint is still running."""
-    complaint_in_stage(confidant, complaint_case, stage)
-    with refused("complaint_open") as info:
-        close_case(confidant, complaint_case)
-    assert_dutch(message_of(info))
-    assert active_assignment(complaint_case, user=confidant)
-
-
-@pytest.mark.parametrize("stage", [Complaint.Stage.DECIDED, Complaint.Stage.WITHDRAWN])
-def test_r3_a_case_closes_once_its_complaint_is_decided_or_withdrawn(
-    confidant, complaint_case, stage
-) -> None:
-    """R3: Once the complaint is decided or withdrawn, its case can be closed."""
-    complaint_in_stage(confidant, complaint_case, stage)
-    case = close_case(confidant, complaint_case)
-    assert case.is_closed
-
-
 # --- R4: conflicting interests in a family ------------------------------------------------
 
 
@@ -671,104 +488,6 @@ def test_r5_refusal_is_english_under_en(confidant, confidant_case) -> None:
     assert_english(english_message(lambda: invite(confidant, meeting, assignment)))
 
 
-# --- R6: closing ends the support ------------------------------------------------------------
-
-
-def test_r6_closing_a_case_ends_all_its_assignments(confidant, confidant_case) -> None:
-    """R6: Closing a case ends every assignment on it, informal ones included."""
-    assign_informal(confidant, confidant_case)
-    close_case(confidant, confidant_case)
-    assignments = Assignment.objects.filter(case=confidant_case)
-    assert assignments.count() == 2
-    assert not assignments.filter(ended_at__isnull=True).exists()
-    assert set(assignments.values_list("end_reason", flat=True)) == {
-        Assignment.EndReason.CASE_CLOSED
-    }
-
-
-_AFTER_CLOSING = {
-    "add a note": lambda u, case: add_note(u, case),
-    "plan a meeting": lambda u, case: plan_meeting(u, case),
-    "change the status": lambda u, case: case_services.case_set_status(
-        actor=u, case=case, status=SupportCase.Status.IN_PROGRESS
-    ),
-    "open a new case for the client": lambda u, case: open_case(u, case.client),
-    "add an informal supporter": lambda u, case: role_services.informal_supporter_add(
-        actor=u, client=case.client, name="Oom Kees", relation="oom"
-    ),
-}
-
-
-@pytest.mark.parametrize("action", _AFTER_CLOSING)
-def test_r6_after_closing_the_supporter_changes_and_opens_nothing(
-    confidant, confidant_case, refused, action
-) -> None:
-    """R6: After closing, the supporter cannot change the case or open anything new
-    about the client."""
-    case = close_case(confidant, confidant_case)
-    with refused(exc=PermissionDenied):
-        _AFTER_CLOSING[action](confidant, case)
-
-
-def test_r6_nobody_is_assigned_to_a_closed_case(
-    confidant, confidant2, confidant_case, team_lead, refused
-) -> None:
-    """R6: A closed case takes no new supporter."""
-    case = close_case(confidant, confidant_case)
-    with refused("case_closed"):
-        assign(team_lead, case, confidant2)
-
-
-def test_r6_the_closed_case_stays_readable_but_not_the_client(
-    confidant, confidant_case
-) -> None:
-    """R6: The supporter keeps read-only access to the closed case and what they
-    recorded in it, but no longer sees the client's record (anything new)."""
-    note = add_note(confidant, confidant_case)
-    meeting = plan_meeting(confidant, confidant_case)
-    case = close_case(confidant, confidant_case)
-
-    assert case in SupportCase.objects.visible_to(confidant)
-    assert case in SupportCase.objects.with_content_visible_to(confidant)
-    assert note in Note.objects.visible_to(confidant)
-    assert meeting in Meeting.objects.visible_to(confidant)
-    assert has(confidant, Perm.VIEW_CASE_CONTENT, case)
-    assert not has(confidant, Perm.CHANGE_CASE, case)
-    assert case.client not in Client.objects.visible_to(confidant)
-    assert not has(confidant, Perm.VIEW_CLIENT, case.client)
-
-
-def test_r6_closing_one_case_takes_away_nothing_else(confidant, confidant_case) -> None:
-    """R6: Closing one case leaves the supporter's other cases, of the same client
-    and of others, as they were."""
-    same_client = open_case(confidant, confidant_case.client, SupportCase.Kind.PROBLEM)
-    other_client = open_case(confidant)
-    close_case(confidant, confidant_case)
-
-    add_note(confidant, same_client)
-    add_note(confidant, other_client)
-    assert has(confidant, Perm.CHANGE_CLIENT, confidant_case.client)
-    assert open_case(confidant, confidant_case.client).client == confidant_case.client
-    assert verify() == []
-
-
-def test_r6_ending_an_assignment_removes_all_access(
-    confidant, confidant_case, team_lead
-) -> None:
-    """R6: Support ended without closing the case (e.g. a handover) leaves the
-    former supporter nothing of the case or the client."""
-    note = add_note(confidant, confidant_case)
-    plan_meeting(confidant, confidant_case)
-    end_assignment(team_lead, active_assignment(confidant_case, user=confidant))
-
-    assert not SupportCase.objects.visible_to(confidant).exists()
-    assert not SupportCase.objects.with_content_visible_to(confidant).exists()
-    assert not Note.objects.visible_to(confidant).exists()
-    assert not Meeting.objects.visible_to(confidant).exists()
-    assert not Client.objects.visible_to(confidant).exists()
-    assert note.author == confidant  # the note itself stays
-
-
 # --- R9: support and deciding never in one hand ------------------------------------------------
 
 
@@ -877,234 +596,3 @@ def test_r10_a_client_supporter_without_recorded_expertise_can_be_assigned(
     assignment = assign(client_support_team_lead, supporter_case, newcomer)
     assert assignment.is_active
     assert has(newcomer, Perm.CHANGE_CASE, supporter_case)
-
-
-# --- R11: informal supporters are not users ---------------------------------------------------
-
-
-def test_r11_an_informal_supporter_is_no_user_and_gets_no_permissions(
-    confidant, confidant_case
-) -> None:
-    """R11: An informal supporter's assignment has no user and writes no permission
-    rows."""
-    case_perms = CaseUserObjectPermission.objects.count()
-    client_perms = ClientUserObjectPermission.objects.count()
-    assignment = assign_informal(confidant, confidant_case)
-    assert assignment.user is None
-    assert assignment.informal_supporter is not None
-    assert CaseUserObjectPermission.objects.count() == case_perms
-    assert ClientUserObjectPermission.objects.count() == client_perms
-    assert verify() == []
-    assert not any(
-        field.related_model is User for field in InformalSupporter._meta.fields
-    )
-
-
-def test_r11_a_user_cannot_be_assigned_as_informal_supporter(
-    confidant, confidant2, confidant_case, refused
-) -> None:
-    """R11: A user of Naast is never assigned as an informal supporter."""
-    with refused("r11_informal_not_user"):
-        role_services.assignment_start(
-            actor=confidant,
-            case=confidant_case,
-            role=SupportRole.INFORMAL_SUPPORTER,
-            user=confidant2,
-            at_clients_request=True,
-        )
-
-
-def test_r11_an_informal_supporter_acts_only_at_the_clients_request(
-    confidant, confidant_case, refused
-) -> None:
-    """R11: An informal supporter is assigned only at the client's request."""
-    supporter = InformalSupporterFactory(client=confidant_case.client)
-    with refused("r11_client_request") as info:
-        assign_informal(confidant, confidant_case, supporter, at_clients_request=False)
-    assert_dutch(message_of(info))
-
-
-def test_r11_an_informal_supporter_belongs_to_their_own_client(
-    confidant, confidant_case, refused
-) -> None:
-    """R11: Someone from one client's network is not assigned to another's case."""
-    stranger = InformalSupporterFactory()
-    with refused("r11_other_client"):
-        assign_informal(confidant, confidant_case, stranger)
-
-
-@pytest.fixture
-def informal(confidant, confidant_case) -> SimpleNamespace:
-    """An informal supporter assigned at the client's request, and a meeting."""
-    assignment = assign_informal(confidant, confidant_case)
-    return SimpleNamespace(
-        assignment=assignment,
-        supporter=assignment.informal_supporter,
-        meeting=plan_meeting(confidant, confidant_case),
-    )
-
-
-def test_r11_an_invitation_needs_the_clients_consent(
-    confidant, informal, refused
-) -> None:
-    """R11: An informal supporter is not invited without the client's recorded
-    consent for that invitation."""
-    with refused("r11_no_consent") as info:
-        invite(confidant, informal.meeting, informal.assignment)
-    assert_dutch(message_of(info), informal.supporter.name)
-
-
-def test_r11_withdrawn_consent_does_not_count(confidant, informal, refused) -> None:
-    """R11: Consent the client withdrew no longer allows the invitation."""
-    consent = give_consent(confidant, informal.supporter, informal.meeting)
-    role_services.consent_withdraw(actor=confidant, consent=consent)
-    with refused("r11_no_consent"):
-        invite(confidant, informal.meeting, informal.assignment)
-
-
-def test_r11_consent_for_another_meeting_does_not_count(
-    confidant, confidant_case, informal, refused
-) -> None:
-    """R11: Consent is per item: consent for one meeting is not consent for another."""
-    give_consent(confidant, informal.supporter, plan_meeting(confidant, confidant_case))
-    with refused("r11_no_consent"):
-        invite(confidant, informal.meeting, informal.assignment)
-
-
-def test_r11_an_invitation_needs_the_clients_request(
-    confidant, informal, refused
-) -> None:
-    """R11: Even with consent, an informal supporter attends only at the client's
-    request."""
-    give_consent(confidant, informal.supporter, informal.meeting)
-    with refused(field="requested_by_client"):
-        invite(
-            confidant,
-            informal.meeting,
-            informal.assignment,
-            requested_by_client=False,
-        )
-
-
-def test_r11_with_consent_and_request_the_informal_supporter_is_invited(
-    confidant, informal
-) -> None:
-    """R11: With recorded consent and at the client's request, the informal
-    supporter is invited."""
-    give_consent(confidant, informal.supporter, informal.meeting)
-    attendance = invite(confidant, informal.meeting, informal.assignment)
-    assert attendance.status == Attendance.Status.INVITED
-
-
-# --- R12: only informal supporters can be refused ------------------------------------------
-
-
-@pytest.fixture
-def attendances(confidant, confidant_case) -> SimpleNamespace:
-    """A question/complaint meeting attended by ``confidant`` and, with consent,
-    by an informal supporter."""
-    meeting = plan_meeting(confidant, confidant_case)
-    informal_assignment = assign_informal(confidant, confidant_case)
-    give_consent(confidant, informal_assignment.informal_supporter, meeting)
-    return SimpleNamespace(
-        meeting=meeting,
-        confidant=invite(
-            confidant, meeting, active_assignment(confidant_case, user=confidant)
-        ),
-        informal=invite(confidant, meeting, informal_assignment),
-    )
-
-
-def _refuse(
-    actor: User,
-    attendance: Attendance,
-    ground: str = RefusalGround.OBSTRUCTING,
-    explanation: str = "",
-) -> Attendance:
-    return role_services.attendance_refuse(
-        actor=actor, attendance=attendance, ground=ground, explanation=explanation
-    )
-
-
-def test_r12_a_confidant_cannot_be_refused(confidant, attendances, refused) -> None:
-    """R12: Refusing an AKJ confidant's attendance is impossible."""
-    with refused("r12_professional") as info:
-        _refuse(confidant, attendances.confidant, explanation="Liever niet.")
-    assert_dutch(message_of(info))
-
-
-def test_r12_a_client_supporter_cannot_be_refused(
-    client_supporter, supporter_case, refused
-) -> None:
-    """R12: Refusing a client supporter's attendance is impossible."""
-    meeting = plan_meeting(client_supporter, supporter_case, Meeting.Kind.CONTENT)
-    attendance = invite(
-        client_supporter,
-        meeting,
-        active_assignment(supporter_case, user=client_supporter),
-    )
-    with refused("r12_professional"):
-        _refuse(client_supporter, attendance, explanation="Liever niet.")
-
-
-@pytest.mark.parametrize("ground", RefusalGround)
-def test_r12_refusing_an_informal_supporter_records_ground_who_and_when(
-    confidant, confidant_case, attendances, ground
-) -> None:
-    """R12: An informal supporter is refused on one of the three grounds; the
-    refusal records the ground, the explanation, who refused and when."""
-    before = timezone.now()
-    _refuse(
-        confidant,
-        attendances.informal,
-        ground=ground,
-        explanation=" Stuurt het gesprek steeds een andere kant op. ",
-    )
-    attendance = Attendance.objects.get(pk=attendances.informal.pk)
-    assert attendance.status == Attendance.Status.REFUSED
-    assert attendance.refusal_ground == ground
-    assert (
-        attendance.refusal_explanation
-        == "Stuurt het gesprek steeds een andere kant op."
-    )
-    assert attendance.refused_by == confidant
-    assert before <= attendance.refused_at <= timezone.now()
-    assert confidant_case.events.filter(
-        kind=CaseEvent.Kind.ATTENDANCE_REFUSED, to_value=ground, actor=confidant
-    ).exists()
-
-
-@pytest.mark.parametrize(
-    ("ground", "explanation", "fields"),
-    [
-        ("bogus", "Toelichting.", {"ground"}),
-        (RefusalGround.NOT_INDEPENDENT, "  ", {"explanation"}),
-        ("bogus", "", {"ground", "explanation"}),
-    ],
-)
-def test_r12_a_refusal_needs_one_of_the_three_grounds_and_an_explanation(
-    confidant, attendances, refused, ground, explanation, fields
-) -> None:
-    """R12: A refusal without one of the three grounds or without an explanation is
-    refused itself."""
-    with refused() as info:
-        _refuse(confidant, attendances.informal, ground, explanation)
-    assert set(info.value.message_dict) == fields
-    for field in fields:
-        assert_dutch(" ".join(info.value.message_dict[field]))
-
-
-def test_r12_a_refusal_is_recorded_once(confidant, attendances, refused) -> None:
-    """R12: An informal supporter who is refused cannot be refused again."""
-    _refuse(confidant, attendances.informal, explanation="Belemmert de voortgang.")
-    with refused("r12_refused"):
-        _refuse(confidant, attendances.informal, explanation="Nog een keer.")
-
-
-@needs_english
-def test_r12_refusal_is_english_under_en(confidant, attendances) -> None:
-    """R12: The refusal to refuse a professional is translated."""
-    message = english_message(
-        lambda: _refuse(confidant, attendances.confidant, explanation="Liever niet.")
-    )
-    assert_english(message)
