@@ -1,10 +1,12 @@
-"""The dashboard per role and the list pages, through HTTP.
+"""The dashboard per role and the complaint, meeting and application lists,
+through HTTP.
 
 Every number on the dashboard is checked against hand-made data and against
 the list it links to (the list must show exactly those rows). The lists are
-checked for their filters, sorting, pagination, htmx partial updates and bad
-input (which answers 200 with a message, never 500), and guarded against query
-counts that grow with the rows.
+checked for their filters and sorting. The case list (filters, sorting,
+pagination, htmx partial updates and bad input, which answers 200 with a
+message, never 500) is in ``test_case_list_ui.py``; the query counts that must
+not grow with the rows in ``test_list_query_counts.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from django.utils import timezone
 from accounts.models import Municipality, User
 from cases import services
 from cases.models import (
-    AccessLogEntry,
     Application,
     Client,
     Complaint,
@@ -30,7 +31,6 @@ from cases.models import (
 from roles import services as role_services
 from roles.models import Assignment
 from tests.factories import ApplicationFactory, ClientFactory
-from tests.support.checks import access_log_queries
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -430,184 +430,6 @@ def test_a_user_without_role_gets_an_explanation_without_admin_link(client, worl
     assert reverse("admin:index") not in html
 
 
-# --- the case list: filters, sorting, pagination, htmx ---------------------------------
-
-
-def _refs(response) -> list[str]:
-    return [case.reference for case in response.context["page"]]
-
-
-def test_case_list_filters_on_status(client, world):
-    """Status "lopend" means every status but closed; a specific status filters
-    on that status."""
-    _login(client, world, "vp1")
-    url = reverse("case_list")
-    open_ref = _case(world, "complaint_case").reference
-    closed_ref = _case(world, "closed_case").reference
-    assert _refs(client.get(url + "?status=not_closed")) == [open_ref]
-    assert _refs(client.get(url + "?status=closed")) == [closed_ref]
-    assert _refs(client.get(url + "?status=open")) == [open_ref]
-    assert _refs(client.get(url + "?status=in_progress")) == []
-    assert set(_refs(client.get(url))) == {open_ref, closed_ref}
-
-
-def test_case_list_filters_on_kind_and_opening_dates(client, world):
-    """Cases filter on kind and on the (Amsterdam) date they were opened, both
-    ends included."""
-    SupportCase.objects.filter(pk=world.objects["closed_case"]).update(
-        opened_at=datetime.datetime(2024, 1, 15, 0, 30, tzinfo=AMSTERDAM)
-    )
-    _login(client, world, "vp1")
-    url = reverse("case_list")
-    closed_ref = _case(world, "closed_case").reference
-    assert _refs(client.get(url + "?kind=complaint")) == [
-        _case(world, "complaint_case").reference
-    ]
-    assert _refs(client.get(url + "?opened_from=2024-01-15&opened_to=2024-01-15")) == [
-        closed_ref
-    ]
-    assert _refs(client.get(url + "?opened_to=2024-01-14")) == []
-    assert closed_ref not in _refs(client.get(url + "?opened_from=2024-01-16"))
-
-
-@pytest.mark.parametrize(
-    ("query", "message"),
-    [
-        ("?opened_from=gisteren", "Geopend vanaf: Voer een geldige datum in."),
-        ("?opened_from=2024-13-45", "Geopend vanaf: Voer een geldige datum in."),
-        ("?opened_from=99999-01-01", "Geopend vanaf: Voer een geldige datum in."),
-        (
-            "?opened_from=2024-02-01&opened_to=2024-01-01",
-            "Geopend tot en met: Deze datum ligt vóór de begindatum van de periode.",
-        ),
-        ("?status=weg", "Status: Selecteer een geldige keuze."),
-        ("?kind=%3Cscript%3E", "Soort zaak: Selecteer een geldige keuze."),
-        ("?status=" + "x" * 100_000, "Status: Selecteer een geldige keuze."),
-        ("?sort=title", "Op deze kolom kan niet worden gesorteerd"),
-        ("?sort=-", "Op deze kolom kan niet worden gesorteerd"),
-        ("?page=abc", None),
-        ("?page=99999", None),
-        ("?page=-1", None),
-    ],
-)
-def test_bad_list_input_gets_a_message_not_an_error(client, world, query, message):
-    """Invalid dates, unknown choices, huge values, unknown sorts and pages
-    answer 200; a bad filter is named in the status region and left out."""
-    _login(client, world, "vp1")
-    response = client.get(reverse("case_list") + query)
-    assert response.status_code == 200
-    html = response.content.decode()
-    if message:
-        status = html[html.index('id="case-count"') : html.index('id="case-results"')]
-        assert message in status
-        assert len(status) < 2000  # a huge value is not repeated in full
-        assert "<script>" not in html
-    # The other filters (none here) still apply: vp1's two cases are listed.
-    if "opened" not in query:
-        assert response.context["page"].paginator.count == 2
-
-
-def test_unknown_sort_falls_back_to_the_default_order(client, world):
-    """An unknown sort uses the default order (newest first), marked with
-    aria-sort on its column."""
-    _login(client, world, "vp1")
-    html = client.get(reverse("case_list") + "?sort=bestaatniet").content.decode()
-    assert re.search(r'scope="col" aria-sort="descending"><a [^>]*>Geopend</a>', html)
-
-
-def test_case_list_sorts_with_aria_sort(client, world):
-    """?sort= orders the list; the sorted column carries aria-sort and its link
-    reverses the order."""
-    vp1 = world.users["vp1"]
-    youth = _case(world, "complaint_case").client
-    for i in range(3):
-        services.case_open(actor=vp1, client=youth, kind="problem", title=f"P{i}")
-    _login(client, world, "vp1")
-    url = reverse("case_list")
-    ascending = client.get(url + "?sort=reference&status=not_closed")
-    refs = _refs(ascending)
-    assert refs == sorted(refs) and len(refs) == 4
-    html = ascending.content.decode()
-    assert re.search(
-        r'aria-sort="ascending"><a class="utrecht-link" '
-        r'href="\?sort=-reference&amp;status=not_closed">Kenmerk</a>',
-        html,
-    )
-    assert '<input type="hidden" name="sort" value="reference">' in html
-    descending = client.get(url + "?sort=-reference&status=not_closed")
-    assert _refs(descending) == list(reversed(refs))
-    assert 'aria-sort="descending"' in descending.content.decode()
-    by_kind = _refs(client.get(url + "?sort=kind&status=not_closed"))
-    assert by_kind[0] == _case(world, "complaint_case").reference  # complaint < problem
-    assert _refs(client.get(url + "?sort=-opened"))[0] == refs[-1]
-
-
-def test_team_lead_cannot_sort_on_client(client, world):
-    """R2: a team lead has no client column, so no client sort either."""
-    _login(client, world, "tl")
-    html = client.get(reverse("case_list") + "?sort=client").content.decode()
-    assert "Op deze kolom kan niet worden gesorteerd" in html
-    assert "Bakker" not in html
-
-
-def test_case_list_paginates_by_25_and_keeps_filters(client, world):
-    """The list shows 25 rows a page; the page links keep the filters."""
-    vp1 = world.users["vp1"]
-    youth = _case(world, "complaint_case").client
-    for i in range(30):
-        services.case_open(actor=vp1, client=youth, kind="question", title=f"V{i}")
-    _login(client, world, "vp1")
-    url = reverse("case_list") + "?status=not_closed&sort=reference"
-    first = client.get(url)
-    assert len(first.context["page"]) == 25
-    html = first.content.decode()
-    assert "31 zaken gevonden" in html
-    assert "Pagina 1 van 2" in html
-    assert 'href="?status=not_closed&amp;sort=reference&amp;page=2"' in html
-    second = client.get(url + "&page=2")
-    assert len(second.context["page"]) == 6
-    assert not set(_refs(first)) & set(_refs(second))
-
-
-def test_htmx_request_gets_only_the_results_and_the_count(client, world):
-    """With htmx only the results are rendered, with the count for the live
-    region (swapped out of band); the response varies on HX-Request."""
-    _login(client, world, "vp1")
-    url = reverse("case_list") + "?status=closed"
-    response = client.get(url, headers={"HX-Request": "true"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "<html" not in html and "<form" not in html
-    assert '<div id="case-count" hx-swap-oob="innerHTML">' in html
-    assert "1 zaak gevonden" in html
-    assert _case(world, "closed_case").reference in html
-    assert "HX-Request" in response["Vary"]
-    full = client.get(url)
-    assert "<html" in full.content.decode()
-    assert "HX-Request" in full["Vary"]
-    restore = client.get(
-        url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
-    )
-    assert "<html" in restore.content.decode()
-
-
-def test_the_count_sits_in_a_status_region_and_the_form_works_without_js(client, world):
-    """The result count is in a role=status region; the filter form is a plain
-    GET form with labelled controls and a submit button."""
-    _login(client, world, "vp1")
-    html = client.get(reverse("case_list")).content.decode()
-    assert '<div id="case-count" role="status" aria-live="polite">' in html
-    assert '<form method="get" action="/zaken/"' in html
-    assert 'hx-get="/zaken/"' in html
-    for name in ("status", "kind", "opened_from", "opened_to"):
-        assert f'<label class="utrecht-form-label" for="id_{name}">' in html
-    assert (
-        '<button class="utrecht-button utrecht-button--primary-action" type="submit">'
-        in html
-    )
-    assert html.count("<h1") == 1
-
-
 # --- the complaint list -------------------------------------------------------------
 
 
@@ -761,122 +583,3 @@ def test_application_list_sorts_on_submission_date(client, world, applications):
         a.submitted_on for a in client.get(url + "?sort=submitted").context["page"]
     ]
     assert dates == sorted(dates)
-
-
-# --- query counts -------------------------------------------------------------------
-
-
-def _grow(world, size: int) -> None:
-    """``size`` more of everything the pages list: vp1's complaint cases (half
-    submitted), meetings this week, co1's care questions, AKJ confidants with a
-    case each, and applications of the municipality."""
-    vp1, co1, tl = world.users["vp1"], world.users["co1"], world.users["tl"]
-    youth = _case(world, "complaint_case").client
-    care_client = _case(world, "care_case").client
-    akj = tl.organisation
-    gemeente = Municipality.objects.get(cbs_code="GM0344")
-    start = _week_start()
-    for i in range(size):
-        if i % 2:
-            case = _submitted_complaint(vp1, youth, i - size // 2)
-        else:
-            case = services.case_open(
-                actor=vp1, client=youth, kind="complaint", title=f"K{i}"
-            )
-        services.meeting_plan(
-            actor=vp1,
-            case=case,
-            kind="question_complaint",
-            starts_at=start + datetime.timedelta(hours=i),
-        )
-        services.case_open(
-            actor=co1, client=care_client, kind="care_question", title=f"Z{i}"
-        )
-        ApplicationFactory(
-            client=ClientFactory(municipality=gemeente), municipality=gemeente
-        )
-    for i in range(max(1, size // 10)):
-        confidant = User.objects.create_user(
-            f"vp-extra-{i}",
-            role=User.Role.AKJ_CONFIDANT,
-            organisation=akj,
-            team=world.users["vp1"].team,
-        )
-        services.client_register(
-            actor=confidant,
-            first_name="Extra",
-            last_name=f"Client {i}",
-            date_of_birth=datetime.date(2010, 1, 1),
-            kind="youth",
-            municipality=gemeente,
-            case_kind="question",
-            case_title="Vraag",
-        )
-
-
-# (role, url name, query, max queries, writes an access-log row). Each page
-# costs 2 queries for the session and user (the session is written at login and
-# then at most once a minute, accounts.session_clock); a page that names clients adds the access-log
-# row (``access_log_queries()``). A caseworker's and a team lead's dashboard
-# add 1 for emergency access (R2); a caseworker's 1 for their registrations
-# waiting for the team lead, a team lead's 3 for their teams, the registrations
-# and the referrals waiting for them (R13).
-QUERY_BUDGET = [
-    ("vp1", "dashboard", "", 7, True),
-    ("co1", "dashboard", "", 7, True),
-    ("tl", "dashboard", "", 8, False),
-    ("dm", "dashboard", "", 5, True),
-    ("fa", "dashboard", "", 2, False),
-    ("vp1", "case_list", "?status=not_closed&sort=client", 4, True),
-    ("tl", "case_list", "?caseworker={vp1}&sort=reference", 7, False),
-    ("vp1", "complaint_list", "?deadline=running", 4, True),
-    ("tl", "complaint_list", "?caseworker={vp1}", 6, False),
-    ("vp1", "meeting_list", "?period=this_week", 4, True),
-    ("dm", "application_list", "?decision=pending&decider=nobody", 5, True),
-]
-
-
-@pytest.mark.parametrize("size", [2, 30])
-@pytest.mark.parametrize(("role", "name", "query", "budget", "logged"), QUERY_BUDGET)
-def test_query_count_does_not_grow_with_rows(
-    client,
-    world,
-    django_assert_max_num_queries,
-    size,
-    role,
-    name,
-    query,
-    budget,
-    logged,
-):
-    """Each dashboard and list costs the same number of queries with 2 or 30
-    more rows (select_related, prefetches and window counts, no per-row query),
-    and a page that names clients writes exactly one access-log row."""
-    _grow(world, size)
-    _login(client, world, role)
-    url = reverse(name) + query.format(vp1=world.users["vp1"].pk)
-    before = AccessLogEntry.objects.count()
-    with django_assert_max_num_queries(
-        budget + (access_log_queries() if logged else 0)
-    ):
-        response = client.get(url)
-    assert response.status_code == 200
-    assert AccessLogEntry.objects.count() - before == (1 if logged else 0)
-
-
-def test_grown_dashboards_still_count_exactly(client, world):
-    """After growing, the team lead's and caseworker's numbers still match the
-    lists they link to (the window counts equal the list counts)."""
-    _grow(world, 30)
-    _login(client, world, "vp1")
-    context = client.get(reverse("dashboard")).context
-    assert context["open_count"] == _list_count(client, context["open_url"])
-    assert context["running_count"] == 15
-    assert context["overdue_count"] == _list_count(client, context["overdue_url"])
-    assert len(context["deadlines"]) == 10
-    _login(client, world, "tl")
-    context = client.get(reverse("dashboard")).context
-    assert len(context["rows"]) == 2 + 3
-    for row in context["rows"]:
-        for cell in row["cells"]:
-            assert _list_count(client, cell["url"]) == cell["count"]
