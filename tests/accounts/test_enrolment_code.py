@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enrolment import Check, enrolment_code_check, enrolment_code_issue
 from accounts.models import EnrolmentCode, User, UserAuditEvent
-from tests.factories import UserFactory
+from tests.factories import TOTPDeviceFactory, UserFactory
 from tests.support.two_factor import code_for
 
 SETUP = "two_factor_setup"
@@ -115,7 +115,7 @@ def test_code_enrols_once_and_is_used_up(password_only, user, settings):
 def test_secret_shown_before_the_code_is_never_confirmed(password_only, user):
     """An unconfirmed device made before the code was given (for instance by
     the old page) is replaced once the code is accepted."""
-    early = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+    early = TOTPDeviceFactory(user=user, confirmed=False)
     code = enrolment_code_issue(user=user, issued_by=None)
     password_only.post(reverse(SETUP), {"enrolment_code": code})
     assert not TOTPDevice.objects.filter(pk=early.pk).exists()
@@ -124,7 +124,7 @@ def test_secret_shown_before_the_code_is_never_confirmed(password_only, user):
 
 def test_enrolled_users_are_not_affected(password_only, user):
     """A user with a confirmed authenticator verifies as before."""
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    TOTPDeviceFactory(user=user, confirmed=True)
     response = password_only.get(reverse(SETUP))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor_verify"))

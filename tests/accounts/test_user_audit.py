@@ -10,12 +10,16 @@ from django.contrib.auth.models import Group
 from django.test import Client as HttpClient
 from django.test import RequestFactory
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.audit import AuditActorMiddleware, acting_as
 from accounts.models import AppendOnlyError, User, UserAuditEvent
 from accounts.two_factor import confirm_device, new_recovery_codes
-from tests.factories import OrganisationFactory, TeamFactory, UserFactory
+from tests.factories import (
+    OrganisationFactory,
+    TeamFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+)
 
 Field = UserAuditEvent.Field
 
@@ -124,7 +128,7 @@ def test_teams_a_team_lead_leads_are_recorded(akj):
 
 
 def test_second_factor_created_confirmed_and_removed(user):
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+    device = TOTPDeviceFactory(user=user, confirmed=False)
     assert confirm_device(device=device, token="000000") is False
     device.confirmed = True
     device.save()
@@ -235,7 +239,7 @@ def test_user_audit_page_query_count_does_not_grow(
 def test_the_trail_outlives_a_deleted_account(user):
     """Deleting an account keeps its rows (with its name) and records the
     removal of its second factor."""
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    TOTPDeviceFactory(user=user, confirmed=True)
     pk = user.pk
     user.delete()
     rows = UserAuditEvent.objects.filter(subject_id=pk)

@@ -240,7 +240,7 @@ def test_only_the_holder_ends_an_access(world, refused):
     """Neither the case's confidant nor the privacy officer ends the team
     lead's access (403)."""
     access = _open(world)
-    po = User.objects.create_user("po", role=User.Role.PRIVACY_OFFICER)
+    po = account("po", User.Role.PRIVACY_OFFICER, password_text=None)
     for user in (world.users["vp1"], po):
         with refused(exc=PermissionDenied):
             role_services.emergency_access_end(by=user, access=access)

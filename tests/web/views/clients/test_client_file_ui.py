@@ -31,7 +31,7 @@ from roles.models import (
     ClientUserObjectPermission,
     InformalSupporter,
 )
-from tests.factories import open_case
+from tests.factories import FamilyFactory, FamilyMembershipFactory, open_case
 from tests.support.checks import access_log_queries
 
 
@@ -289,10 +289,8 @@ def test_a_known_person_is_matched_not_duplicated(client, world, youth, family):
     organisation does not attach that file: the addition waits for the team
     lead's decision (R13), and no second file is made; adding a member twice is
     refused with an explanation."""
-    other = Family.objects.create(
-        name="Gezin Bakker (vader)", organisation=youth.organisation
-    )
-    FamilyMembership.objects.create(family=other, client=youth, relation="zoon")
+    other = FamilyFactory(name="Gezin Bakker (vader)", organisation=youth.organisation)
+    FamilyMembershipFactory(family=other, client=youth, relation="zoon")
     _login(client, world, "vp1")
     data = {
         "first_name": "anouk",

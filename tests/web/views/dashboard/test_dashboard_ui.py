@@ -30,7 +30,7 @@ from cases.models import (
 )
 from roles import services as role_services
 from roles.models import Assignment
-from tests.factories import ApplicationFactory, ClientFactory
+from tests.factories import ApplicationFactory, ClientFactory, account
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -421,7 +421,7 @@ def test_functional_administrator_gets_an_explanation_and_the_admin(client, worl
 
 def test_a_user_without_role_gets_an_explanation_without_admin_link(client, world):
     """A user without a role (and not staff) gets the explanation only."""
-    user = User.objects.create_user("nobody", password="x")
+    user = account("nobody")
     client.force_login(user)
     response = client.get(reverse("dashboard"))
     assert response.status_code == 200
