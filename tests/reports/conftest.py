@@ -21,6 +21,7 @@ from tests.factories import (
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
+
 # --- the hand-computed fixture -----------------------------------------------------
 
 

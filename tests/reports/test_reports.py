@@ -1,41 +1,42 @@
-"""The anonymous report for a municipality (``cases.reports``): the numbers
-against a hand-computed fixture, whose cases a reader's report counts, and the
-stored figures recounted at night. Periods are in ``test_periods.py``, the
-small-cell suppression and the differencing attack on it in
-``test_suppression.py``, the page, the CSV and the PDF and what a contract
-manager may read in ``test_pages.py``; the hand-computed fixture is in this
-folder's ``conftest.py``."""
+"""The anonymous report for a municipality (``cases.reports``) as its readers
+get it: no hidden cell follows from the published periods (the differencing
+attack on small-cell suppression over nested periods), the page, the CSV and
+the PDF, what a contract manager may read, and whose cases a reader's report
+counts. The hand-computed fixture is in this folder's ``conftest.py``; periods
+are in ``test_periods.py``, ``suppress()`` by hand in ``test_suppression.py``,
+the numbers and the stored figures in ``test_figures.py``, the CSV's formula
+injection in ``test_csv.py``."""
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
+import re
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Municipality, Organisation, User
-from cases.models import OutreachVisit, ReportFigures, SupportCase
+from cases.models import AccessLogEntry, OutreachVisit, ReportFigures, SupportCase
 from cases.report_periods import (
     Period,
+    offered_periods,
 )
+from cases.report_suppression import Layout, disclosed, suppress, suppress_periods
 from cases.reports import (
-    ALL_ORGANISATIONS,
     SMALL,
-    Scope,
     municipal_report,
-    refresh_report_figures,
-    report_figures,
+    report_layout,
     reportable_municipalities,
 )
 from tests.factories import (
     ClientFactory,
-    MunicipalityFactory,
     OrganisationFactory,
     TeamFactory,
 )
@@ -49,65 +50,485 @@ def _at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetim
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=AMS)
 
 
-def _table(report, key):
-    table = next(t for t in report.tables if t.key == key)
-    return [(c.value, c.reason) for c in table.cells], table
+# --- suppression over nested periods: the differencing attack ----------------------
 
 
-def test_report_numbers_match_the_hand_computed_fixture(fixture_2025):
-    """The report of Utrecht for 2025 counts exactly the hand-counted cases,
-    with every count under 5 hidden and one complementary cell."""
-    report = municipal_report(municipality=fixture_2025, period=YEAR_2025)
-    assert report.cases.value == 25
-    assert report.clients.value == 9
-    # Durations 2, 4, …, 20 days: the median is (10 + 12) / 2.
-    assert report.median_days == pytest.approx(11)
+def _solver_determined(unknowns: list, equations: list[tuple[dict, Fraction]]) -> set:
+    """The unknowns whose value follows from ``equations`` (sparse rows
+    ``{unknown: coefficient}``), by exact Gaussian elimination over the
+    rationals: written apart from ``cases.report_suppression.disclosed`` so
+    that the test does not trust the code it checks."""
+    pivots: dict = {}
+    order: list = []
+    for row, _rhs in equations:
+        row = {k: Fraction(v) for k, v in row.items() if v}
+        for var in order:
+            if var in row:
+                factor = row[var]
+                for k, v in pivots[var].items():
+                    row[k] = row.get(k, 0) - factor * v
+                    if not row[k]:
+                        del row[k]
+        if not row:
+            continue
+        var = next(iter(row))
+        pivot = row[var]
+        pivots[var] = {k: v / pivot for k, v in row.items()}
+        # Keep earlier pivot rows free of the new pivot variable.
+        for other in order:
+            if var in pivots[other]:
+                factor = pivots[other][var]
+                for k, v in pivots[var].items():
+                    pivots[other][k] = pivots[other].get(k, 0) - factor * v
+                    if not pivots[other][k]:
+                        del pivots[other][k]
+        order.append(var)
+    # Fully reduced: an unknown is determined when its pivot row has no
+    # other unknown in it.
+    return {var for var in order if set(pivots[var]) == {var}} & set(unknowns)
 
-    s, c = "small", "complementary"
-    cells, kind = _table(report, "kind")
-    # question, problem, complaint, mediation, care question: mediation (2)
-    # alone is small, so the smallest other (problem, 5, before care question 5)
-    # is hidden too.
-    assert cells == [(6, ""), (None, c), (7, ""), (None, s), (5, "")]
-    assert kind.total.value == 25
-    assert [cell.display for cell in kind.cells] == [
-        "6",
-        "afgeschermd",
-        "7",
-        SMALL_TEXT,
-        "5",
+
+def _attack(published: dict[Period, dict[str, int | None]], layout: Layout) -> set:
+    """Every hidden cell (``None``) of ``published`` (every month, quarter and
+    year of one year, as a reader can download them) that an attacker can
+    compute from the published cells: any combination of a table's total
+    minus its rows, a quarter minus its months, a year minus its quarters."""
+    unknowns = [
+        (p, k) for p, cells in published.items() for k, v in cells.items() if v is None
     ]
-    cells, _t = _table(report, "subject")
-    assert cells == [(15, ""), (6, ""), (None, s), (None, s)]
-    cells, _t = _table(report, "theme")
-    assert cells == [(12, ""), (8, "")] + [(None, s)] * 6 + [(5, "")]
-    cells, _t = _table(report, "provider_kind")
-    # ambulant, residential, certified, mental health, foster, other, none
-    assert cells == [(15, ""), (None, s), (6, ""), *[(None, s)] * 4]
-    cells, _t = _table(report, "outcome")
-    # resolved, partially, not resolved (3), withdrawn, referred, still open
-    assert cells == [(7, ""), *[(None, s)] * 4, (15, "")]
+    hidden = set(unknowns)
+    equations: list[tuple[dict, Fraction]] = []
+
+    def term(p: Period, key: str, sign: int, row: dict) -> Fraction:
+        if (p, key) in hidden:
+            row[(p, key)] = row.get((p, key), 0) + sign
+            return Fraction(0)
+        return Fraction(-sign * published[p][key])
+
+    for p in published:
+        for table in layout.tables:
+            row: dict = {}
+            rhs = sum(term(p, k, 1, row) for k in table) + term(
+                p, layout.total, -1, row
+            )
+            equations.append((row, rhs))
+        for child_kind in ("children",):
+            children = getattr(p, child_kind)
+            if not children:
+                continue
+            for key in layout.keys:
+                row = {}
+                rhs = term(p, key, 1, row) + sum(
+                    term(c, key, -1, row) for c in children
+                )
+                equations.append((row, rhs))
+    return _solver_determined(unknowns, [(r, b) for r, b in equations if r])
 
 
-def test_small_totals_and_median_are_hidden(fixture_2025):
-    """A period with fewer than 5 cases (January 2025: one) shows "< 5" for
-    the total and the clients, and no median (fewer than 5 closed cases)."""
-    report = municipal_report(municipality=fixture_2025, period=Period.month(2025, 1))
-    assert report.cases.value is None and report.cases.display == SMALL_TEXT
-    assert report.clients.display == SMALL_TEXT
-    assert report.median_days is None
-    for table in report.tables:
-        assert all(cell.value is None for cell in table.cells)
+def _publish(year: Period, cells: dict) -> dict[Period, dict[str, int | None]]:
+    """What the reports of the year and of every quarter and month in it show."""
+    return {
+        p: {k: (None if reasons[k] else values[k]) for k in values}
+        for p, (values, reasons) in cells.items()
+    }
 
 
-def test_report_takes_a_bounded_number_of_queries(
-    fixture_2025, django_assert_max_num_queries
+SMALL_LAYOUT = Layout(total="n", tables=(("a", "b", "c"), ("x", "y")), singles=("v",))
+
+
+@st.composite
+def _months(draw, layout: Layout, max_cases: int = 14):
+    """Counts of twelve months that add up as ``layout`` says: per month a
+    number of cases, each in one row of every table."""
+    months = {}
+    for period in YEAR_2025.months:
+        n = draw(st.integers(0, max_cases))
+        counts = dict.fromkeys(layout.keys, 0)
+        counts[layout.total] = n
+        for table in layout.tables:
+            rows = draw(st.lists(st.sampled_from(table), min_size=n, max_size=n))
+            for row in rows:
+                counts[row] += 1
+        for single in layout.singles:
+            counts[single] = draw(st.integers(0, 9))
+        months[period] = counts
+    return months
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(months=_months(SMALL_LAYOUT))
+def test_no_hidden_cell_follows_from_the_published_periods(months):
+    """Whatever the counts, no combination of the published year, quarters
+    and months of a year (year minus the published quarters, quarter minus
+    the published months, total minus the other rows, and every mix of them)
+    gives a hidden count; and the code's own check agrees."""
+    cells = suppress_periods(YEAR_2025, months, SMALL_LAYOUT)
+    assert _attack(_publish(YEAR_2025, cells), SMALL_LAYOUT) == set()
+    assert disclosed(YEAR_2025, cells, SMALL_LAYOUT) == set()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(months=_months(report_layout(), max_cases=30))
+def test_no_hidden_cell_follows_with_the_report_tables(months):
+    """The same attack on the report's real tables (kind, subject, theme,
+    provider, outcome) and outreach counts."""
+    cells = suppress_periods(YEAR_2025, months, report_layout())
+    assert _attack(_publish(YEAR_2025, cells), report_layout()) == set()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(months=_months(SMALL_LAYOUT))
+def test_a_period_shows_the_same_whatever_longer_period_contains_it(months):
+    """A month's and a quarter's cells are the same in their own report and
+    inside the year's: what was published never changes when a longer
+    period ends."""
+    year = suppress_periods(YEAR_2025, months, SMALL_LAYOUT)
+    for quarter in YEAR_2025.children:
+        alone = suppress_periods(
+            quarter, {m: months[m] for m in quarter.months}, SMALL_LAYOUT
+        )
+        assert alone == {p: year[p] for p in alone}
+    for month in YEAR_2025.months:
+        alone = suppress_periods(month, {month: months[month]}, SMALL_LAYOUT)
+        assert alone[month] == year[month]
+
+
+def test_the_attack_finds_the_hole_of_independent_suppression():
+    """Without the rule for nested periods, each period suppressed on its own
+    gives a month away: the quarter minus the two other months."""
+    months = {m: dict.fromkeys(SMALL_LAYOUT.keys, 0) for m in YEAR_2025.months}
+    for month, (a, b, c) in zip(
+        YEAR_2025.months[:3], [(2, 9, 9), (9, 9, 9), (9, 9, 9)], strict=True
+    ):
+        months[month].update(n=a + b + c, a=a, b=b, c=c, x=a + b, y=c, v=5)
+    quarter = YEAR_2025.children[0]
+    naive = {}
+    for period in [quarter, *quarter.months]:
+        values = {
+            k: sum(months[m][k] for m in period.months) for k in SMALL_LAYOUT.keys
+        }
+        reasons = dict.fromkeys(values, "")
+        for table in SMALL_LAYOUT.tables:
+            reasons.update(
+                zip(table, suppress([values[k] for k in table]), strict=True)
+            )
+        naive[period] = (values, reasons)
+    assert (quarter.months[0], "a") in _attack(_publish(quarter, naive), SMALL_LAYOUT)
+    # With it, the quarter hides the cells that would give the month away.
+    cells = suppress_periods(
+        quarter, {m: months[m] for m in quarter.months}, SMALL_LAYOUT
+    )
+    assert cells[quarter][1]["a"] and cells[quarter][1]["b"]
+    assert _attack(_publish(quarter, cells), SMALL_LAYOUT) == set()
+
+
+def test_a_year_hides_what_its_quarters_would_give_away():
+    """A year whose one quarter hides a row hides that row too: the year
+    minus the other three quarters would give it."""
+    months = {m: dict.fromkeys(SMALL_LAYOUT.keys, 0) for m in YEAR_2025.months}
+    for i, month in enumerate(YEAR_2025.months):
+        a = 3 if i == 4 else 10  # May: a is small
+        months[month].update(n=a + 20, a=a, b=10, c=10, x=a + 10, y=10, v=6)
+    cells = suppress_periods(YEAR_2025, months, SMALL_LAYOUT)
+    q2, may = Period.quarter(2025, 2), Period.month(2025, 5)
+    assert cells[may][1]["a"] == "small"
+    assert cells[q2][1]["a"] == "inherited"
+    assert cells[YEAR_2025][1]["a"] == "inherited"
+    published = _publish(YEAR_2025, cells)
+    assert published[YEAR_2025]["a"] is None
+    assert _attack(published, SMALL_LAYOUT) == set()
+
+
+def test_no_published_report_of_the_year_gives_a_hidden_count_away(
+    client, contract_manager
 ):
-    """One aggregate query grouped by month for every table, one for the
-    clients, one for the median, one for outreach visits: no query, and no
-    Python loop, per case."""
-    with django_assert_max_num_queries(4):
-        municipal_report(municipality=fixture_2025, period=YEAR_2025)
+    """The attack over HTTP: download the CSV of 2025, of each of its quarters
+    and of each of its months, and combine every published number (year minus
+    quarters, quarter minus months, total minus rows): no hidden count of any
+    of them follows."""
+    client.force_login(contract_manager)
+    url = reverse(
+        "report_municipal_csv", args=[contract_manager.organisation.municipality_id]
+    )
+    layout = report_layout()
+    labels = _labels_to_keys()
+    published: dict[Period, dict[str, int | None]] = {}
+    periods = [YEAR_2025, *YEAR_2025.children, *YEAR_2025.months]
+    for period in periods:
+        response = client.get(url, {"period": period.key})
+        assert response.status_code == 200, period
+        rows = list(
+            csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+        )
+        cells: dict[str, int | None] = {}
+        for section, label, shown in rows:
+            key = labels.get((section, label))
+            if key is not None:
+                cells[key] = int(shown) if shown.isdigit() else None
+        assert set(cells) == set(layout.keys)
+        published[period] = cells
+    # The fixture's quiet months hide something, and the year still shows
+    # its total and most of its rows.
+    assert any(v is None for cells in published.values() for v in cells.values())
+    assert published[YEAR_2025]["cases"] == 25
+    assert published[YEAR_2025]["kind:question"] == 6
+    assert _attack(published, layout) == set()
+
+
+def _labels_to_keys() -> dict[tuple[str, str], str]:
+    """(CSV section, row label) → count key of ``report_layout``."""
+    from cases.reports import _count_key, _dimensions
+
+    labels = {("Kerncijfers", "Zaken"): "cases"}
+    for key, title, rows in _dimensions():
+        for value, label, _q in rows:
+            labels[(str(title), str(label))] = _count_key(key, value)
+    labels[("Outreach", "Outreachbezoeken")] = "visits"
+    labels[("Outreach", "Gesproken jongeren")] = "youths"
+    return labels
+
+
+# --- the pages -----------------------------------------------------------------------
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"(?<![\w-])\d+(?![\w-])", text)
+
+
+def test_page_shows_suppressed_cells_as_text(client, contract_manager):
+    """The page shows "< 5" and "afgeschermd", a chart with a text alternative
+    and a data table for each dimension; reading it writes no access-log row."""
+    client.force_login(contract_manager)
+    url = reverse(
+        "report_municipal", args=[contract_manager.organisation.municipality_id]
+    )
+    response = client.get(url, {"period": "2025"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "&lt; 5" in html
+    assert "afgeschermd" in html
+    assert html.count('role="img"') == 5
+    assert html.count("<desc") == 5
+    assert AccessLogEntry.objects.count() == 0
+    # Closed cases are not a figure of their own: 25 − 10 would give away the
+    # "not yet closed" row, were it hidden.
+    assert "Afgesloten zaken" not in html
+    report = response.context["report"]
+    assert report.cases.value == 25
+    assert "Cijfers van alle organisaties voor gemeente Utrecht" in html
+
+
+def test_the_period_selector_lists_ended_periods(client, contract_manager):
+    """The page offers a selector of ended months, quarters and years, with
+    the shown period selected."""
+    client.force_login(contract_manager)
+    url = reverse(
+        "report_municipal", args=[contract_manager.organisation.municipality_id]
+    )
+    html = client.get(url, {"period": "2025-Q1"}).content.decode()
+    today = timezone.localdate()
+    offered = offered_periods(today)
+    for periods in offered.values():
+        for period in periods:
+            assert f'value="{period.key}"' in html
+    assert '<option value="2025-Q1" selected>' in html
+    assert f'value="{today.year}"' not in html  # this year has not ended
+    assert "<optgroup" in html
+
+
+def test_without_a_period_the_last_ended_year_is_shown(client, contract_manager):
+    """No ``period``: the last ended year; day ranges of old links are
+    ignored, so consecutive end dates cannot be compared any more."""
+    client.force_login(contract_manager)
+    url = reverse(
+        "report_municipal", args=[contract_manager.organisation.municipality_id]
+    )
+    last_year = Period.whole_year(timezone.localdate().year - 1)
+    for query in ({}, {"start": "2025-03-01", "end": "2025-03-05"}):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        assert response.context["report"].period == last_year
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("abc", "Onbekende periode"),
+        ("2025-13", "Onbekende periode"),
+        ("2025-Q5", "Onbekende periode"),
+        ("2025-03-01", "Onbekende periode"),
+        ("1999", "Onbekende periode"),
+        ("9999", "nog niet afgelopen"),
+        ("this year", "Onbekende periode"),
+    ],
+)
+def test_a_bad_period_is_a_message_next_to_the_selector(
+    client, contract_manager, period, message
+):
+    """An unknown, malformed or not yet ended period is a Dutch message next
+    to the period selector and no figures; the CSV and the PDF are 404."""
+    client.force_login(contract_manager)
+    pk = contract_manager.organisation.municipality_id
+    if period == "this year":
+        period = str(timezone.localdate().year)
+        message = "nog niet afgelopen"
+    response = client.get(reverse("report_municipal", args=[pk]), {"period": period})
+    assert response.status_code == 200
+    assert response.context["report"] is None
+    assert message in " ".join(response.context["form"].errors["period"])
+    assert message in response.content.decode()
+    assert "Kerncijfers" not in response.content.decode()
+    for name in ("report_municipal_csv", "report_municipal_pdf"):
+        assert (
+            client.get(reverse(name, args=[pk]), {"period": period}).status_code == 404
+        )
+
+
+def test_this_month_and_quarter_are_not_yet_ended(client, contract_manager):
+    """The running month and quarter are refused like the running year."""
+    client.force_login(contract_manager)
+    url = reverse(
+        "report_municipal", args=[contract_manager.organisation.municipality_id]
+    )
+    today = timezone.localdate()
+    for key in (
+        Period.month(today.year, today.month).key,
+        Period.quarter(today.year, (today.month - 1) // 3 + 1).key,
+    ):
+        response = client.get(url, {"period": key})
+        assert response.context["report"] is None
+        assert "nog niet afgelopen" in response.content.decode()
+
+
+def test_csv_contains_no_suppressed_value(client, contract_manager):
+    """The CSV has the same cells as the page; no hidden number is in it."""
+    client.force_login(contract_manager)
+    url = reverse(
+        "report_municipal_csv", args=[contract_manager.organisation.municipality_id]
+    )
+    response = client.get(url, {"period": "2025"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    rows = [line.split(";") for line in text.splitlines()]
+    by_label = {
+        row[1]: row[2] for row in rows if len(row) == 3 and row[0] == "Soort zaak"
+    }
+    assert by_label["Vraag"] == "6"
+    assert by_label["Probleem"] == "afgeschermd"
+    assert by_label["Bemiddeling"] == SMALL_TEXT
+    assert by_label["Totaal"] == "25"
+    outcome = {row[1]: row[2] for row in rows if len(row) == 3 and row[0] == "Uitkomst"}
+    assert outcome["Niet opgelost"] == SMALL_TEXT
+    figures = {row[1]: row[2] for row in rows if len(row) == 3}
+    assert figures["Mediane doorlooptijd (afgesloten zaken)"] == "11 dagen"
+    assert figures["2025"] == "2025"  # the period
+    assert (
+        figures["Cijfers van alle organisaties voor gemeente Utrecht"] == ""
+    )  # the scope
+    # The only numbers in the rows of the kind table are the shown ones.
+    kind_numbers = {
+        v for row in rows if row[0] == "Soort zaak" for v in _numbers(row[2])
+    }
+    assert kind_numbers == {"6", "7", "5", "25"}
+    assert "2" not in kind_numbers
+
+
+def test_pdf_contains_no_suppressed_value(client, contract_manager):
+    """The PDF is made from the same shown cells; its text has "< 5", says
+    whose figures it holds, and has no hidden number for a hidden cell."""
+    pypdf = pytest.importorskip("pypdf")
+
+    client.force_login(contract_manager)
+    url = reverse(
+        "report_municipal_pdf", args=[contract_manager.organisation.municipality_id]
+    )
+    response = client.get(url, {"period": "2025"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    text = "".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert "< 5" in text
+    assert "afgeschermd" in text
+    assert "Bemiddeling: < 5" in text or "Bemiddeling < 5" in text
+    assert "alle organisaties" in text
+
+
+def test_pdf_is_a_pdf(client, contract_manager):
+    """The PDF download is a PDF document named after the municipality and
+    the period."""
+    client.force_login(contract_manager)
+    url = reverse(
+        "report_municipal_pdf", args=[contract_manager.organisation.municipality_id]
+    )
+    response = client.get(url, {"period": "2025-Q1"})
+    assert response.content.startswith(b"%PDF")
+    assert "rapportage-GM0344-2025-Q1.pdf" in response["Content-Disposition"]
+
+
+def test_contract_manager_cannot_read_another_municipality(client, contract_manager):
+    """A contract manager reads only their own municipality: another one is 404
+    on the page, the CSV and the PDF, as if it did not exist."""
+    zwolle = Municipality.objects.get(cbs_code="GM0193")
+    client.force_login(contract_manager)
+    for name in ("report_municipal", "report_municipal_csv", "report_municipal_pdf"):
+        assert (
+            client.get(reverse(name, args=[zwolle.pk]), {"period": "2025"}).status_code
+            == 404
+        )
+    assert list(reportable_municipalities(contract_manager)) == [
+        contract_manager.organisation.municipality
+    ]
+
+
+def test_contract_manager_of_no_municipality_reads_nothing(db):
+    """A contract manager not working for a municipality reads no report."""
+    user = User.objects.create_user(
+        "cm2",
+        role=User.Role.CONTRACT_MANAGER,
+        organisation=OrganisationFactory(akj=True),
+    )
+    assert not reportable_municipalities(user).exists()
+
+
+def test_report_page_query_count(
+    client, contract_manager, django_assert_max_num_queries
+):
+    """The page takes a bounded number of queries, whatever the number of
+    cases: when it counts the figures (and stores them), and fewer when it
+    reads the stored ones."""
+    client.force_login(contract_manager)
+    url = reverse(
+        "report_municipal", args=[contract_manager.organisation.municipality_id]
+    )
+    with django_assert_max_num_queries(12):
+        assert client.get(url, {"period": "2025"}).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(url, {"period": "2025"}).status_code == 200
+
+
+def test_theme_can_be_chosen_when_opening_a_case(db):
+    """The case-open form offers the themes; the service stores the one chosen."""
+    from cases.forms.clients import CaseOpenForm
+
+    akj = OrganisationFactory(akj=True)
+    user = User.objects.create_user(
+        "vpx",
+        role=User.Role.AKJ_CONFIDANT,
+        organisation=akj,
+        team=TeamFactory(organisation=akj),
+    )
+    form = CaseOpenForm(user=user)
+    values = [value for value, _label in form.fields["theme"].choices]
+    assert values == ["", *SupportCase.Theme.values]
 
 
 # --- whose cases: the team lead's teams, or every organisation ----------------------
@@ -249,193 +670,3 @@ def test_outreach_visits_are_counted_and_small_numbers_hidden(
     report = municipal_report(municipality=fixture_2025, period=Period.month(2025, 3))
     assert report.outreach.visits.display == shown
     assert report.outreach.youths_spoken.display == str(3 * visits)
-
-
-# --- stored figures ---------------------------------------------------------------
-
-
-def _extra_case(municipality: Municipality, n: int = 900) -> None:
-    """One more 2025 question of a client of ``municipality``, of another
-    organisation."""
-    org = OrganisationFactory(akj=True)
-    SupportCase.objects.create(
-        reference=f"T-{n}",
-        client=ClientFactory(municipality=municipality, organisation=org),
-        organisation=org,
-        team=TeamFactory(organisation=org),
-        title="Vraag",
-        opened_at=_at(datetime.date(2025, 6, 1)),
-        opened_by=User.objects.get(username="vp"),
-        kind="question",
-    )
-
-
-def test_stored_figures_equal_a_live_count(fixture_2025):
-    """The first read counts and stores; the second reads the stored figures
-    (one query) and shows the same report as a live count."""
-    live = municipal_report(municipality=fixture_2025, period=YEAR_2025)
-    first = report_figures(municipality=fixture_2025, period=YEAR_2025)
-    assert ReportFigures.objects.filter(municipality=fixture_2025).count() == 1
-    second = report_figures(municipality=fixture_2025, period=YEAR_2025)
-    for report in (first, second):
-        assert report.tables == live.tables
-        assert (report.cases, report.clients) == (live.cases, live.clients)
-        assert report.median_days == pytest.approx(live.median_days)
-        assert report.outreach == live.outreach
-    assert second.computed_at == first.computed_at
-
-
-def test_stored_figures_are_read_in_one_query(fixture_2025, django_assert_num_queries):
-    report_figures(municipality=fixture_2025, period=YEAR_2025)
-    with django_assert_num_queries(1):
-        report_figures(municipality=fixture_2025, period=YEAR_2025)
-
-
-def test_stale_figures_are_counted_again(fixture_2025, settings):
-    """Figures older than NAAST_REPORT_MAX_AGE_HOURS are counted again when
-    read; younger ones are shown with the moment they were counted."""
-    settings.NAAST_REPORT_MAX_AGE_HOURS = 24
-    counted = timezone.now()
-    report_figures(municipality=fixture_2025, period=YEAR_2025, now=counted)
-    _extra_case(fixture_2025)
-    later = counted + datetime.timedelta(hours=23)
-    report = report_figures(municipality=fixture_2025, period=YEAR_2025, now=later)
-    assert report.cases.value == 25 and report.computed_at == counted
-    much_later = counted + datetime.timedelta(hours=25)
-    report = report_figures(municipality=fixture_2025, period=YEAR_2025, now=much_later)
-    assert report.cases.value == 26 and report.computed_at == much_later
-    stored = ReportFigures.objects.get(municipality=fixture_2025)
-    assert stored.computed_at == much_later
-    assert sum(m["cases"] for m in stored.counts["months"].values()) == 26
-
-
-def test_incomplete_stored_figures_are_counted_again(fixture_2025):
-    """Figures stored before a choice was added (a row key missing) or in an
-    older shape are counted again instead of failing."""
-    report_figures(municipality=fixture_2025, period=YEAR_2025)
-    stored = ReportFigures.objects.get(municipality=fixture_2025)
-    del stored.counts["months"]["2025-03"]["kind:question"]
-    stored.save()
-    report = report_figures(municipality=fixture_2025, period=YEAR_2025)
-    assert _table(report, "kind")[0][0] == (6, "")
-    stored.refresh_from_db()
-    assert stored.counts["months"]["2025-03"]["kind:question"] == 5
-    stored.counts = {"cases": 25}  # the shape before periods had months
-    stored.save()
-    assert report_figures(municipality=fixture_2025, period=YEAR_2025).cases.value == 25
-
-
-def test_stored_counts_are_suppressed_when_shown(fixture_2025):
-    """Small counts are stored as they are, and hidden in the report built
-    from them exactly as in a live count."""
-    january = Period.month(2025, 1)
-    report_figures(municipality=fixture_2025, period=january)
-    stored = ReportFigures.objects.get(municipality=fixture_2025)
-    assert stored.counts["months"]["2025-01"]["cases"] == 1
-    report = report_figures(municipality=fixture_2025, period=january)
-    assert report.cases.value is None and report.cases.display == SMALL_TEXT
-
-
-def test_refresh_counts_the_standard_periods_and_drops_stale_others(
-    fixture_2025, settings
-):
-    """The nightly refresh counts the last ended year, quarter and month of
-    every municipality where clients live (all organisations) and of every
-    team lead's teams where their clients live, and drops stale figures of
-    other periods (they are counted again when read); fresh ones stay."""
-    settings.NAAST_REPORT_MAX_AGE_HOURS = 24
-    now = datetime.datetime(2026, 3, 2, 3, 0, tzinfo=AMS)
-    MunicipalityFactory(name="Leeg", cbs_code="GM9999")  # no clients: no report
-    march, april = Period.month(2025, 3), Period.month(2025, 4)
-    report_figures(
-        municipality=fixture_2025,
-        period=march,
-        now=now - datetime.timedelta(hours=30),
-    )
-    report_figures(
-        municipality=fixture_2025,
-        period=april,
-        now=now - datetime.timedelta(hours=2),
-    )
-    # Utrecht and Zwolle × (all organisations, the lead's team) × 3 periods.
-    assert refresh_report_figures(now=now) == 12
-    stored = {
-        (f.municipality.cbs_code, f.scope, f.start): f
-        for f in ReportFigures.objects.select_related("municipality")
-    }
-    team_scope = f"teams:{User.objects.get(username='tl').led_teams.get().pk}"
-    standard = [Period.whole_year(2025), Period.quarter(2025, 4), Period.month(2026, 2)]
-    expected = {
-        (code, scope, period.start)
-        for code in ("GM0344", "GM0193")
-        for scope in ("all", team_scope)
-        for period in standard
-    }
-    expected.add(("GM0344", "all", april.start))
-    assert set(stored) == expected
-    year = stored[("GM0344", "all", datetime.date(2025, 1, 1))]
-    assert sum(m["cases"] for m in year.counts["months"].values()) == 25
-    assert year.computed_at == now
-
-
-def test_refresh_reports_command_enqueues_or_counts(fixture_2025):
-    """``manage.py refresh_reports`` enqueues the task (here run at once);
-    ``--now`` counts in the process."""
-    out = io.StringIO()
-    call_command("refresh_reports", stdout=out)
-    assert "Enqueued task" in out.getvalue()
-    out = io.StringIO()
-    call_command("refresh_reports", "--now", stdout=out)
-    assert "12 report(s) counted." in out.getvalue()
-
-
-def test_page_and_csv_show_when_the_figures_were_counted(
-    client, contract_manager, django_assert_max_num_queries
-):
-    """The page reads the stored figures once they exist, says when they were
-    counted, and the CSV carries the same moment."""
-    client.force_login(contract_manager)
-    municipality = contract_manager.organisation.municipality
-    url = reverse("report_municipal", args=[municipality.pk])
-    client.get(url, {"period": "2025"})
-    _extra_case(municipality)
-    with django_assert_max_num_queries(8):
-        response = client.get(url, {"period": "2025"})
-    stored = ReportFigures.objects.get(municipality=municipality)
-    assert "Stand van" in response.text
-    assert response.context["report"].cases.value == 25  # counted before the 26th
-    assert response.context["report"].computed_at == stored.computed_at
-    csv_text = client.get(url + "csv/", {"period": "2025"}).content.decode("utf-8-sig")
-    stamp = timezone.localtime(stored.computed_at).isoformat(timespec="minutes")
-    assert f"Stand van;{stamp};" in csv_text
-
-
-def test_scope_keys():
-    """Stored figures name their scope by team ids, sorted."""
-    assert ALL_ORGANISATIONS.key == "all"
-    assert ALL_ORGANISATIONS.all_organisations
-    assert Scope().key == "all"
-
-
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    period=st.one_of(
-        st.text(max_size=12),
-        st.from_regex(r"[0-9]{1,5}(-(Q[0-9]|[0-9]{1,3}))?", fullmatch=True),
-    )
-)
-def test_any_period_parameter_answers_200(client, contract_manager, period):
-    """Whatever ``period`` says, the page answers 200 (with figures or with a
-    message next to the selector), never 500."""
-    client.force_login(contract_manager)
-    url = reverse(
-        "report_municipal", args=[contract_manager.organisation.municipality_id]
-    )
-    response = client.get(url, {"period": period})
-    assert response.status_code == 200
-    report, form = response.context["report"], response.context["form"]
-    assert (report is None) == bool(form.errors)
