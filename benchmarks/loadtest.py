@@ -37,10 +37,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import bench
+import bench_env
 
-ROOT = bench.ROOT
-RESULTS = bench.RESULTS
+ROOT = bench_env.ROOT
+RESULTS = bench_env.RESULTS
 
 
 def _accounts(users: int, out: Path) -> None:
@@ -76,7 +76,7 @@ def _accounts(users: int, out: Path) -> None:
         if not cases or not clients:
             continue
         name = Client.objects.get(pk=clients[0]).last_name[:3]
-        cookie_name, session = bench._session_cookie(user).split("=", 1)
+        cookie_name, session = bench_env.session_cookie(user).split("=", 1)
         accounts.append(
             {
                 "username": user.username,
@@ -100,7 +100,7 @@ P95_LIMIT_MS = 300
 
 
 def pct(values: list[float], q: float) -> float | None:
-    return round(bench.pct(values, q), 1) if values else None
+    return round(bench_env.pct(values, q), 1) if values else None
 
 
 #: The processes whose CPU time is counted per request (Linux ``/proc``).
@@ -162,7 +162,7 @@ def sample_waits(url: str, stop: threading.Event, out: list) -> None:
 
     name = url.rsplit("/", 1)[1]
     started = time.monotonic()
-    with psycopg.connect(f"{bench.PG}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{bench_env.PG}/postgres", autocommit=True) as conn:
         while not stop.is_set():
             rows = conn.execute(
                 "SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, ''),"
@@ -246,10 +246,10 @@ def main() -> None:
         _accounts(args.accounts, args.accounts_out)
         return
 
-    prepared = bench.prepare(args.clients, reseed=False)
-    url = bench.db_url(args.clients)
+    prepared = bench_env.prepare(args.clients, reseed=False)
+    url = bench_env.db_url(args.clients)
     work = Path(tempfile.mkdtemp(prefix="naast-load-"))
-    env = bench.django_env(url)
+    env = bench_env.django_env(url)
     env.update(
         STATIC_ROOT=str(work / "static"),
         NAAST_LOAD_ACCOUNTS=str(work / "a.json"),
@@ -300,7 +300,7 @@ def main() -> None:
     stop = threading.Event()
     sampler = threading.Thread(target=sample_waits, args=(url, stop, waits))
     try:
-        bench._wait_for(args.port)
+        bench_env.wait_for(args.port)
         sampler.start()
         started = time.monotonic()
         subprocess.run(

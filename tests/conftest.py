@@ -8,9 +8,12 @@ AKJ; ``client_supporter`` and ``client_support_team_lead`` for
 ``client_support_org``. Fixtures that touch the database ask for ``db``
 themselves; there is no autouse database access.
 
-The access-matrix ``world`` and the worlds built on it (one per
-``test_access_*`` matrix) are here too: a fixture that more than one test
-module uses lives in this file, never in a test module that others import.
+The access-matrix ``world`` (with its privacy officer and its report
+readers) is here too; the worlds of the single matrices, used only under
+``tests/web``, are in ``tests/web/conftest.py``. A fixture that more than one
+test module uses lives in a conftest.py, never in a test module that others
+import; plain helpers (``World``, ``check_access``, ``error_codes`` …) live in
+``tests/support``.
 """
 
 from __future__ import annotations
@@ -18,14 +21,12 @@ from __future__ import annotations
 import contextlib
 import datetime
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Municipality, Organisation, User
-from audit.models import AccessLogEntry
 from cases import services
 from cases.models import (
     Application,
@@ -35,13 +36,10 @@ from cases.models import (
     ConflictingInterest,
     Family,
     FamilyMembership,
-    LinkRequest,
     Meeting,
     Note,
     SupportCase,
 )
-from privacy.models import DataSubjectRequest
-from roles import referrals as referral_services
 from roles import services as role_services
 from roles.models import (
     Assignment,
@@ -54,9 +52,7 @@ from roles.models import (
 from roles.policy import SupportRole
 from tests.factories import (
     ApplicationFactory,
-    ClientFactory,
     FamilyFactory,
-    FamilyMembershipFactory,
     MunicipalityFactory,
     OrganisationFactory,
     TeamFactory,
@@ -64,7 +60,9 @@ from tests.factories import (
     account,
     open_case,
 )
-from tests.privacy_helpers import privacy_officer, register_breach, register_request
+from tests.support.checks import error_codes
+from tests.support.privacy import privacy_officer
+from tests.support.world import World
 
 
 @pytest.fixture(autouse=True)
@@ -235,13 +233,6 @@ def db_state(db) -> Callable[[], dict[str, object]]:
     return snapshot
 
 
-def error_codes(error: ValidationError) -> set[str | None]:
-    """The codes of a ValidationError, field errors included."""
-    if hasattr(error, "error_dict"):
-        return {e.code for errors in error.error_dict.values() for e in errors}
-    return {e.code for e in error.error_list}
-
-
 @pytest.fixture
 def refused(db_state):
     """``with refused("r5_content_meeting"):`` — the block must raise a
@@ -267,27 +258,7 @@ def refused(db_state):
     return check
 
 
-# --- the access log -----------------------------------------------------------------
-
-
-def access_log_queries() -> int:
-    """Queries that writing one access-log row adds to a page: the previous
-    hash and the INSERT, plus the advisory lock on PostgreSQL
-    (``audit.log``)."""
-    from django.db import connection
-
-    return 3 if connection.vendor == "postgresql" else 2
-
-
 # --- the world of the access matrix ---------------------------------------------------
-
-WORLD_ROLES = ["vp1", "vp2", "co1", "tl", "dm", "fa"]
-
-
-@dataclass
-class World:
-    users: dict[str, User]
-    objects: dict[str, int]
 
 
 @pytest.fixture
@@ -442,54 +413,6 @@ def privacy_world(world: World) -> World:
     return world
 
 
-def check_access(
-    client,
-    world: World,
-    name: str,
-    key: str | None,
-    method: str,
-    expected: dict,
-    roles: list[str] = WORLD_ROLES,
-) -> None:
-    """Request one URL as anonymous and as every role of the world; roles missing
-    from ``expected`` must get 404. Anonymous users are sent to the login page.
-    ``key`` names an object of ``world.objects`` (or ``None`` for no argument);
-    ``roles`` are the keys of ``world.users`` to try."""
-    from django.urls import reverse
-
-    url = reverse(name, args=[world.objects[key]] if key else [])
-    data = {"text": "Gesprek gevoerd."} if method == "post" else None
-    response = getattr(client, method)(url, data)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-    got = {}
-    for role in roles:
-        client.force_login(world.users[role])
-        response = getattr(client, method)(url, data)
-        got[role] = response.status_code
-        if response.status_code == 200:
-            # Every page a role may see carries the Content Security Policy.
-            assert response["Content-Security-Policy"], url
-            assert response["X-Frame-Options"] == "DENY", url
-    assert got == {role: expected.get(role, 404) for role in roles}
-
-
-def check_budget(
-    client, world: World, role, name, key, budget, logged, assert_max_queries
-) -> None:
-    """GET the page as ``role`` within ``budget`` queries (plus the access-log
-    row's when ``logged``), and check it writes exactly that row."""
-    from django.urls import reverse
-
-    client.force_login(world.users[role])
-    url = reverse(name, args=[world.objects[key]] if key else [])
-    before = AccessLogEntry.objects.count()
-    with assert_max_queries(budget + (access_log_queries() if logged else 0)):
-        response = client.get(url)
-    assert response.status_code == 200
-    assert AccessLogEntry.objects.count() - before == (1 if logged else 0)
-
-
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings) -> None:
     """Background tasks (``django.tasks``) run at once, in the test's process."""
@@ -523,204 +446,4 @@ def report_world(world: World) -> World:
     world.objects["municipality"] = utrecht.pk
     world.objects["other_municipality"] = zwolle.pk
     world.objects["unreported_municipality"] = amersfoort.pk
-    return world
-
-
-# --- the worlds of the access matrices ----------------------------------------------
-# Each ``tests/test_access_*.py`` matrix runs in one of these; the declarations
-# check and the form fuzzing open every matrix's pages, so they need them all.
-
-
-@pytest.fixture
-def avg_world(privacy_world: World) -> World:
-    """The access-matrix world with its privacy officers, three requests of
-    the AKJ's clients (an inzage request with a checked identity, one just
-    received, an erasure request), a breach, the consent for the informal
-    supporter's invitation and a consent for a document."""
-    world = privacy_world
-    po = world.users["po"]
-    world.users["po2"] = privacy_officer(
-        Organisation.objects.get(name="Cliëntondersteuning Utrecht"), "po2"
-    )
-    youth = Client.objects.get(pk=world.objects["youth"])
-    mother = Client.objects.get(pk=world.objects["mother"])
-    world.objects["inzage_request"] = register_request(po, youth).pk
-    world.objects["received_request"] = register_request(po, mother, checked=False).pk
-    world.objects["erasure_request"] = register_request(
-        po, mother, DataSubjectRequest.Kind.ERASURE
-    ).pk
-    world.objects["breach"] = register_breach(po).pk
-    world.objects["invitation_consent"] = Consent.objects.get(
-        item=Consent.Item.MEETING_INVITATION
-    ).pk
-    world.objects["document_consent"] = role_services.consent_record(
-        actor=world.users["vp1"],
-        informal_supporter=InformalSupporter.objects.get(name="Tante Ria"),
-        item=Consent.Item.DOCUMENT,
-        description="Brief aan de klachtencommissie",
-        given_on=timezone.localdate(),
-    ).pk
-    return world
-
-
-@pytest.fixture
-def boundary_world(world: World) -> World:
-    """The access-matrix world plus: a team lead of the client-support
-    organisation (``tlco``); vp2's registration of a person vp1 already
-    supports, waiting for the team lead (``link``); and vp1's referral of the
-    youth to the client-support organisation (``referral``)."""
-    vp1, vp2, co1 = world.users["vp1"], world.users["vp2"], world.users["co1"]
-    world.users["tlco"] = account(
-        "tlco",
-        User.Role.TEAM_LEAD,
-        co1.organisation,
-        leads=[co1.team],
-        role_group=True,
-    )
-    youth = Client.objects.get(pk=world.objects["youth"])
-    person = {
-        "first_name": "Lotte",
-        "last_name": "Visser",
-        "date_of_birth": datetime.date(2010, 5, 5),
-        "kind": "youth",
-        "municipality": youth.municipality,
-        "case_kind": "question",
-    }
-    services.client_register(actor=vp1, **person, case_title="Vraag")
-    link = services.client_register(actor=vp2, **person, case_title="Tweede vraag")
-    assert isinstance(link, LinkRequest)
-    referral = referral_services.referral_send(
-        actor=vp1,
-        client=youth,
-        to_organisation=co1.organisation,
-        case=None,
-        items=["identity"],
-        consent_given_on=datetime.date.today(),
-        message="Sem zoekt passende hulp.",
-        address="127.0.0.1",
-    )
-    world.objects.update(link=link.pk, referral=referral.pk)
-    assert Organisation.objects.filter(pk=referral.to_organisation_id).exists()
-    return world
-
-
-@pytest.fixture
-def cases_world(world) -> World:
-    """The access-matrix world with the assignments of its cases by name."""
-    objects, users = world.objects, world.users
-
-    def assignment(case: str, **holder) -> int:
-        return Assignment.objects.get(case_id=objects[case], **holder).pk
-
-    objects["vp1_assignment"] = assignment("complaint_case", user=users["vp1"])
-    objects["vp2_assignment"] = assignment("mother_case", user=users["vp2"])
-    objects["co1_assignment"] = assignment("care_case", user=users["co1"])
-    objects["closed_assignment"] = assignment("closed_case", user=users["vp1"])
-    objects["informal_assignment"] = assignment(
-        "complaint_case", informal_supporter__isnull=False
-    )
-    return world
-
-
-@pytest.fixture
-def clients_world(world):
-    """The access-matrix world plus: the family of the youth and the mother,
-    a family whose only member nobody supports, care of the youth and of the
-    mother, and a client whose only case vp1 closed (R6: no longer visible)."""
-    vp1, vp2 = world.users["vp1"], world.users["vp2"]
-    youth = Client.objects.get(pk=world.objects["youth"])
-    mother = Client.objects.get(pk=world.objects["mother"])
-    provider = Organisation.objects.get(kind=Organisation.Kind.CARE_PROVIDER)
-    family = FamilyMembership.objects.get(client=youth).family
-    lonely = FamilyFactory(name="Gezin Jansen", organisation=youth.organisation)
-    FamilyMembershipFactory(
-        family=lonely,
-        relation="vader",
-        client=ClientFactory(
-            organisation=youth.organisation,
-            first_name="Piet",
-            last_name="Jansen",
-            date_of_birth=datetime.date(1980, 1, 1),
-            kind="parent",
-            municipality=youth.municipality,
-            # No person key, as before: nobody registered him through a
-            # service, and nothing looks him up by it.
-            person_key="",
-        ),
-    )
-    start = datetime.date(2024, 1, 1)
-    care = services.care_record(
-        actor=vp1, client=youth, provider=provider, kind="jeugdhulp", started_on=start
-    )
-    mother_care = services.care_record(
-        actor=vp2, client=mother, provider=provider, kind="jeugdhulp", started_on=start
-    )
-    former = services.client_register(
-        actor=vp1,
-        first_name="Lotte",
-        last_name="Visser",
-        date_of_birth=datetime.date(2010, 5, 5),
-        kind="youth",
-        municipality=youth.municipality,
-        case_kind="question",
-        case_title="Vraag",
-    )
-    services.case_close(actor=vp1, case=former, outcome="resolved")
-    world.objects.update(
-        family=family.pk,
-        unsupported_family=lonely.pk,
-        care=care.pk,
-        mother_care=mother_care.pk,
-        former_client=former.client_id,
-    )
-    return world
-
-
-@pytest.fixture
-def emergency_world(privacy_world: World) -> World:
-    """The privacy world with the team lead's running emergency access to the
-    youth's complaint case."""
-    world = privacy_world
-    world.objects["tl_emergency"] = role_services.emergency_access_open(
-        actor=world.users["tl"],
-        case=SupportCase.objects.get(pk=world.objects["complaint_case"]),
-        reason="De vertrouwenspersoon is plotseling uitgevallen en de klacht loopt door.",
-    ).pk
-    return world
-
-
-@pytest.fixture
-def notes_world(world) -> World:
-    """The access-matrix world with a note in the complaint case (vp1), the
-    care case (co1) and the closed case (vp1, written before it closed)."""
-    objects, users = world.objects, world.users
-    objects["complaint_note"] = services.note_add(
-        actor=users["vp1"],
-        case=SupportCase.objects.get(pk=objects["complaint_case"]),
-        text="Sem vertelde over de groep.",
-    ).pk
-    objects["care_note"] = services.note_add(
-        actor=users["co1"],
-        case=SupportCase.objects.get(pk=objects["care_case"]),
-        text="Passende hulp gezocht.",
-    ).pk
-    # The closed case can take no new note through the service any more.
-    objects["closed_note"] = Note.objects.create(
-        case_id=objects["closed_case"], author=users["vp1"], text="Inzage geregeld."
-    ).pk
-    return world
-
-
-@pytest.fixture
-def outreach_world(world: World) -> World:
-    """The access-matrix world with a visit of ``vp1``."""
-    world.objects["visit"] = services.outreach_visit_record(
-        actor=world.users["vp1"],
-        institution=Organisation.objects.get(name="Jeugdzorg Midden"),
-        municipality=world.users["dm"].organisation.municipality,
-        visited_on=datetime.date(2026, 3, 2),
-        group="Leefgroep De Linde",
-        youths_spoken=4,
-        themes=["rights"],
-    ).pk
     return world

@@ -16,8 +16,8 @@ from cases.access_log import PURPOSES
 from cases.context_processors import NAVIGATION
 from cases.management.commands.seed_demo import TITLES
 from cases.models import SupportCase
-from cases.reports import _dimensions
 from cases.services import case_reference
+from reports.counting import _dimensions
 from reports.dimensions import DIMENSIONS
 from roles.policy import (
     CAPABILITIES,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import (
+from tests.support.browser import (
     AXE_JS,
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Client, ConflictingInterest, Meeting, SupportCase
 from roles.models import Assignment, Attendance
-from tests.browser.helpers import REPO, UI
 from tests.factories import plan_meeting
+from tests.support.browser import REPO, UI
 
 OUT = REPO / "docs" / "screenshots"
 

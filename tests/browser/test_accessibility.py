@@ -24,10 +24,10 @@ from roles import referrals as referral_services
 from roles import services as role_services
 from roles.models import Assignment, Consent, InformalSupporter
 from roles.policy import SupportRole
-from tests.browser.helpers import JOURNEY_PAGES, LANGUAGES, UI
-from tests.conftest import World
 from tests.factories import CareFactory, OrganisationFactory
-from tests.privacy_helpers import register_breach, register_request
+from tests.support.browser import JOURNEY_PAGES, LANGUAGES, UI
+from tests.support.privacy import register_breach, register_request
+from tests.support.world import World
 
 #: The world's users log in with this password (``tests/conftest.py``).
 WORLD_PASSWORD = "x"

@@ -3,7 +3,7 @@
 Each journey logs in through the login form and only clicks links, fills
 labelled fields and presses buttons, the way a keyboard or screen reader user
 would (controls are found by role and accessible name). Every page reached is
-checked with axe-core (WCAG 2.1 A and AA) in both languages; see ``helpers.UI``.
+checked with axe-core (WCAG 2.1 A and AA) in both languages; see ``tests.support.browser.UI``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from cases.models import (
 from roles import services as role_services
 from roles.models import Assignment, Attendance, Consent, InformalSupporter
 from roles.policy import RefusalGround, SupportRole
-from tests.browser.helpers import LANGUAGES, UI
 from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
@@ -38,10 +37,11 @@ from tests.factories import (
     open_case,
     plan_meeting,
 )
+from tests.support.browser import LANGUAGES, UI
 
 pytestmark = pytest.mark.parametrize("language", LANGUAGES)
 
-# A page a journey here starts to pass goes into ``helpers.JOURNEY_PAGES``: the
+# A page a journey here starts to pass goes into ``tests.support.browser.JOURNEY_PAGES``: the
 # accessibility tour leaves those pages to the journeys.
 
 

@@ -10,9 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.enrolment import enrolment_code_issue
-from tests.browser.helpers import LANGUAGES
 from tests.factories import DEMO_PASSWORD, UserFactory
-from tests.two_factor_helpers import code_for
+from tests.support.browser import LANGUAGES
+from tests.support.two_factor import code_for
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
