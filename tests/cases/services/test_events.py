@@ -45,8 +45,7 @@ from roles import referrals
 from roles import services as role_services
 from roles.models import Consent, InformalSupporter
 from roles.policy import RefusalGround, SupportRole
-
-from .factories import (
+from tests.factories import (
     ApplicationFactory,
     InformalSupporterFactory,
     UserFactory,
@@ -59,7 +58,7 @@ from .factories import (
     open_case,
     plan_meeting,
 )
-from .privacy_helpers import privacy_officer, register_breach, register_request
+from tests.support.privacy import privacy_officer, register_breach, register_request
 
 MODULES: list[ModuleType] = [services, role_services, referrals, privacy_services]
 
