@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "roles",
     "retention",
     "privacy",
+    # The pages over the domain apps (no models).
+    "web",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,8 @@
-"""Filters for the list pages (django-filter), and the deadline and week
-conditions the dashboard counts with, so that every number on the dashboard
-is exactly the row count of the list it links to.
+"""Filters for the list pages (django-filter): clients, cases, complaints,
+meetings, applications and the access log. The deadline and week conditions
+they share with the dashboard's counts are in ``cases.selectors.conditions``,
+so that every number on the dashboard is exactly the row count of the list it
+links to.
 
 Each FilterSet filters a queryset the view has already limited with
 ``visible_to(user)``; a filter never widens what a user sees. Filters that only
@@ -10,133 +12,36 @@ everyone else, so a hand-made URL cannot use them either.
 
 from __future__ import annotations
 
-import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from roles.models import Assignment
-from roles.permissions import led_team_ids
-from roles.policy import Capability, can
-
-from .complaint_clock import DUE_SOON_DAYS
-from .models import (
+from cases.models import (
     AccessLogEntry,
     Application,
+    Client,
     Complaint,
     ComplaintRegime,
     Meeting,
     SupportCase,
 )
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-# --- conditions shared by the dashboard and the lists ------------------------------
-
-#: The value of a ``caseworker`` filter meaning "nobody holds the case".
-UNASSIGNED = "null"
-
-
-def overdue(today: datetime.date, prefix: str = "") -> Q:
-    """Complaints whose decision term has passed (``complaint_clock.is_overdue``);
-    ``prefix`` is the path to the complaint from another model."""
-    return Q(**{f"{prefix}due_on__lt": today})
-
-
-def due_soon(today: datetime.date, prefix: str = "") -> Q:
-    """Complaints due today or within ``DUE_SOON_DAYS`` days
-    (``complaint_clock.is_due_soon``)."""
-    return Q(
-        **{
-            f"{prefix}due_on__gte": today,
-            f"{prefix}due_on__lte": today + datetime.timedelta(days=DUE_SOON_DAYS),
-        }
-    )
-
-
-def running(prefix: str = "") -> Q:
-    """Complaints whose clock runs: submitted, not yet decided or withdrawn."""
-    return Q(**{f"{prefix}due_on__isnull": False})
-
-
-def complaints_visible_to(user: User | AnonymousUser) -> QuerySet[Complaint]:
-    """The complaints of the cases the user sees (R2); the complaint list and
-    the dashboard count the same rows."""
-    return Complaint.objects.visible_to(user)
-
-
-def with_deadline_state(
-    complaints: QuerySet[Complaint], today: datetime.date
-) -> QuerySet[Complaint]:
-    """Annotate ``deadline_state``: "overdue", "due_soon" or "" (no marker)."""
-    return complaints.annotate(
-        deadline_state=Case(
-            When(overdue(today), then=Value("overdue")),
-            When(due_soon(today), then=Value("due_soon")),
-            default=Value(""),
-            output_field=CharField(),
-        )
-    )
-
-
-def week_bounds(today: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """Monday 00:00 up to (not including) the next Monday 00:00 of the ISO week
-    of ``today``, in the site's time zone (Europe/Amsterdam)."""
-    tz = timezone.get_current_timezone()
-    monday = today - datetime.timedelta(days=today.weekday())
-    start = datetime.datetime.combine(monday, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(
-        monday + datetime.timedelta(days=7), datetime.time.min, tzinfo=tz
-    )
-    return start, end
-
-
-def this_week(today: datetime.date, prefix: str = "") -> Q:
-    """Meetings that start in the ISO week of ``today``."""
-    start, end = week_bounds(today)
-    return Q(**{f"{prefix}starts_at__gte": start, f"{prefix}starts_at__lt": end})
-
-
-def holds_case(user: User | int | None, case_ref: str = "pk") -> Exists:
-    """Whether ``user`` is (or, for a closed case, was at closing) the
-    professional supporter of the case ``OuterRef(case_ref)``; with ``None``,
-    whether anyone is. Handed-over and ended support does not count."""
-    assignments = Assignment.objects.filter(
-        Q(ended_at__isnull=True) | Q(end_reason=Assignment.EndReason.CASE_CLOSED),
-        case=OuterRef(case_ref),
-        user__isnull=False,
-    )
-    if user is not None:
-        assignments = assignments.filter(user=user)
-    return Exists(assignments)
-
-
-def caseworkers_of(lead: User | AnonymousUser | None) -> QuerySet[User]:
-    """The confidants and client supporters of the teams a team lead leads
-    (R13): those active, and those inactive who still hold a case (so no case
-    is out of sight)."""
-    if lead is None or not can(lead, Capability.LEAD_TEAMS):
-        return User.objects.none()
-    return (
-        User.objects.filter(
-            team_id__in=led_team_ids(lead),
-            role__in=[User.Role.AKJ_CONFIDANT, User.Role.CLIENT_SUPPORTER],
-        )
-        .filter(
-            Q(is_active=True)
-            | Exists(
-                Assignment.objects.filter(user=OuterRef("pk"), ended_at__isnull=True)
-            )
-        )
-        .order_by("first_name", "last_name", "username")
-    )
+from cases.selectors import conditions
+from cases.selectors.conditions import (
+    UNASSIGNED,
+    caseworkers_of,
+    due_soon,
+    holds_case,
+    overdue,
+    running,
+    this_week,
+)
+from roles.policy import Capability, can
 
 
 def _caseworkers(request: Any) -> QuerySet[User]:
@@ -248,7 +153,7 @@ class CaseFilter(_CaseworkerFilterMixin, ListFilterSet):
     the date they were opened."""
 
     #: Every status but closed; not "open", which is the status "Aangemeld".
-    NOT_CLOSED = "not_closed"
+    NOT_CLOSED = conditions.NOT_CLOSED
 
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -284,9 +189,9 @@ class CaseFilter(_CaseworkerFilterMixin, ListFilterSet):
 class ComplaintFilter(_CaseworkerFilterMixin, ListFilterSet):
     """Complaints by stage, regime, deadline and caseworker (team lead)."""
 
-    OVERDUE = "overdue"
-    DUE_SOON = "due_soon"
-    RUNNING = "running"
+    OVERDUE = conditions.OVERDUE
+    DUE_SOON = conditions.DUE_SOON
+    RUNNING = conditions.RUNNING
 
     stage = django_filters.ChoiceFilter(
         label=_("Fase"),
@@ -330,7 +235,7 @@ class MeetingFilter(ListFilterSet):
     """Meetings by period (this week, from today, or between two dates),
     kind and status."""
 
-    THIS_WEEK = "this_week"
+    THIS_WEEK = conditions.THIS_WEEK
     UPCOMING = "upcoming"
 
     period = django_filters.ChoiceFilter(
@@ -368,8 +273,8 @@ class ApplicationFilter(ListFilterSet):
     """Applications by decision, decider (me, nobody, anyone) and the date
     they were submitted."""
 
-    ME = "me"
-    NOBODY = "nobody"
+    ME = conditions.ME
+    NOBODY = conditions.NOBODY
 
     decision = django_filters.ChoiceFilter(
         label=_("Beschikking"),
@@ -438,3 +343,43 @@ class AccessLogFilter(ListFilterSet):
         model = AccessLogEntry
         fields: list[str] = []
         form = AccessLogFilterForm
+
+
+# --- the client list -------------------------------------------------------------
+
+
+class ClientFilter(django_filters.FilterSet):
+    """Search the clients a caseworker sees (``Client.objects.visible_to``).
+
+    ``name`` matches the start of the first or the last name, case-insensitively;
+    several words must each start a first or last name ("sem bak"), or together
+    start one of them ("de vries").
+    """
+
+    name = django_filters.CharFilter(
+        label=_("Naam"),
+        method="filter_name",
+        max_length=150,
+        help_text=_("Het begin van de voornaam of de achternaam."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    date_of_birth = django_filters.DateFilter(
+        label=_("Geboortedatum"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = Client
+        fields = ["name", "date_of_birth"]
+
+    def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = " ".join(value.split())
+        if not value:
+            return queryset
+        whole = Q(last_name__istartswith=value) | Q(first_name__istartswith=value)
+        if " " not in value:
+            return queryset.filter(whole)
+        words = Q()
+        for word in value.split(" "):
+            words &= Q(last_name__istartswith=word) | Q(first_name__istartswith=word)
+        return queryset.filter(whole | words)

@@ -1,9 +1,6 @@
-"""The caseworker pages; each view module declares its own ``urlpatterns``."""
-
-from django.contrib.auth import views as auth_views
-from django.urls import path
-
-from config.access import shows_no_client_data
+"""The pages of Naast over the domain apps, in the ``web`` namespace
+(``reverse("web:case_detail", …)``); each view module declares its own
+``urlpatterns``. Login, logout and the second factor are in ``accounts.urls``."""
 
 from .views import (
     applications,
@@ -18,23 +15,17 @@ from .views import (
     outreach,
     printing,
     privacy,
+    privacy_registers,
     referrals,
     reports,
+    retention,
     session,
     user_audit,
 )
 
+app_name = "web"
+
 urlpatterns = [
-    path(
-        "inloggen/",
-        shows_no_client_data(auth_views.LoginView.as_view()),
-        name="login",
-    ),
-    path(
-        "uitloggen/",
-        shows_no_client_data(auth_views.LogoutView.as_view()),
-        name="logout",
-    ),
     *dashboard.urlpatterns,
     *clients.urlpatterns,
     *cases.urlpatterns,
@@ -51,4 +42,6 @@ urlpatterns = [
     *link_requests.urlpatterns,
     *referrals.urlpatterns,
     *user_audit.urlpatterns,
+    *retention.urlpatterns,
+    *privacy_registers.urlpatterns,
 ]

@@ -1,7 +1,7 @@
 """The dashboard's figures (``/``): what the user works on, by role.
 
 Every number links to the list that shows exactly those rows; the numbers are
-counted with the same conditions (``cases.filters``) the lists filter with,
+counted with the same conditions (``cases.selectors.conditions``) the lists filter with,
 over the rows ``visible_to(user)`` (R2).
 
 * Confidant / client supporter: open cases, meetings this week, complaint
@@ -27,8 +27,8 @@ from accounts.models import User
 from roles.models import Referral
 from roles.policy import policy_for, support_role_for_user
 
-from .. import filters
 from ..models import Application, LinkRequest, Meeting, SupportCase
+from . import conditions
 
 #: How many of the newest open cases the dashboard shows.
 NEWEST_CASES = 5
@@ -75,20 +75,20 @@ def caseworker_dashboard(user: User) -> dict[str, Any]:
     # Overdue and due-soon complaints are running ones, so counting over the
     # running complaints counts them all.
     deadlines, complaint_totals = _first_rows(
-        filters.with_deadline_state(
-            filters.complaints_visible_to(user)
-            .filter(filters.running())
+        conditions.with_deadline_state(
+            conditions.complaints_visible_to(user)
+            .filter(conditions.running())
             .select_related("case__client"),
             today,
         ).order_by("due_on", "pk"),
         DEADLINES_SHOWN,
         running=Count("pk"),
-        overdue=Count("pk", filter=filters.overdue(today)),
-        due_soon=Count("pk", filter=filters.due_soon(today)),
+        overdue=Count("pk", filter=conditions.overdue(today)),
+        due_soon=Count("pk", filter=conditions.due_soon(today)),
     )
     meetings = list(
         Meeting.objects.visible_to(user)
-        .filter(filters.this_week(today))
+        .filter(conditions.this_week(today))
         .select_related("case__client", "provider")
         .order_by("starts_at", "pk")
     )
@@ -101,18 +101,16 @@ def caseworker_dashboard(user: User) -> dict[str, Any]:
             .order_by("-requested_at", "-pk")[:DEADLINES_SHOWN]
         ),
         "open_count": cases_total["open"],
-        "open_url": _url("case_list", status=filters.CaseFilter.NOT_CLOSED),
+        "open_url": _url("case_list", status=conditions.NOT_CLOSED),
         "newest_cases": newest_cases,
         "meetings": meetings,
-        "meetings_url": _url("meeting_list", period=filters.MeetingFilter.THIS_WEEK),
+        "meetings_url": _url("meeting_list", period=conditions.THIS_WEEK),
         "overdue_count": complaint_totals["overdue"],
-        "overdue_url": _url("complaint_list", deadline=filters.ComplaintFilter.OVERDUE),
+        "overdue_url": _url("complaint_list", deadline=conditions.OVERDUE),
         "due_soon_count": complaint_totals["due_soon"],
-        "due_soon_url": _url(
-            "complaint_list", deadline=filters.ComplaintFilter.DUE_SOON
-        ),
+        "due_soon_url": _url("complaint_list", deadline=conditions.DUE_SOON),
         "running_count": complaint_totals["running"],
-        "running_url": _url("complaint_list", deadline=filters.ComplaintFilter.RUNNING),
+        "running_url": _url("complaint_list", deadline=conditions.RUNNING),
         "deadlines": deadlines,
     }
 
@@ -128,7 +126,7 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
     # One query: the caseworkers with their counts (aliases get a prefix, as a
     # kind such as "complaint" may not shadow a relation).
     caseworkers = list(
-        filters.caseworkers_of(user).annotate(
+        conditions.caseworkers_of(user).annotate(
             **{
                 f"kind_{kind}": Count(
                     "assignments__case",
@@ -139,16 +137,17 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
             },
             overdue=Count(
                 "assignments__case__complaint",
-                filter=held & filters.overdue(today, "assignments__case__complaint__"),
+                filter=held
+                & conditions.overdue(today, "assignments__case__complaint__"),
                 distinct=True,
             ),
         )
     )
     kinds = _kinds_for(caseworkers)
-    unassigned = visible_open.filter(~filters.holds_case(None)).aggregate(
+    unassigned = visible_open.filter(~conditions.holds_case(None)).aggregate(
         **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in kinds},
         overdue=Count(
-            "complaint", filter=filters.overdue(today, "complaint__"), distinct=True
+            "complaint", filter=conditions.overdue(today, "complaint__"), distinct=True
         ),
     )
 
@@ -161,7 +160,7 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
                     "count": counts.get(kind, 0),
                     "url": _url(
                         "case_list",
-                        status=filters.CaseFilter.NOT_CLOSED,
+                        status=conditions.NOT_CLOSED,
                         kind=kind,
                         caseworker=caseworker,
                     ),
@@ -172,7 +171,7 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
                 "count": late,
                 "url": _url(
                     "complaint_list",
-                    deadline=filters.ComplaintFilter.OVERDUE,
+                    deadline=conditions.OVERDUE,
                     caseworker=caseworker,
                 ),
             },
@@ -189,7 +188,7 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
     ]
     unassigned_row = row(
         "",
-        filters.UNASSIGNED,
+        conditions.UNASSIGNED,
         {kind: unassigned[f"kind_{kind}"] for kind in kinds},
         unassigned["overdue"],
     )
@@ -238,14 +237,12 @@ def decision_maker_dashboard(user: User) -> dict[str, Any]:
         "pending_count": counts["pending"],
         "pending_url": _url("application_list", decision=decision),
         "mine_count": counts["mine"],
-        "mine_url": _url(
-            "application_list", decision=decision, decider=filters.ApplicationFilter.ME
-        ),
+        "mine_url": _url("application_list", decision=decision, decider=conditions.ME),
         "unassigned_count": counts["unassigned"],
         "unassigned_url": _url(
             "application_list",
             decision=decision,
-            decider=filters.ApplicationFilter.NOBODY,
+            decider=conditions.NOBODY,
         ),
         "pending": list(
             applications.filter(pending)

@@ -20,8 +20,8 @@ from accounts.models import User
 from roles.models import Assignment
 from roles.policy import Capability, can
 
-from .. import filters
 from ..models import Application, Complaint, Meeting, SupportCase
+from . import conditions
 
 _CASE_KINDS = dict(SupportCase.Kind.choices)
 _CASE_STATUSES = dict(SupportCase.Status.choices)
@@ -112,8 +112,8 @@ def complaint_list_rows(user: User) -> QuerySet[Complaint]:
     """The complaints of the cases ``user`` sees, each with its deadline
     state today (R3); with the client only for who is not a team lead (R2)."""
     team_lead = can(user, Capability.LEAD_TEAMS)
-    return filters.with_deadline_state(
-        filters.complaints_visible_to(user).select_related(
+    return conditions.with_deadline_state(
+        conditions.complaints_visible_to(user).select_related(
             "case" if team_lead else "case__client"
         ),
         timezone.localdate(),

@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_noop
 
-from ..access_log import log_change
+from cases.access_log import log_change
 
 
 def call_service[T](

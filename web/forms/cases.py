@@ -8,12 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from cases.complaint_clock import TERMS
+from cases.models import Application, Complaint, ComplaintRegime, Meeting, SupportCase
 from config.forms import MomentField, moment_input
 from roles.models import Assignment, InformalSupporter
 from roles.policy import RefusalGround, SupportRole, policy_for
 
-from ..complaint_clock import TERMS
-from ..models import Application, Complaint, ComplaintRegime, Meeting, SupportCase
 from . import version_field
 
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Organisation, User
+from cases.models import CareKind, Client, Family, SupportCase
 from config.forms import date_input
 from roles.policy import policy_for, support_role_for_user
 
-from ..models import CareKind, Client, Family, SupportCase
 from . import version_field
 
 

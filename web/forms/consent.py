@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from cases.models import Client, Meeting
 from config.forms import date_input
 from roles.models import Consent, InformalSupporter
-
-from ..models import Client, Meeting
 
 
 class _SupporterChoice(forms.ModelChoiceField):

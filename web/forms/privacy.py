@@ -7,8 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import MomentField, date_input, moment_input
-
-from .models import DataBreach, DataSubjectRequest
+from privacy.models import DataBreach, DataSubjectRequest
 
 #: The largest primary key the database holds (BigAutoField): a larger number
 #: is a form error, not an overflow.

@@ -8,17 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from cases import services
+from cases.access_log import log_read
+from cases.models import (
+    Application,
+)
 from config.access import shows_client_data
 from roles.permissions import Perm, require
 
-from .. import services
-from ..access_log import log_read
 from ..forms import call_service, form_data
 from ..forms.cases import (
     DecisionForm,
-)
-from ..models import (
-    Application,
 )
 
 

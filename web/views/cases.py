@@ -12,14 +12,18 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cases import services
+from cases.access_log import log_read
+from cases.models import Complaint, Note, SupportCase
+from cases.selectors.case_file import case_file
+from cases.selectors.notes import note_versions
+from cases.selectors.timeline import case_timeline
 from config.access import shows_client_data
 from roles import services as role_services
 from roles.models import Assignment
 from roles.permissions import Perm, has, require
 from roles.policy import SupportRole, support_role_for_user
 
-from .. import services
-from ..access_log import log_read
 from ..forms import call_service, form_data, refresh_version
 from ..forms.cases import (
     AssignForm,
@@ -35,10 +39,6 @@ from ..forms.cases import (
     NoteForm,
     NoteWithdrawForm,
 )
-from ..models import Complaint, Note, SupportCase
-from ..selectors.case_file import case_file
-from ..selectors.notes import note_versions
-from ..selectors.timeline import case_timeline
 
 # --- the case page ----------------------------------------------------------------------
 

@@ -20,15 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from cases import services
+from cases.access_log import log_read
+from cases.models import Care, Client, Family, LinkRequest, SupportCase
+from cases.selectors.client_file import client_file
 from config.access import shows_client_data
 from roles import services as role_services
 from roles.models import Consent
 from roles.permissions import Perm, require
 from roles.policy import Capability, can, require_capability
 
-from .. import services
-from ..access_log import log_read
-from ..filters_clients import ClientFilter
+from ..filters import ClientFilter
 from ..forms import call_service, form_data, refresh_version
 from ..forms.clients import (
     CareEndForm,
@@ -42,8 +44,6 @@ from ..forms.clients import (
     InformalSupporterForm,
 )
 from ..forms.consent import ConsentForm, ConsentWithdrawForm, ShareConfirmForm
-from ..models import Care, Client, Family, LinkRequest, SupportCase
-from ..selectors.client_file import client_file
 
 PAGE_SIZE = 25
 

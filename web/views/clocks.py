@@ -12,9 +12,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import services
 from config.access import shows_client_data
 
-from .. import services
 from ..forms import call_service, form_data
 from .cases import _complaint_for_change, form_page
 

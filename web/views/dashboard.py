@@ -23,18 +23,17 @@ from django.shortcuts import render
 from django.urls import path
 
 from accounts.models import User
-from config.access import shows_client_data
-from privacy.selectors import dashboard_deadlines
-from roles.policy import Capability, can
-
-from ..access_log import log_read
-from ..selectors.dashboard import (
+from cases.access_log import log_read
+from cases.selectors.dashboard import (
     CLIENT_ROWS,
     caseworker_dashboard,
     decision_maker_dashboard,
     team_lead_dashboard,
 )
-from ..selectors.emergency import dashboard_emergency
+from cases.selectors.emergency import dashboard_emergency
+from config.access import shows_client_data
+from privacy.selectors import dashboard_deadlines
+from roles.policy import Capability, can
 
 
 @shows_client_data

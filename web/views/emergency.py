@@ -25,13 +25,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cases.access_log import log_read, request_address
+from cases.models import SupportCase
 from config.access import shows_client_data, shows_no_client_data
 from roles import services as role_services
 from roles.models import EmergencyAccess
 from roles.permissions import Perm, require
 from roles.policy import Capability, require_capability
 
-from ..access_log import log_read, request_address
 from ..forms import call_service, form_data
 from ..forms.emergency import (
     EmergencyAccessForm,
@@ -39,7 +40,6 @@ from ..forms.emergency import (
     EmergencyListFilterForm,
     EmergencyReviewForm,
 )
-from ..models import SupportCase
 from .privacy import PAGE_SIZE
 
 

@@ -24,14 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Municipality, User
+from cases import services
+from cases.access_log import log_read
+from cases.models import Client, LinkRequest, SupportCase
 from config.access import shows_client_data, shows_no_client_data
 from roles.permissions import Perm, has
 from roles.policy import Capability, require_capability
 
-from .. import services
-from ..access_log import log_read
 from ..forms import call_service, form_data
-from ..models import Client, LinkRequest, SupportCase
 
 PAGE_SIZE = 25
 

@@ -25,19 +25,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from config.access import shows_client_data
-from roles.policy import Capability, can
-
-from .. import filters
-from ..access_log import log_read
-from ..pagination import CountWithPagePaginator
-from ..selectors.lists import (
+from cases.access_log import log_read
+from cases.selectors.lists import (
     CaseRow,
     application_list_rows,
     case_list_rows,
     complaint_list_rows,
     meeting_list_rows,
 )
+from config.access import shows_client_data
+from roles.policy import Capability, can
+
+from .. import filters
+from ..pagination import CountWithPagePaginator
 
 PAGE_SIZE = 25
 
@@ -123,7 +123,7 @@ def render_list(
     if shows_clients and len(page):
         log_read(
             request,
-            object_type=template.removeprefix("cases/").removesuffix(".html"),
+            object_type=template.removeprefix("web/").removesuffix(".html"),
             object_id=request.GET.urlencode(),
         )
     htmx = getattr(request, "htmx", None)

@@ -9,14 +9,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from cases import services
+from cases.access_log import log_read
+from cases.models import (
+    Meeting,
+)
 from config.access import shows_client_data
 from roles import services as role_services
 from roles.models import Attendance
 from roles.permissions import Perm, has, require
 from roles.policy import policy_for
 
-from .. import services
-from ..access_log import log_read
 from ..forms import call_service, form_data
 from ..forms.cases import (
     AttendanceForm,
@@ -24,9 +27,6 @@ from ..forms.cases import (
     RefusalForm,
 )
 from ..forms.consent import MeetingSummaryShareForm
-from ..models import (
-    Meeting,
-)
 from .cases import form_page
 
 

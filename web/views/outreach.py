@@ -22,15 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Municipality, Organisation, User
+from cases import services
+from cases.models import LinkRequest, OutreachTheme, OutreachVisit
 from config.access import shows_client_data, shows_no_client_data
 from config.forms import date_input
 from roles.permissions import Perm, has, require
 from roles.policy import Capability, can, require_capability
 
-from .. import services
 from ..forms import call_service, form_data
 from ..forms.clients import ClientRegisterForm
-from ..models import LinkRequest, OutreachTheme, OutreachVisit
 from .clients import registered
 
 PAGE_SIZE = 25

@@ -13,12 +13,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 
+from cases.access_log import PURPOSES, log_access
+from cases.models import AccessLogEntry, Complaint, Meeting, SupportCase
+from cases.selectors.timeline import case_timeline
 from config.access import shows_client_data
 from roles.permissions import Perm, require
-
-from ..access_log import PURPOSES, log_access
-from ..models import AccessLogEntry, Complaint, Meeting, SupportCase
-from ..selectors.timeline import case_timeline
 
 
 @shows_client_data

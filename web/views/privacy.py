@@ -15,13 +15,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
 from accounts.models import User
+from cases.access_log import log_read
+from cases.models import AccessLogEntry, Client
 from config.access import shows_client_data
 from roles.permissions import privacy_client_scope
 from roles.policy import Capability, require_capability
 
-from ..access_log import log_read
 from ..filters import AccessLogFilter
-from ..models import AccessLogEntry, Client
 from ..pagination import BoundedCountPaginator
 
 PAGE_SIZE = 50

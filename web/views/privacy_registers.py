@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,10 +36,10 @@ from cases.forms import call_service, form_data
 from cases.history import reason_label
 from cases.models import Client
 from config.access import shows_client_data, shows_no_client_data
+from privacy import services
+from privacy.models import DataBreach, DataSubjectRequest
 from roles.policy import Capability, require_capability
-
-from . import forms, services
-from .models import DataBreach, DataSubjectRequest
+from web.forms import privacy as forms
 
 PAGE_SIZE = 50
 
@@ -532,3 +533,64 @@ def breach_close(request: HttpRequest, pk: int) -> HttpResponse:
             % {"reference": breach.reference},
         },
     )
+
+
+urlpatterns = [
+    path("privacy/verzoeken/", request_list, name="privacy_request_list"),
+    path(
+        "privacy/verzoeken/nieuw/",
+        request_register,
+        name="privacy_request_register",
+    ),
+    path(
+        "privacy/verzoeken/<int:pk>/",
+        request_detail,
+        name="privacy_request_detail",
+    ),
+    *(
+        path(
+            f"privacy/verzoeken/<int:pk>/{slug}/",
+            view,
+            name=f"privacy_request_{action}",
+        )
+        for action, slug, view in [
+            ("identity", "identiteit", request_identity),
+            ("extend", "verlengen", request_extend),
+            ("start", "in-behandeling", request_start),
+            ("answer", "beantwoorden", request_answer),
+            ("refuse", "afwijzen", request_refuse),
+            ("withdraw", "intrekken", request_withdraw),
+        ]
+    ),
+    path(
+        "privacy/verzoeken/<int:pk>/inzage.json",
+        request_export_json,
+        name="privacy_request_export_json",
+    ),
+    path(
+        "privacy/verzoeken/<int:pk>/inzage.pdf",
+        request_export_pdf,
+        name="privacy_request_export_pdf",
+    ),
+    path("privacy/datalekken/", breach_list, name="privacy_breach_list"),
+    path(
+        "privacy/datalekken/nieuw/",
+        breach_register,
+        name="privacy_breach_register",
+    ),
+    path(
+        "privacy/datalekken/<int:pk>/",
+        breach_detail,
+        name="privacy_breach_detail",
+    ),
+    path(
+        "privacy/datalekken/<int:pk>/beoordelen/",
+        breach_assess,
+        name="privacy_breach_assess",
+    ),
+    path(
+        "privacy/datalekken/<int:pk>/afhandelen/",
+        breach_close,
+        name="privacy_breach_close",
+    ),
+]

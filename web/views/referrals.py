@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Municipality, Organisation, User
+from cases.access_log import log_read, request_address
+from cases.models import CareKind, Client, SupportCase
 from config.access import shows_client_data, shows_no_client_data
 from config.forms import date_input
 from roles import referrals as referral_services
@@ -29,10 +31,8 @@ from roles.models import Referral
 from roles.permissions import Perm, has, require
 from roles.policy import Capability, require_capability
 
-from ..access_log import log_read, request_address
 from ..forms import call_service, form_data
 from ..forms.cases import team_caseworkers
-from ..models import CareKind, Client, SupportCase
 from .link_requests import Candidate, _CandidateChoice, candidates_of_clients
 
 PAGE_SIZE = 25

@@ -28,19 +28,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
-from config.access import shows_no_client_data
-
-from ..csv_export import csv_writer
-from ..exports import export_pdf
-from ..report_periods import (
+from cases.csv_export import csv_writer
+from cases.exports import export_pdf
+from cases.report_periods import (
     Period,
     PeriodError,
     default_period,
     ended_period,
     offered_periods,
 )
-from ..reports import Report, Scope, report_figures, report_scope
-from ..reports import reportable_municipalities as _reportable
+from cases.reports import Report, Scope, report_figures, report_scope
+from cases.reports import reportable_municipalities as _reportable
+from config.access import shows_no_client_data
 
 #: The report PDF's stylesheet, read from disk by ``export_pdf``.
 REPORT_PDF_STYLESHEET = (

@@ -10,11 +10,11 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 
 from config.access import shows_no_client_data
+from retention.models import DestructionRecord
 from roles.policy import Capability, require_capability
-
-from .models import DestructionRecord
 
 PAGE_SIZE = 50
 
@@ -29,3 +29,12 @@ def retention_register(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "retention/register.html", {"page": page})
+
+
+urlpatterns = [
+    path(
+        "privacy/vernietigingsregister/",
+        retention_register,
+        name="retention_register",
+    ),
+]
