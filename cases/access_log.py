@@ -20,7 +20,7 @@ an outer transaction no savepoint is made. If writing the log fails, the
 request fails: no client data is shown without a log row.
 
 Besides the pages' reads, three things are logged without the views doing
-anything: every successful write through ``cases.forms.call_service``
+anything: every successful write through ``web.forms.call_service``
 (``log_change``: create or update, of the object the service returned or
 changed), and every refusal of an action on an object the user can see
 (``AccessLogMiddleware``: a 403 from ``roles.permissions.require`` becomes a row

@@ -96,9 +96,9 @@ def test_every_view_declares_what_it_shows():
         "logout",
         "set_language",
         "health",
-        "dashboard",
-        "case_detail",
-        "retention_register",
+        "web:dashboard",
+        "web:case_detail",
+        "web:retention_register",
     } <= names
     assert undeclared(patterns) == []
 
@@ -135,9 +135,9 @@ TEAM_LEADS = {"tl", "tlco"}
 #: the case page, and the client and meeting lists, which then hold that one
 #: client and its meetings (``roles.permissions.client_visibility``).
 EMERGENCY_PAGES = [
-    ("case_detail", "complaint_case"),
-    ("client_list", None),
-    ("meeting_list", None),
+    ("web:case_detail", "complaint_case"),
+    ("web:client_list", None),
+    ("web:meeting_list", None),
 ]
 
 

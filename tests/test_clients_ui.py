@@ -121,23 +121,23 @@ def _form_error(response, text: str) -> None:
 def test_client_list_shows_only_the_users_own_clients(client, world):
     """A caseworker's list holds the clients they support, not a colleague's (R2)."""
     _login(client, world, "vp1")
-    page = client.get(reverse("client_list"))
+    page = client.get(reverse("web:client_list"))
     assert page.status_code == 200
     text = _text(page)
     assert "Bakker, Sem" in text
     assert "Bakker, Anouk" not in text
     assert "1 cliënt gevonden" in text
-    assert reverse("client_register") in text
+    assert reverse("web:client_register") in text
 
 
 def test_team_lead_gets_an_empty_client_list(client, world):
     """A team lead sees no clients (R2): the list is empty and offers no
     registration."""
     _login(client, world, "tl")
-    page = client.get(reverse("client_list"))
+    page = client.get(reverse("web:client_list"))
     assert page.status_code == 200
     assert "Bakker" not in page.content.decode()
-    assert reverse("client_register") not in page.content.decode()
+    assert reverse("web:client_register") not in page.content.decode()
 
 
 @pytest.fixture
@@ -183,7 +183,7 @@ def test_client_list_filters_on_name_prefix_and_date_of_birth(
     """The name matches the start of the first or last name, in any case, or
     each word the start of one of them; the date of birth matches exactly."""
     _login(client, world, "vp1")
-    page = client.get(reverse("client_list"), query)
+    page = client.get(reverse("web:client_list"), query)
     assert page.status_code == 200
     names = [f"{c.last_name}, {c.first_name}" for c in page.context["page"]]
     assert sorted(names) == sorted(expected)
@@ -195,11 +195,11 @@ def test_client_list_sorts_by_date_of_birth_and_marks_the_column(
     """``?sort=-date_of_birth`` lists the youngest first and sets ``aria-sort``
     on that column; an unknown sort falls back to the name."""
     _login(client, world, "vp1")
-    page = client.get(reverse("client_list"), {"sort": "-date_of_birth"})
+    page = client.get(reverse("web:client_list"), {"sort": "-date_of_birth"})
     born = [c.date_of_birth for c in page.context["page"]]
     assert born == sorted(born, reverse=True)
     assert 'aria-sort="descending"' in page.content.decode()
-    page = client.get(reverse("client_list"), {"sort": "pk; drop table"})
+    page = client.get(reverse("web:client_list"), {"sort": "pk; drop table"})
     assert page.status_code == 200
     assert page.context["sort"] == "name"
     assert 'aria-sort="ascending"' in page.content.decode()
@@ -210,7 +210,7 @@ def test_client_list_refuses_a_bad_date_and_keeps_working(client, world):
     answers (unfiltered on that field)."""
     _login(client, world, "vp1")
     page = client.get(
-        reverse("client_list"), {"date_of_birth": "31-31-2020", "name": "x" * 500}
+        reverse("web:client_list"), {"date_of_birth": "31-31-2020", "name": "x" * 500}
     )
     assert page.status_code == 200
     assert "date_of_birth" in page.context["filterset"].form.errors
@@ -223,12 +223,14 @@ def test_client_list_paginates_and_keeps_the_search(client, world, youth):
     for _ in range(30):
         open_case(vp1, municipality=youth.municipality)
     _login(client, world, "vp1")
-    first = client.get(reverse("client_list"), {"sort": "date_of_birth"})
+    first = client.get(reverse("web:client_list"), {"sort": "date_of_birth"})
     assert len(first.context["page"]) == 25
     assert "?sort=date_of_birth&amp;page=2" in first.content.decode()
-    second = client.get(reverse("client_list"), {"sort": "date_of_birth", "page": 2})
+    second = client.get(
+        reverse("web:client_list"), {"sort": "date_of_birth", "page": 2}
+    )
     assert len(second.context["page"]) == 6
-    assert client.get(reverse("client_list"), {"page": "abc"}).status_code == 200
+    assert client.get(reverse("web:client_list"), {"page": "abc"}).status_code == 200
 
 
 def test_client_list_answers_htmx_with_the_results_only(client, world):
@@ -236,7 +238,7 @@ def test_client_list_answers_htmx_with_the_results_only(client, world):
     count for the status region; a normal request the whole page."""
     _login(client, world, "vp1")
     partial = client.get(
-        reverse("client_list"), {"name": "sem"}, headers={"HX-Request": "true"}
+        reverse("web:client_list"), {"name": "sem"}, headers={"HX-Request": "true"}
     )
     content = partial.content.decode()
     assert partial.status_code == 200
@@ -244,7 +246,7 @@ def test_client_list_answers_htmx_with_the_results_only(client, world):
     assert 'hx-swap-oob="innerHTML"' in content
     assert "Bakker, Sem" in content
     assert "HX-Request" in partial["Vary"]
-    page = client.get(reverse("client_list"), {"name": "sem"})
+    page = client.get(reverse("web:client_list"), {"name": "sem"})
     content = page.content.decode()
     assert "<html" in content
     assert 'role="status"' in content
@@ -263,7 +265,7 @@ def test_client_list_query_count_does_not_grow(
     _login(client, world, "vp1")
     # 7 before the access log; a list that shows clients writes one log row.
     with django_assert_max_num_queries(7 + access_log_queries()):
-        page = client.get(reverse("client_list"), {"sort": "-date_of_birth"})
+        page = client.get(reverse("web:client_list"), {"sort": "-date_of_birth"})
     assert len(page.context["page"]) == min(extra_clients + 1, 25)
 
 
@@ -274,11 +276,11 @@ def test_register_offers_only_the_kinds_of_the_users_role(client, world):
     """R1: a confidant is offered questions, problems, complaints and
     mediations; a client supporter only care questions."""
     _login(client, world, "vp1")
-    content = client.get(reverse("client_register")).content.decode()
+    content = client.get(reverse("web:client_register")).content.decode()
     assert 'value="complaint"' in content
     assert 'value="care_question"' not in content
     _login(client, world, "co1")
-    content = client.get(reverse("client_register")).content.decode()
+    content = client.get(reverse("web:client_register")).content.decode()
     assert 'value="care_question"' in content
     assert 'value="complaint"' not in content
 
@@ -288,7 +290,7 @@ def test_register_a_client_with_their_first_case(client, world, youth, provider)
     goes to the new case."""
     _login(client, world, "vp1")
     response = client.post(
-        reverse("client_register"),
+        reverse("web:client_register"),
         _register_data(youth, subject="jeugdhulp", provider=provider.pk),
     )
     assert response.status_code == 302
@@ -307,7 +309,7 @@ def test_a_confidant_opening_a_care_question_is_refused_by_r1(client, world, you
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("client_register"), _register_data(youth, case_kind="care_question")
+        reverse("web:client_register"), _register_data(youth, case_kind="care_question")
     )
     assert response.status_code == 200
     _form_error(response, "Een vertrouwenspersoon ondersteunt geen zaak van de soort")
@@ -321,7 +323,7 @@ def test_registering_a_conflicting_family_member_is_refused_by_r4(client, world,
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("client_register"),
+        reverse("web:client_register"),
         _register_data(
             youth,
             first_name="Anouk",
@@ -357,7 +359,7 @@ def test_register_with_bad_input_shows_errors(
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("client_register"), _register_data(youth, **overrides)
+        reverse("web:client_register"), _register_data(youth, **overrides)
     )
     assert response.status_code == 200
     _field_error(response, field, message)
@@ -371,7 +373,7 @@ def test_register_an_institution_for_a_client_not_living_there_is_refused(
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("client_register"), _register_data(youth, institution=provider.pk)
+        reverse("web:client_register"), _register_data(youth, institution=provider.pk)
     )
     assert response.status_code == 200
     assert "instelling" in _text(response)
@@ -385,7 +387,7 @@ def test_open_a_new_case_for_an_own_client(client, world, youth):
     """A supporter opens another case for their client and lands on it."""
     _login(client, world, "vp1")
     response = client.post(
-        reverse("case_open", args=[youth.pk]),
+        reverse("web:case_open", args=[youth.pk]),
         {"kind": "mediation", "title": "Bemiddeling met de school"},
     )
     assert response.status_code == 302
@@ -400,7 +402,7 @@ def test_a_client_supporter_opening_a_complaint_is_refused_by_r1(client, world, 
     _login(client, world, "co1")
     before = _snapshot()
     response = client.post(
-        reverse("case_open", args=[world.objects["co_youth"]]),
+        reverse("web:case_open", args=[world.objects["co_youth"]]),
         {"kind": "complaint", "title": "Klacht", "at_clients_request": "on"},
     )
     assert response.status_code == 200
@@ -413,7 +415,7 @@ def test_open_case_with_bad_input(client, world, youth):
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("case_open", args=[youth.pk]),
+        reverse("web:case_open", args=[youth.pk]),
         {"kind": "question", "title": "", "provider": "x"},
     )
     assert response.status_code == 200
@@ -430,13 +432,13 @@ def test_client_page_shows_the_file_with_age_and_family_roster(client, world, yo
     members with their relations — linking only members the user supports —
     the recorded conflicting interest, and the informal supporter."""
     _login(client, world, "vp1")
-    page = client.get(reverse("client_detail", args=[youth.pk]))
+    page = client.get(reverse("web:client_detail", args=[youth.pk]))
     text = _text(page)
     age = youth.age_on(timezone.localdate())
     assert f"{age} jaar" in text
     assert "2 april 2011" in text
     assert "Anouk Bakker" in text and "moeder" in text
-    assert reverse("client_detail", args=[world.objects["mother"]]) not in text
+    assert reverse("web:client_detail", args=[world.objects["mother"]]) not in text
     assert "Tegenstrijdige belangen" in text and "Gezag" in text
     assert "Tante Ria" in text
     mother_case = SupportCase.objects.get(pk=world.objects["mother_case"])
@@ -448,7 +450,7 @@ def test_client_page_dates_follow_the_users_language(client, world, youth):
     """Dates are written in the user's locale."""
     _login(client, world, "vp1")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    text = _text(client.get(reverse("client_detail", args=[youth.pk])))
+    text = _text(client.get(reverse("web:client_detail", args=[youth.pk])))
     assert "April 2, 2011" in text
 
 
@@ -458,7 +460,7 @@ def test_a_colleague_sees_the_roster_but_links_only_own_clients(
     """The mother's confidant sees the youth's name and relation in the
     family, without a link to his file, which a colleague supports (R2)."""
     _login(client, world, "vp2")
-    text = _text(client.get(reverse("client_detail", args=[mother.pk])))
+    text = _text(client.get(reverse("web:client_detail", args=[mother.pk])))
     assert "Sem Bakker" in text
     assert youth.get_absolute_url() not in text
 
@@ -493,7 +495,9 @@ def test_client_page_query_count_is_bounded(
     # 17 before the access log (1 for the referrals); reading the file writes
     # one log row.
     with django_assert_max_num_queries(17 + access_log_queries()):
-        assert client.get(reverse("client_detail", args=[youth.pk])).status_code == 200
+        assert (
+            client.get(reverse("web:client_detail", args=[youth.pk])).status_code == 200
+        )
 
 
 # --- personal data ------------------------------------------------------------------
@@ -503,7 +507,7 @@ def test_edit_personal_data(client, world, youth, provider):
     """A supporter corrects the personal data; the file shows the change."""
     _login(client, world, "vp1")
     response = client.post(
-        reverse("client_edit", args=[youth.pk]),
+        reverse("web:client_edit", args=[youth.pk]),
         {
             "first_name": "Sem",
             "last_name": "Bakker-Jansen",
@@ -518,7 +522,7 @@ def test_edit_personal_data(client, world, youth, provider):
     youth.refresh_from_db()
     assert youth.last_name == "Bakker-Jansen"
     assert youth.institution == provider
-    page = client.get(reverse("client_edit", args=[youth.pk]))
+    page = client.get(reverse("web:client_edit", args=[youth.pk]))
     assert 'value="Bakker-Jansen"' in page.content.decode()
 
 
@@ -548,7 +552,7 @@ def test_edit_with_bad_input_changes_nothing(
     }
     _login(client, world, "vp1")
     before = _snapshot()
-    response = client.post(reverse("client_edit", args=[youth.pk]), data)
+    response = client.post(reverse("web:client_edit", args=[youth.pk]), data)
     assert response.status_code == 200
     _field_error(response, field, message)
     assert _snapshot() == before
@@ -561,7 +565,7 @@ def test_create_a_family_for_a_client(client, world, mother):
     """A supporter records the client's family with the client's relation."""
     _login(client, world, "vp2")
     response = client.post(
-        reverse("family_create", args=[mother.pk]),
+        reverse("web:family_create", args=[mother.pk]),
         {"name": "Gezin Bakker-de Boer", "relation": "moeder"},
     )
     assert response.status_code == 302
@@ -577,7 +581,7 @@ def test_create_a_family_without_a_name_is_refused(client, world, mother):
     _login(client, world, "vp2")
     before = _snapshot()
     response = client.post(
-        reverse("family_create", args=[mother.pk]), {"name": "  ", "relation": ""}
+        reverse("web:family_create", args=[mother.pk]), {"name": "  ", "relation": ""}
     )
     assert response.status_code == 200
     _field_error(response, "relation", "Dit veld is verplicht.")
@@ -588,7 +592,7 @@ def test_add_a_family_member_without_a_case(client, world, youth, family):
     """A new member is a client without a case: on the roster, linked to
     nobody's file (nobody supports them yet, R2)."""
     _login(client, world, "vp1")
-    url = reverse("family_member_add", args=[family.pk]) + f"?client={youth.pk}"
+    url = reverse("web:family_member_add", args=[family.pk]) + f"?client={youth.pk}"
     response = client.post(
         url,
         {
@@ -629,7 +633,7 @@ def test_a_known_person_is_matched_not_duplicated(client, world, youth, family):
         "relation": "moeder",
     }
     clients = Client.objects.count()
-    response = client.post(reverse("family_member_add", args=[other.pk]), data)
+    response = client.post(reverse("web:family_member_add", args=[other.pk]), data)
     assert response.status_code == 302
     assert Client.objects.count() == clients
     assert not other.memberships.filter(client_id=world.objects["mother"]).exists()
@@ -637,7 +641,7 @@ def test_a_known_person_is_matched_not_duplicated(client, world, youth, family):
     assert (waiting.kind, waiting.status) == ("family_member", "pending")
     assert waiting.requested_by == world.users["vp1"]
     before = _snapshot()
-    response = client.post(reverse("family_member_add", args=[family.pk]), data)
+    response = client.post(reverse("web:family_member_add", args=[family.pk]), data)
     assert response.status_code == 200
     _form_error(response, "is al lid van dit gezin")
     assert _snapshot() == before
@@ -667,7 +671,7 @@ def test_add_a_family_member_with_bad_input(
     }
     _login(client, world, "vp1")
     before = _snapshot()
-    response = client.post(reverse("family_member_add", args=[family.pk]), data)
+    response = client.post(reverse("web:family_member_add", args=[family.pk]), data)
     assert response.status_code == 200
     _field_error(response, field, message)
     assert _snapshot() == before
@@ -681,7 +685,7 @@ def test_conflict_form_offers_own_clients_and_family_members(
 ):
     """The first member is one the user supports; the second any member."""
     _login(client, world, "vp1")
-    form = client.get(reverse("conflict_record", args=[family.pk])).context["form"]
+    form = client.get(reverse("web:conflict_record", args=[family.pk])).context["form"]
     assert list(form.fields["client_a"].queryset) == [youth]
     assert set(form.fields["client_b"].queryset) == {youth, mother}
 
@@ -692,7 +696,7 @@ def test_a_conflict_already_recorded_is_refused(client, world, youth, mother, fa
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("conflict_record", args=[family.pk]),
+        reverse("web:conflict_record", args=[family.pk]),
         {"client_a": youth.pk, "client_b": mother.pk, "description": "Omgang"},
     )
     assert response.status_code == 200
@@ -705,7 +709,7 @@ def test_a_conflict_with_oneself_is_refused(client, world, youth, family):
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("conflict_record", args=[family.pk]),
+        reverse("web:conflict_record", args=[family.pk]),
         {"client_a": youth.pk, "client_b": youth.pk, "description": "x"},
     )
     assert response.status_code == 200
@@ -723,13 +727,13 @@ def test_a_conflict_with_someone_outside_the_family_is_refused(
     before = _snapshot()
     for other in (stranger.pk, 999999, "abc"):
         response = client.post(
-            reverse("conflict_record", args=[family.pk]),
+            reverse("web:conflict_record", args=[family.pk]),
             {"client_a": youth.pk, "client_b": other, "description": "x"},
         )
         assert response.status_code == 200
         _field_error(response, "client_b", "Kies een lid van dit gezin.")
     response = client.post(
-        reverse("conflict_record", args=[family.pk]),
+        reverse("web:conflict_record", args=[family.pk]),
         {"client_a": stranger.pk, "client_b": youth.pk, "description": "x"},
     )
     _field_error(response, "client_a", "Kies een gezinslid dat u ondersteunt.")
@@ -753,7 +757,7 @@ def test_record_a_conflict_and_see_r4_enforced(client, world, youth, family):
     kees = Client.objects.get(first_name="Kees")
     _login(client, world, "vp1")
     response = client.post(
-        reverse("conflict_record", args=[family.pk]) + f"?client={youth.pk}",
+        reverse("web:conflict_record", args=[family.pk]) + f"?client={youth.pk}",
         {"client_a": youth.pk, "client_b": kees.pk, "description": "Woonplaats"},
     )
     assert response.status_code == 302
@@ -761,7 +765,7 @@ def test_record_a_conflict_and_see_r4_enforced(client, world, youth, family):
     assert "Woonplaats" in _text(client.get(youth.get_absolute_url()))
     before = _snapshot()
     response = client.post(
-        reverse("client_register"),
+        reverse("web:client_register"),
         _register_data(
             youth,
             first_name="Kees",
@@ -783,7 +787,7 @@ def test_record_and_end_care(client, world, provider):
     youth = Client.objects.get(pk=world.objects["co_youth"])
     _login(client, world, "co1")
     response = client.post(
-        reverse("care_add", args=[youth.pk]),
+        reverse("web:care_add", args=[youth.pk]),
         {
             "provider": provider.pk,
             "kind": "jeugdbescherming",
@@ -797,16 +801,16 @@ def test_record_and_end_care(client, world, provider):
     assert care.residential and care.kind == "jeugdbescherming"
     text = _text(client.get(youth.get_absolute_url()))
     assert "Jeugdbeschermingsmaatregel" in text and "15 januari 2025" in text
-    assert reverse("care_end", args=[care.pk]) in text
+    assert reverse("web:care_end", args=[care.pk]) in text
     response = client.post(
-        reverse("care_end", args=[care.pk]), {"ended_on": "2025-06-30"}
+        reverse("web:care_end", args=[care.pk]), {"ended_on": "2025-06-30"}
     )
     assert response.status_code == 302
     care.refresh_from_db()
     assert care.ended_on == datetime.date(2025, 6, 30)
     text = _text(client.get(youth.get_absolute_url()))
     assert "30 juni 2025" in text
-    assert reverse("care_end", args=[care.pk]) not in text
+    assert reverse("web:care_end", args=[care.pk]) not in text
 
 
 @pytest.mark.parametrize(
@@ -841,7 +845,7 @@ def test_record_care_with_bad_input(
     }
     _login(client, world, "vp1")
     before = _snapshot()
-    response = client.post(reverse("care_add", args=[youth.pk]), data)
+    response = client.post(reverse("web:care_add", args=[youth.pk]), data)
     assert response.status_code == 200
     _field_error(response, field, message)
     assert _snapshot() == before
@@ -859,7 +863,7 @@ def test_ending_care_before_it_started_or_twice_is_refused(
         started_on=datetime.date(2025, 1, 1),
     )
     _login(client, world, "vp1")
-    url = reverse("care_end", args=[care.pk])
+    url = reverse("web:care_end", args=[care.pk])
     before = _snapshot()
     response = client.post(url, {"ended_on": "2024-12-31"})
     _field_error(response, "ended_on", "De einddatum ligt vóór de startdatum.")
@@ -881,7 +885,7 @@ def test_add_an_informal_supporter(client, world, mother):
     """Someone from the client's network is recorded; they get no account (R11)."""
     _login(client, world, "vp2")
     response = client.post(
-        reverse("informal_supporter_add", args=[mother.pk]),
+        reverse("web:informal_supporter_add", args=[mother.pk]),
         {"name": "Buurman Henk", "relation": "buurman", "email": "henk@example.nl"},
     )
     assert response.status_code == 302
@@ -895,7 +899,7 @@ def test_add_an_informal_supporter_with_bad_input(client, world, mother):
     _login(client, world, "vp2")
     before = _snapshot()
     response = client.post(
-        reverse("informal_supporter_add", args=[mother.pk]),
+        reverse("web:informal_supporter_add", args=[mother.pk]),
         {"name": "", "relation": "buurman", "email": "geen-adres"},
     )
     assert response.status_code == 200

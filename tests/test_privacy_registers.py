@@ -196,8 +196,8 @@ def test_the_flow_received_checked_in_progress_answered(po, youth) -> None:
     )
     assert reasons[-3:] == [
         "privacy_request_check_identity",
-        "privacy_request_start",
-        "privacy_request_answer",
+        "web:privacy_request_start",
+        "web:privacy_request_answer",
     ]
     purposes = AccessLogEntry.objects.filter(
         client=youth, object_type="datasubjectrequest"
@@ -304,7 +304,7 @@ def test_a_granted_erasure_goes_through_the_retention_register(
 
     client.force_login(po)
     response = client.post(
-        reverse("privacy_request_answer", args=[request.pk]),
+        reverse("web:privacy_request_answer", args=[request.pk]),
         {
             "answered_on": timezone.localdate().isoformat(),
             "summary": "Dossier verwijderd; de cliënt per brief geïnformeerd.",
@@ -330,7 +330,7 @@ def test_a_granted_erasure_goes_through_the_retention_register(
     assert AccessLogEntry.objects.filter(
         client=mother, action="delete", object_type="datasubjectrequest"
     ).exists()
-    page = client.get(reverse("retention_register"))
+    page = client.get(reverse("web:retention_register"))
     assert "Verwijderverzoek van de cliënt" in page.text
     assert f"op verzoek {request.reference}" in page.text
 
@@ -342,7 +342,7 @@ def test_an_erasure_waits_for_the_open_cases(client, privacy_world, po) -> None:
     request = register_request(po, mother, Kind.ERASURE)
     client.force_login(po)
     response = client.post(
-        reverse("privacy_request_answer", args=[request.pk]),
+        reverse("web:privacy_request_answer", args=[request.pk]),
         {"answered_on": timezone.localdate().isoformat(), "summary": "Verwijderd."},
     )
     assert response.status_code == 200
@@ -472,7 +472,7 @@ def test_registering_through_the_page(client, privacy_world, po, youth) -> None:
     """The register form with ``?client=`` names the client (one log row) and
     a valid POST registers the request and goes to its page."""
     client.force_login(po)
-    url = reverse("privacy_request_register")
+    url = reverse("web:privacy_request_register")
     page = client.get(f"{url}?client={youth.pk}")
     assert "Sem Bakker" in page.text
     response = client.post(
@@ -523,7 +523,7 @@ def test_bad_input_to_the_register_form_is_a_form_error(
     """Empty, oversized, malformed or unknown input gives the form again with
     errors next to the fields; nothing is registered, never a 500."""
     client.force_login(po)
-    response = client.post(reverse("privacy_request_register"), data)
+    response = client.post(reverse("web:privacy_request_register"), data)
     assert response.status_code == 200
     assert (
         "utrecht-form-field-error-message" in response.text
@@ -535,11 +535,11 @@ def test_bad_input_to_the_register_form_is_a_form_error(
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("privacy_request_identity", {"checked_on": "gisteren", "method": "x"}),
-        ("privacy_request_extend", {"reason": ""}),
-        ("privacy_request_answer", {"answered_on": "2999-01-01", "summary": "Ja"}),
-        ("privacy_request_refuse", {}),
-        ("privacy_request_withdraw", {"withdrawn_on": ""}),
+        ("web:privacy_request_identity", {"checked_on": "gisteren", "method": "x"}),
+        ("web:privacy_request_extend", {"reason": ""}),
+        ("web:privacy_request_answer", {"answered_on": "2999-01-01", "summary": "Ja"}),
+        ("web:privacy_request_refuse", {}),
+        ("web:privacy_request_withdraw", {"withdrawn_on": ""}),
     ],
 )
 def test_bad_input_to_a_request_form_changes_nothing(
@@ -561,9 +561,9 @@ def test_bad_input_to_a_request_form_changes_nothing(
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("privacy_breach_register", {}),
+        ("web:privacy_breach_register", {}),
         (
-            "privacy_breach_register",
+            "web:privacy_breach_register",
             {
                 "description": "x",
                 "found_at": "2999-01-01T10:00",
@@ -573,7 +573,7 @@ def test_bad_input_to_a_request_form_changes_nothing(
             },
         ),
         (
-            "privacy_breach_register",
+            "web:privacy_breach_register",
             {
                 "description": "x",
                 "found_at": "2999-01-01T10:00",
@@ -599,7 +599,7 @@ def test_breach_assess_page_shows_the_error_next_to_the_field(client, po) -> Non
     breach = register_breach(po)
     client.force_login(po)
     response = client.post(
-        reverse("privacy_breach_assess", args=[breach.pk]),
+        reverse("web:privacy_breach_assess", args=[breach.pk]),
         {"subjects_informed": "no"},
     )
     assert response.status_code == 200
@@ -618,7 +618,7 @@ def _queries(client, url: str) -> int:
 
 @pytest.mark.parametrize(
     ("name", "budget", "logged"),
-    [("privacy_request_list", 8, True), ("privacy_breach_list", 7, False)],
+    [("web:privacy_request_list", 8, True), ("web:privacy_breach_list", 7, False)],
 )
 def test_the_lists_cost_a_fixed_number_of_queries(
     client,
@@ -677,7 +677,7 @@ def test_the_dashboard_shows_the_due_dates_without_client_names(
         received_on=today - datetime.timedelta(days=40),
     )
     client.force_login(po)
-    page = client.get(reverse("dashboard")).text
+    page = client.get(reverse("web:dashboard")).text
     assert overdue.reference in page
     assert soon.reference in page
     assert later.reference not in page
@@ -695,12 +695,12 @@ def test_a_request_through_its_pages(client, po, youth) -> None:
     client.force_login(po)
     today = timezone.localdate().isoformat()
     response = client.post(
-        reverse("privacy_request_identity", args=[request.pk]),
+        reverse("web:privacy_request_identity", args=[request.pk]),
         {"checked_on": today, "method": "in_person"},
     )
     assert response.status_code == 302
     response = client.post(
-        reverse("privacy_request_extend", args=[request.pk]),
+        reverse("web:privacy_request_extend", args=[request.pk]),
         {"reason": "Het dossier is omvangrijk."},
     )
     assert response.status_code == 302
@@ -709,7 +709,7 @@ def test_a_request_through_its_pages(client, po, youth) -> None:
     assert request.due_on == answer_due_on(request.received_on, extended=True)
     page = client.get(request.get_absolute_url())
     assert "Het dossier is omvangrijk." in page.text
-    assert reverse("privacy_request_export_json", args=[request.pk]) in page.text
+    assert reverse("web:privacy_request_export_json", args=[request.pk]) in page.text
 
 
 def test_a_breach_through_its_pages(client, po) -> None:
@@ -720,7 +720,7 @@ def test_a_breach_through_its_pages(client, po) -> None:
     before = AccessLogEntry.objects.count()
     found = timezone.localtime() - datetime.timedelta(hours=2)
     response = client.post(
-        reverse("privacy_breach_register"),
+        reverse("web:privacy_breach_register"),
         {
             "description": "Een laptop met een export is gestolen.",
             "found_at": found.strftime("%Y-%m-%dT%H:%M"),
@@ -733,7 +733,7 @@ def test_a_breach_through_its_pages(client, po) -> None:
     breach = DataBreach.objects.get()
     assert breach.report_due_at == breach.found_at + datetime.timedelta(hours=72)
     response = client.post(
-        reverse("privacy_breach_assess", args=[breach.pk]),
+        reverse("web:privacy_breach_assess", args=[breach.pk]),
         {
             "reported_to_ap_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "ap_reference": "M-1",
@@ -742,7 +742,7 @@ def test_a_breach_through_its_pages(client, po) -> None:
         },
     )
     assert response.status_code == 302
-    response = client.post(reverse("privacy_breach_close", args=[breach.pk]))
+    response = client.post(reverse("web:privacy_breach_close", args=[breach.pk]))
     assert response.status_code == 302
     breach.refresh_from_db()
     assert breach.status == DataBreach.Status.CLOSED

@@ -101,16 +101,16 @@ def caseworker_dashboard(user: User) -> dict[str, Any]:
             .order_by("-requested_at", "-pk")[:DEADLINES_SHOWN]
         ),
         "open_count": cases_total["open"],
-        "open_url": _url("case_list", status=conditions.NOT_CLOSED),
+        "open_url": _url("web:case_list", status=conditions.NOT_CLOSED),
         "newest_cases": newest_cases,
         "meetings": meetings,
-        "meetings_url": _url("meeting_list", period=conditions.THIS_WEEK),
+        "meetings_url": _url("web:meeting_list", period=conditions.THIS_WEEK),
         "overdue_count": complaint_totals["overdue"],
-        "overdue_url": _url("complaint_list", deadline=conditions.OVERDUE),
+        "overdue_url": _url("web:complaint_list", deadline=conditions.OVERDUE),
         "due_soon_count": complaint_totals["due_soon"],
-        "due_soon_url": _url("complaint_list", deadline=conditions.DUE_SOON),
+        "due_soon_url": _url("web:complaint_list", deadline=conditions.DUE_SOON),
         "running_count": complaint_totals["running"],
-        "running_url": _url("complaint_list", deadline=conditions.RUNNING),
+        "running_url": _url("web:complaint_list", deadline=conditions.RUNNING),
         "deadlines": deadlines,
     }
 
@@ -159,7 +159,7 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
                     "kind": SupportCase.Kind(kind),
                     "count": counts.get(kind, 0),
                     "url": _url(
-                        "case_list",
+                        "web:case_list",
                         status=conditions.NOT_CLOSED,
                         kind=kind,
                         caseworker=caseworker,
@@ -170,7 +170,7 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
             "overdue": {
                 "count": late,
                 "url": _url(
-                    "complaint_list",
+                    "web:complaint_list",
                     deadline=conditions.OVERDUE,
                     caseworker=caseworker,
                 ),
@@ -202,11 +202,11 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
         "unassigned": unassigned_row,
         "teams": list(user.led_teams.order_by("name")),
         "link_request_count": waiting.count(),
-        "link_request_url": reverse("link_request_list"),
+        "link_request_url": reverse("web:link_request_list"),
         "referral_count": Referral.objects.visible_to(user)
         .filter(to_organisation_id=user.organisation_id, status=Referral.Status.SENT)
         .count(),
-        "referral_url": reverse("referral_inbox"),
+        "referral_url": reverse("web:referral_inbox"),
     }
 
 
@@ -235,12 +235,14 @@ def decision_maker_dashboard(user: User) -> dict[str, Any]:
     return {
         "view": "decision_maker",
         "pending_count": counts["pending"],
-        "pending_url": _url("application_list", decision=decision),
+        "pending_url": _url("web:application_list", decision=decision),
         "mine_count": counts["mine"],
-        "mine_url": _url("application_list", decision=decision, decider=conditions.ME),
+        "mine_url": _url(
+            "web:application_list", decision=decision, decider=conditions.ME
+        ),
         "unassigned_count": counts["unassigned"],
         "unassigned_url": _url(
-            "application_list",
+            "web:application_list",
             decision=decision,
             decider=conditions.NOBODY,
         ),
@@ -249,5 +251,5 @@ def decision_maker_dashboard(user: User) -> dict[str, Any]:
             .select_related("client", "decider")
             .order_by("submitted_on", "pk")[:PENDING_SHOWN]
         ),
-        "all_url": reverse("application_list"),
+        "all_url": reverse("web:application_list"),
     }

@@ -1,7 +1,7 @@
 """The rows of the list pages: cases, complaints, meetings and applications.
 
 Each starts from ``visible_to(user)``, the same rule as the detail pages (R2);
-the list view filters, sorts and paginates them (``cases.views.lists``). A
+the list view filters, sorts and paginates them (``web.views.lists``). A
 team lead's rows carry metadata only, never client names (R2, R13).
 """
 
@@ -60,7 +60,7 @@ class CaseRow:
         return cls(*(values[name] for name in cls.VALUES))
 
     def get_absolute_url(self) -> str:
-        return reverse("case_detail", args=[self.pk])
+        return reverse("web:case_detail", args=[self.pk])
 
     def get_kind_display(self) -> str:
         return str(_CASE_KINDS.get(self.kind, self.kind))
@@ -79,7 +79,7 @@ class CaseRow:
 
     @property
     def client_url(self) -> str:
-        return reverse("client_detail", args=[self.client_pk])
+        return reverse("web:client_detail", args=[self.client_pk])
 
 
 def caseworker_cases(cases: QuerySet[SupportCase]) -> QuerySet[SupportCase]:

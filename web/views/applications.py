@@ -49,7 +49,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     log_read(request, application)
     return render(
         request,
-        "cases/application_detail.html",
+        "web/application_detail.html",
         {
             "application": application,
             "form": form,

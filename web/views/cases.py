@@ -68,7 +68,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if context["content"]:
         context["note_form"] = NoteForm()
     log_read(request, case)
-    return render(request, "cases/case_detail.html", context)
+    return render(request, "web/case_detail.html", context)
 
 
 def _case_for_change(request: HttpRequest, pk: int) -> SupportCase:
@@ -96,7 +96,7 @@ def form_page(
     row by a change."""
     log_read(request, shown if shown is not None else case)
     return render(
-        request, "cases/form_page.html", _form_context(case, form, title, **extra)
+        request, "web/form_page.html", _form_context(case, form, title, **extra)
     )
 
 
@@ -116,7 +116,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         context = _timeline_context(request, case, True, NoteForm() if saved else form)
         context["announce"] = _("Notitie opgeslagen") if saved else ""
-        return render(request, "cases/case_detail.html#timeline", context)
+        return render(request, "web/case_detail.html#timeline", context)
     if saved:
         messages.success(request, _("Notitie opgeslagen"))
         return redirect(case)
@@ -144,7 +144,7 @@ def _note_page(
     log_read(request, note)
     return render(
         request,
-        "cases/note_form.html",
+        "web/note_form.html",
         {"case": note.case, "note": note, "form": form, "title": title, **extra},
     )
 
@@ -245,7 +245,7 @@ def note_history(request: HttpRequest, pk: int) -> HttpResponse:
     log_read(request, note)
     return render(
         request,
-        "cases/note_history.html",
+        "web/note_history.html",
         {"case": note.case, "note": note, "versions": versions},
     )
 
@@ -282,7 +282,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
             "afsluiten', omdat dat ook de ondersteuning beëindigt."
         )
         % {"status": case.get_status_display()},
-        links=[(reverse("case_close", args=[case.pk]), _("Zaak afsluiten"))],
+        links=[(reverse("web:case_close", args=[case.pk]), _("Zaak afsluiten"))],
     )
 
 

@@ -103,7 +103,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     if len(page):
         # One row per request that shows clients, with the query; not per client.
         log_read(request, object_type="search", object_id=request.GET.urlencode())
-    template = "cases/client_list.html"
+    template = "web/client_list.html"
     response = render(
         request,
         f"{template}#results" if _is_partial(request) else template,
@@ -172,7 +172,7 @@ def client_register(request: HttpRequest) -> HttpResponse:
             return registered(request, case)
     return render(
         request,
-        "cases/client_form.html",
+        "web/client_form.html",
         {
             "form": form,
             "title": _("Cliënt inschrijven"),
@@ -184,7 +184,7 @@ def client_register(request: HttpRequest) -> HttpResponse:
                 "bij uw organisatie, dan beslist uw teamleider of het dezelfde "
                 "persoon is."
             ),
-            "back": reverse("client_list"),
+            "back": reverse("web:client_list"),
             "back_label": _("Terug naar mijn cliënten"),
             "submit_label": _("Inschrijven en zaak openen"),
         },
@@ -213,7 +213,7 @@ def _client_form_page(
     log_read(request, client)
     return render(
         request,
-        "cases/client_form.html",
+        "web/client_form.html",
         {
             "client": client,
             "form": form,
@@ -235,7 +235,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     context = client_file(request.user, client)
     log_read(request, client)
-    return render(request, "cases/client_detail.html", context)
+    return render(request, "web/client_detail.html", context)
 
 
 @shows_client_data
@@ -361,7 +361,7 @@ def _family_form_page(
     log_read(request, family, client=back)
     return render(
         request,
-        "cases/family_form.html",
+        "web/family_form.html",
         {
             "family": family,
             "client": back,

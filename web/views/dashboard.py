@@ -1,7 +1,7 @@
 """The dashboard (``/``): what the user works on, by role.
 
 Every number links to the list that shows exactly those rows; the numbers are
-counted with the same conditions (``cases.filters``) the lists filter with.
+counted with the same conditions (``web.filters``) the lists filter with.
 
 * Confidant / client supporter: open cases, meetings this week, complaint
   deadlines ("Te laat", "Binnenkort").
@@ -54,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if any(context.get(key) for key in CLIENT_ROWS):
         # One access-log row for the clients the dashboard names.
         log_read(request, object_type="dashboard")
-    return render(request, "cases/dashboard.html", context)
+    return render(request, "web/dashboard.html", context)
 
 
 urlpatterns = [

@@ -75,7 +75,7 @@ def emergency_access_open(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(case)
     return render(
         request,
-        "cases/form_page.html",
+        "web/form_page.html",
         {
             "case": case,
             "form": form,
@@ -118,7 +118,7 @@ def emergency_access_end(request: HttpRequest, pk: int) -> HttpResponse:
     running = access.is_running()
     return render(
         request,
-        "cases/form_page.html",
+        "web/form_page.html",
         {
             "case": case,
             "form": form if running else None,
@@ -162,7 +162,7 @@ def privacy_emergency_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "cases/emergency_list.html",
+        "web/emergency_list.html",
         {"form": form, "page": page, "now": timezone.now()},
     )
 
@@ -193,11 +193,11 @@ def privacy_emergency_review(request: HttpRequest, pk: int) -> HttpResponse:
         )
     ):
         messages.success(request, _("De beoordeling is vastgelegd."))
-        return redirect("privacy_emergency_list")
+        return redirect("web:privacy_emergency_list")
     log_read(request, access.case)
     return render(
         request,
-        "cases/emergency_review.html",
+        "web/emergency_review.html",
         {
             "access": access,
             "form": None if access.is_reviewed else form,

@@ -176,7 +176,7 @@ def link_request_list(request: HttpRequest) -> HttpResponse:
     candidates = candidates_of(list(page))
     return render(
         request,
-        "cases/link_request_list.html",
+        "web/link_request_list.html",
         {
             "page": page,
             "rows": [(r, candidates.get(r.pk, [])) for r in page],
@@ -216,7 +216,7 @@ def link_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         ):
             messages.success(request, _("Het besluit is vastgelegd."))
-            return redirect("link_request_list")
+            return redirect("web:link_request_list")
     withdraw = None
     if link.requested_by_id == user.pk and pending:
         withdraw = WithdrawForm(form_data(request))
@@ -228,7 +228,7 @@ def link_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         ):
             messages.success(request, _("De inschrijving is ingetrokken."))
-            return redirect("dashboard")
+            return redirect("web:dashboard")
     # The team lead reads which files may be this person; the caseworker
     # what they typed. Both are a read about the client (R13).
     log_read(
@@ -239,7 +239,7 @@ def link_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     registration = link.registration if link.requested_by_id == user.pk else {}
     return render(
         request,
-        "cases/link_request_detail.html",
+        "web/link_request_detail.html",
         {
             "link": link,
             "pending": pending,

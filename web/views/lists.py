@@ -2,7 +2,7 @@
 
 Each list starts from ``visible_to(request.user)`` (the same rule as the detail
 pages, R2), read by ``cases.selectors.lists``; it is filtered by a FilterSet of
-``cases.filters``, sorted by a whitelisted ``?sort=`` and paginated by 25. A
+``web.filters``, sorted by a whitelisted ``?sort=`` and paginated by 25. A
 bad filter value or an unknown sort is reported on the page and left out; it
 never fails the request. With
 htmx (``request.htmx``) only the results are rendered, together with the
@@ -75,7 +75,7 @@ def render_list(
     its ``results`` partial for an htmx request). A page whose rows name
     clients writes one access-log row with the list and its query.
     ``count_with_page`` reads the total in the page's query, for lists bounded
-    by one caseworker's caseload (``cases.pagination``); ``row`` turns each
+    by one caseworker's caseload (``web.pagination``); ``row`` turns each
     object of the page into what the template shows."""
     problems = filterset.problems()
     requested = request.GET.get("sort", "")
@@ -175,7 +175,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     sorts = {k: v for k, v in CASE_SORTS.items() if not (team_lead and k == "client")}
     return render_list(
         request,
-        template="cases/case_list.html",
+        template="web/case_list.html",
         filterset=filters.CaseFilter(request.GET, queryset=cases, request=request),
         columns=columns,
         sorts=sorts,
@@ -219,7 +219,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     }
     return render_list(
         request,
-        template="cases/complaint_list.html",
+        template="web/complaint_list.html",
         filterset=filters.ComplaintFilter(
             request.GET, queryset=complaints, request=request
         ),
@@ -259,7 +259,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     ]
     return render_list(
         request,
-        template="cases/meeting_list.html",
+        template="web/meeting_list.html",
         filterset=filters.MeetingFilter(
             request.GET, queryset=meetings, request=request
         ),
@@ -292,7 +292,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     ]
     return render_list(
         request,
-        template="cases/application_list.html",
+        template="web/application_list.html",
         filterset=filters.ApplicationFilter(
             request.GET, queryset=applications, request=request
         ),

@@ -64,7 +64,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     log_read(request, meeting)
     return render(
         request,
-        "cases/meeting_detail.html",
+        "web/meeting_detail.html",
         {
             "meeting": meeting,
             "case": meeting.case,

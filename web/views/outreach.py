@@ -125,7 +125,7 @@ def outreach_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "cases/outreach_list.html",
+        "web/outreach_list.html",
         {
             "form": form,
             "page": page,
@@ -154,7 +154,7 @@ def outreach_create(request: HttpRequest) -> HttpResponse:
             return redirect(visit)
     return render(
         request,
-        "cases/outreach_form.html",
+        "web/outreach_form.html",
         _form_context(
             form,
             _("Outreachbezoek vastleggen"),
@@ -175,7 +175,7 @@ def outreach_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "cases/outreach_detail.html",
+        "web/outreach_detail.html",
         {"visit": visit, "can_open_case": own and visit.case_id is None, "own": own},
     )
 
@@ -217,7 +217,7 @@ def outreach_case_open(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(case)
     return render(
         request,
-        "cases/outreach_form.html",
+        "web/outreach_form.html",
         _form_context(
             form if visit.case_id is None else None,
             _("Zaak openen vanuit het bezoek van %(date)s")
@@ -235,7 +235,7 @@ def outreach_case_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_context(form: Any, title: str, **extra: Any) -> dict[str, Any]:
-    extra.setdefault("back", reverse("outreach_list"))
+    extra.setdefault("back", reverse("web:outreach_list"))
     extra.setdefault("back_label", _("Terug naar de outreachbezoeken"))
     return {"form": form, "title": title, **extra}
 

@@ -48,7 +48,7 @@ def case_print(request: HttpRequest, pk: int) -> HttpResponse:
         object_type="case_print",
         purpose=PURPOSES.get(request.user.role, ""),
     )
-    return render(request, "cases/case_print.html", context)
+    return render(request, "web/case_print.html", context)
 
 
 urlpatterns = [

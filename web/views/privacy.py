@@ -71,7 +71,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     return render(
         request,
-        "cases/access_log.html",
+        "web/access_log.html",
         {"filterset": filterset, "page": page, "problems": filterset.problems()},
     )
 
@@ -92,7 +92,7 @@ def client_access_history(request: HttpRequest, pk: int) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     return render(
         request,
-        "cases/client_access_history.html",
+        "web/client_access_history.html",
         {"client": client, "page": page},
     )
 

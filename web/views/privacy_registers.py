@@ -32,13 +32,13 @@ from cases.access_log import (
     request_address,
 )
 from cases.exports import client_export, export_json, export_pdf
-from cases.forms import call_service, form_data
 from cases.history import reason_label
 from cases.models import Client
 from config.access import shows_client_data, shows_no_client_data
 from privacy import services
 from privacy.models import DataBreach, DataSubjectRequest
 from roles.policy import Capability, require_capability
+from web.forms import call_service, form_data
 from web.forms import privacy as forms
 
 PAGE_SIZE = 50
@@ -109,7 +109,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         row.state = row.deadline_state(today)
     return render(
         request,
-        "privacy/request_list.html",
+        "web/privacy/request_list.html",
         {"page": page, "filter_form": filter_form},
     )
 
@@ -165,7 +165,7 @@ def request_register(request: HttpRequest) -> HttpResponse:
         log_read(request, client)
     return render(
         request,
-        "privacy/request_form.html",
+        "web/privacy/request_form.html",
         {"form": form, "client": client},
     )
 
@@ -204,7 +204,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions.append(("extend", _("Termijn verlengen")))
     return render(
         request,
-        "privacy/request_detail.html",
+        "web/privacy/request_detail.html",
         {
             "dsr": dsr,
             "state": dsr.deadline_state(timezone.localdate()),
@@ -299,7 +299,7 @@ def _action_view(action: str) -> Callable[[HttpRequest, int], HttpResponse]:
             )
         return render(
             request,
-            "privacy/form_page.html",
+            "web/privacy/form_page.html",
             {
                 "title": f"{title} – {dsr.reference}",
                 "intro": intro,
@@ -372,7 +372,7 @@ def request_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about the client as an A4 PDF, as a download."""
     dsr = _exportable(request, pk)
     html = render_to_string(
-        "privacy/inzage_pdf.html",
+        "web/privacy/inzage_pdf.html",
         {"data": client_export(client=dsr.client, user=request.user, request=dsr)},
         request=request,
     )
@@ -391,7 +391,7 @@ def breach_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     for row in page.object_list:
         row.state = row.deadline_state(now)
-    return render(request, "privacy/breach_list.html", {"page": page})
+    return render(request, "web/privacy/breach_list.html", {"page": page})
 
 
 @shows_no_client_data
@@ -419,7 +419,7 @@ def breach_register(request: HttpRequest) -> HttpResponse:
             return redirect(breach)
     return render(
         request,
-        "privacy/form_page.html",
+        "web/privacy/form_page.html",
         {
             "title": _("Datalek registreren"),
             "intro": _(
@@ -449,7 +449,7 @@ def breach_detail(request: HttpRequest, pk: int) -> HttpResponse:
     breach = _visible_breach(request, pk)
     return render(
         request,
-        "privacy/breach_detail.html",
+        "web/privacy/breach_detail.html",
         {
             "breach": breach,
             "state": breach.deadline_state(timezone.now()),
@@ -490,7 +490,7 @@ def breach_assess(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(done)
     return render(
         request,
-        "privacy/form_page.html",
+        "web/privacy/form_page.html",
         {
             "title": _("Datalek %(reference)s beoordelen")
             % {"reference": breach.reference},
@@ -522,7 +522,7 @@ def breach_close(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(done)
     return render(
         request,
-        "privacy/form_page.html",
+        "web/privacy/form_page.html",
         {
             "title": _("Datalek %(reference)s afhandelen")
             % {"reference": breach.reference},

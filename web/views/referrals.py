@@ -184,7 +184,7 @@ def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
     log_read(request, client)
     return render(
         request,
-        "cases/client_form.html",
+        "web/client_form.html",
         {
             "client": client,
             "form": form,
@@ -248,7 +248,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "cases/referral_detail.html",
+        "web/referral_detail.html",
         {
             "referral": referral,
             "content": content,
@@ -288,7 +288,7 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
         )
     )
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/referral_inbox.html", {"page": page})
+    return render(request, "web/referral_inbox.html", {"page": page})
 
 
 def _for_decision(request: HttpRequest, pk: int) -> Referral:
@@ -337,10 +337,10 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
             _("Doorverwijzing %(reference)s is aangenomen en toegewezen.")
             % {"reference": referral.reference},
         )
-        return redirect("referral_inbox")
+        return redirect("web:referral_inbox")
     return render(
         request,
-        "cases/form_page.html",
+        "web/form_page.html",
         {
             "form": form if referral.status == Referral.Status.SENT else None,
             "title": _("Doorverwijzing %(reference)s aannemen")
@@ -380,10 +380,10 @@ def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
         )
     ):
         messages.success(request, _("De doorverwijzing is afgewezen."))
-        return redirect("referral_inbox")
+        return redirect("web:referral_inbox")
     return render(
         request,
-        "cases/form_page.html",
+        "web/form_page.html",
         {
             "form": form if referral.status == Referral.Status.SENT else None,
             "title": _("Doorverwijzing %(reference)s afwijzen")

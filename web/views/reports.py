@@ -143,13 +143,13 @@ def report_municipal_index(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         return redirect(
-            reverse("report_municipal", args=[data["municipality"].pk])
+            reverse("web:report_municipal", args=[data["municipality"].pk])
             + "?"
             + urlencode({"period": data["period"].key})
         )
     if not form.is_bound and len(municipalities) == 1:
-        return redirect("report_municipal", next(iter(municipalities)))
-    return render(request, "cases/report_index.html", {"form": form})
+        return redirect("web:report_municipal", next(iter(municipalities)))
+    return render(request, "web/report_index.html", {"form": form})
 
 
 @shows_no_client_data
@@ -159,7 +159,7 @@ def report_municipal(request: HttpRequest, pk: int) -> HttpResponse:
     report, form, municipalities = _report(request, pk)
     return render(
         request,
-        "cases/report_municipal.html",
+        "web/report_municipal.html",
         {
             "report": report,
             "figures": _figures(report),
@@ -223,7 +223,7 @@ def report_municipal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as PDF (WeasyPrint), the same tables and charts as the page."""
     report = _require(_report(request, pk)[0])
     html = render_to_string(
-        "cases/report_municipal_pdf.html",
+        "web/report_municipal_pdf.html",
         {"report": report, "figures": _figures(report)},
         request=request,
     )

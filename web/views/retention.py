@@ -28,7 +28,7 @@ def retention_register(request: HttpRequest) -> HttpResponse:
         "-executed_at", "-pk"
     )
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "retention/register.html", {"page": page})
+    return render(request, "web/retention/register.html", {"page": page})
 
 
 urlpatterns = [

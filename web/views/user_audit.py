@@ -62,7 +62,7 @@ def user_audit(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(
-        request, "cases/user_audit.html", {"filterset": filterset, "page": page}
+        request, "web/user_audit.html", {"filterset": filterset, "page": page}
     )
 
 
