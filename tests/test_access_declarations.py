@@ -63,21 +63,23 @@ def _is_admin(resolver: URLResolver) -> bool:
 
 
 def walk(
-    patterns: Iterable[URLPattern | URLResolver], prefix: str = ""
+    patterns: Iterable[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
 ) -> Iterator[tuple[str, str, Callable[..., Any]]]:
-    """Every (route, url name, view) below ``patterns``, recursively; the
-    Django admin and the static and media file views are left out."""
+    """Every (route, url name with its namespace, view) below ``patterns``,
+    recursively; the Django admin and the static and media file views are
+    left out."""
     for entry in patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             if _is_admin(entry):
                 continue
-            yield from walk(entry.url_patterns, route)
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, route, inner)
             continue
         view = entry.callback
         if f"{view.__module__}.".startswith(NOT_OURS):
             continue
-        yield route, entry.name or route, view
+        yield route, f"{namespace}{entry.name}" if entry.name else route, view
 
 
 def undeclared(patterns: Iterable[URLPattern | URLResolver]) -> list[str]:

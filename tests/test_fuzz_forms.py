@@ -165,7 +165,7 @@ def forms_on(html: str) -> list[Form]:
 
 def _url_name(url: str) -> str | None:
     try:
-        return resolve(urlsplit(url).path).url_name
+        return resolve(urlsplit(url).path).view_name
     except Resolver404:
         return None
 

@@ -357,16 +357,11 @@ def test_axe_reports_violations(open_ui, require_axe, tour_world) -> None:
 
 
 def test_every_page_is_checked() -> None:
-    """Each page of ``web.urls``, ``web.urls`` and ``web.urls`` is
+    """Each page of ``web.urls`` is
     in the journeys or in the tour, so axe checks it: a new page needs a row in
     ``TOUR`` (or a journey)."""
-    from web.urls import urlpatterns
-    from web.urls import urlpatterns as privacy_urlpatterns
-    from web.urls import urlpatterns as retention_urlpatterns
+    from web.urls import app_name, urlpatterns
 
     toured = {name for pages in TOUR.values() for name, *_ in pages}
-    names = {
-        pattern.name
-        for pattern in [*urlpatterns, *retention_urlpatterns, *privacy_urlpatterns]
-    }
+    names = {f"{app_name}:{pattern.name}" for pattern in urlpatterns}
     assert names - NOT_PAGES - toured - JOURNEY_PAGES == set()
