@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
@@ -16,10 +15,11 @@ from cases.models import (
 from config.access import shows_client_data
 from roles.permissions import Perm, require
 
-from ..forms import call_service, form_data
+from ..forms import form_data
 from ..forms.cases import (
     DecisionForm,
 )
+from ..submit import submit
 
 
 @shows_client_data
@@ -32,20 +32,17 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     require(request.user, Perm.DECIDE_APPLICATION, application)
     form = DecisionForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.application_decide,
-            actor=request.user,
-            application=application,
-            decision=form.cleaned_data["decision"],
-            reason=form.cleaned_data["reason"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.application_decide,
+        actor=request.user,
+        application=application,
+        arguments=lambda data: {"decision": data["decision"], "reason": data["reason"]},
+        success=_("De beschikking is vastgelegd."),
+        redirect_to=application,
     ):
-        messages.success(request, _("De beschikking is vastgelegd."))
-        return redirect(application)
+        return done
     log_read(request, application)
     return render(
         request,

@@ -39,6 +39,7 @@ from ..forms.cases import (
     NoteForm,
     NoteWithdrawForm,
 )
+from ..submit import all_input, submit
 
 # --- the case page ----------------------------------------------------------------------
 
@@ -162,24 +163,21 @@ def note_correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteCorrectForm(
         form_data(request), initial={"text": note.text, "version": note.version}
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.note_correct,
-            actor=request.user,
-            note=note,
-            text=form.cleaned_data["text"],
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.note_correct,
+        actor=request.user,
+        note=note,
+        arguments=lambda data: {
+            "text": data["text"],
+            "reason": data["reason"],
+            "expected_version": data["version"],
+        },
+        success=_("De notitie is gecorrigeerd. De vorige tekst blijft bewaard."),
+        redirect_to=note.case,
     ):
-        messages.success(
-            request,
-            _("De notitie is gecorrigeerd. De vorige tekst blijft bewaard."),
-        )
-        return redirect(note.case)
+        return done
     stale = refresh_version(form, note.version)
     return _note_page(
         request,
@@ -204,20 +202,20 @@ def note_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if note.is_withdrawn:
         return _note_page(request, note, None, _("Notitie intrekken"))
     form = NoteWithdrawForm(form_data(request), initial={"version": note.version})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.note_withdraw,
-            actor=request.user,
-            note=note,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.note_withdraw,
+        actor=request.user,
+        note=note,
+        arguments=lambda data: {
+            "reason": data["reason"],
+            "expected_version": data["version"],
+        },
+        success=_("De notitie is ingetrokken."),
+        redirect_to=note.case,
     ):
-        messages.success(request, _("De notitie is ingetrokken."))
-        return redirect(note.case)
+        return done
     stale = refresh_version(form, note.version)
     return _note_page(
         request,
@@ -257,20 +255,20 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseStatusForm(
         form_data(request), case=case, initial={"version": case.version}
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.case_set_status,
-            actor=request.user,
-            case=case,
-            status=form.cleaned_data["status"],
-            expected_version=form.cleaned_data["version"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.case_set_status,
+        actor=request.user,
+        case=case,
+        arguments=lambda data: {
+            "status": data["status"],
+            "expected_version": data["version"],
+        },
+        success=_("De status van de zaak is gewijzigd."),
+        redirect_to=case,
     ):
-        messages.success(request, _("De status van de zaak is gewijzigd."))
-        return redirect(case)
+        return done
     refresh_version(form, case.version)
     return form_page(
         request,
@@ -291,23 +289,20 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a case with its outcome; this ends the support in it (R6)."""
     case = _case_for_change(request, pk)
     form = CloseCaseForm(form_data(request), initial={"version": case.version})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.case_close,
-            actor=request.user,
-            case=case,
-            outcome=form.cleaned_data["outcome"],
-            expected_version=form.cleaned_data["version"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.case_close,
+        actor=request.user,
+        case=case,
+        arguments=lambda data: {
+            "outcome": data["outcome"],
+            "expected_version": data["version"],
+        },
+        success=_("De zaak is afgesloten. De ondersteuning is beëindigd."),
+        redirect_to=case,
     ):
-        messages.success(
-            request,
-            _("De zaak is afgesloten. De ondersteuning is beëindigd."),
-        )
-        return redirect(case)
+        return done
     refresh_version(form, case.version)
     return form_page(
         request,
@@ -329,17 +324,16 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     form = MeetingForm(form_data(request), initial={"provider": case.provider_id})
-    if request.method == "POST" and form.is_valid():
-        meeting = call_service(
-            form,
-            services.meeting_plan,
-            actor=request.user,
-            case=case,
-            **form.cleaned_data,
-        )
-        if meeting:
-            messages.success(request, _("Het gesprek is gepland."))
-            return redirect(meeting)
+    if done := submit(
+        request,
+        form,
+        services.meeting_plan,
+        actor=request.user,
+        case=case,
+        arguments=all_input,
+        success=_("Het gesprek is gepland."),
+    ):
+        return done
     return form_page(
         request,
         case,
@@ -369,24 +363,24 @@ def complaint_advance(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint_for_change(request, pk)
     case = complaint.case
     form = ComplaintStepForm(form_data(request), complaint=complaint)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.complaint_advance,
-            actor=request.user,
-            complaint=complaint,
-            stage=form.cleaned_data["stage"],
-            on=form.cleaned_data["on"],
-            submitted_to=form.cleaned_data["submitted_to"],
-            decision_summary=form.cleaned_data["decision_summary"],
-            regime=form.cleaned_data["regime"],
-            advisory_committee=form.cleaned_data["advisory_committee"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.complaint_advance,
+        actor=request.user,
+        complaint=complaint,
+        arguments=lambda data: {
+            "stage": data["stage"],
+            "on": data["on"],
+            "submitted_to": data["submitted_to"],
+            "decision_summary": data["decision_summary"],
+            "regime": data["regime"],
+            "advisory_committee": data["advisory_committee"],
+        },
+        success=_("De klacht is bijgewerkt."),
+        redirect_to=case,
     ):
-        messages.success(request, _("De klacht is bijgewerkt."))
-        return redirect(case)
+        return done
     has_next = bool(form.fields["stage"].choices)
     return form_page(
         request,
@@ -407,20 +401,17 @@ def complaint_postpone(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint_for_change(request, pk)
     case = complaint.case
     form = ComplaintPostponeForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.complaint_postpone,
-            actor=request.user,
-            complaint=complaint,
-            weeks=form.cleaned_data["weeks"],
-            on=form.cleaned_data["on"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.complaint_postpone,
+        actor=request.user,
+        complaint=complaint,
+        arguments=lambda data: {"weeks": data["weeks"], "on": data["on"]},
+        success=_("De beslissing op de klacht is verdaagd."),
+        redirect_to=case,
     ):
-        messages.success(request, _("De beslissing op de klacht is verdaagd."))
-        return redirect(case)
+        return done
     if complaint.due_on:
         intro = _(
             "Er moet nu uiterlijk op %(due)s over de klacht zijn beslist. Verdagen "
@@ -442,21 +433,22 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(SupportCase.objects.visible_to(request.user), pk=pk)
     require(request.user, Perm.ASSIGN_SUPPORT, case)
     form = AssignForm(form_data(request), case=case, lead=request.user)
-    if request.method == "POST" and form.is_valid():
-        user = form.cleaned_data["user"]
+    if done := submit(
+        request,
+        form,
+        role_services.assignment_start,
+        actor=request.user,
+        case=case,
         # The role follows from the policy table (R1); the service refuses a misfit.
-        role = support_role_for_user(user)
-        if call_service(
-            form,
-            role_services.assignment_start,
-            actor=request.user,
-            case=case,
-            role=role,
-            user=user,
-            at_clients_request=form.cleaned_data["at_clients_request"],
-        ):
-            messages.success(request, _("De ondersteuner is toegewezen."))
-            return redirect(case)
+        arguments=lambda data: {
+            "role": support_role_for_user(data["user"]),
+            "user": data["user"],
+            "at_clients_request": data["at_clients_request"],
+        },
+        success=_("De ondersteuner is toegewezen."),
+        redirect_to=case,
+    ):
+        return done
     return form_page(request, case, form, _("Ondersteuner toewijzen"))
 
 
@@ -466,21 +458,21 @@ def informal_assign(request: HttpRequest, pk: int) -> HttpResponse:
     client's request (R11)."""
     case = _case_for_change(request, pk)
     form = InformalAssignForm(form_data(request), case=case)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            role_services.assignment_start,
-            actor=request.user,
-            case=case,
-            role=SupportRole.INFORMAL_SUPPORTER,
-            informal_supporter=form.cleaned_data["informal_supporter"],
-            at_clients_request=form.cleaned_data["at_clients_request"],
-        )
+    if done := submit(
+        request,
+        form,
+        role_services.assignment_start,
+        actor=request.user,
+        case=case,
+        role=SupportRole.INFORMAL_SUPPORTER,
+        arguments=lambda data: {
+            "informal_supporter": data["informal_supporter"],
+            "at_clients_request": data["at_clients_request"],
+        },
+        success=_("De informele ondersteuner is toegevoegd."),
+        redirect_to=case,
     ):
-        messages.success(request, _("De informele ondersteuner is toegevoegd."))
-        return redirect(case)
+        return done
     no_choices = not form.fields["informal_supporter"].queryset.exists()
     return form_page(
         request,
@@ -526,24 +518,20 @@ def assignment_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     case = assignment.case
     require(request.user, Perm.ASSIGN_SUPPORT, case)
     form = HandOverForm(form_data(request), assignment=assignment)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            role_services.assignment_hand_over,
-            actor=request.user,
-            assignment=assignment,
-            to_user=form.cleaned_data["to_user"],
-            reason=form.cleaned_data["reason"],
-        )
-    ):
-        messages.success(
-            request,
+    if done := submit(
+        request,
+        form,
+        role_services.assignment_hand_over,
+        actor=request.user,
+        assignment=assignment,
+        arguments=lambda data: {"to_user": data["to_user"], "reason": data["reason"]},
+        success=lambda _result: (
             _("De zaak is overgedragen aan %(user)s.")
-            % {"user": form.cleaned_data["to_user"]},
-        )
-        return redirect(case)
+            % {"user": form.cleaned_data["to_user"]}
+        ),
+        redirect_to=case,
+    ):
+        return done
     return form_page(
         request,
         case,
@@ -568,22 +556,17 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     case = assignment.case
     form = EndAssignmentForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            role_services.assignment_end,
-            actor=request.user,
-            assignment=assignment,
-        )
+    if done := submit(
+        request,
+        form,
+        role_services.assignment_end,
+        actor=request.user,
+        assignment=assignment,
+        success=_("De ondersteuning door %(holder)s is beëindigd.")
+        % {"holder": assignment.holder},
+        redirect_to=case,
     ):
-        messages.success(
-            request,
-            _("De ondersteuning door %(holder)s is beëindigd.")
-            % {"holder": assignment.holder},
-        )
-        return redirect(case)
+        return done
     if assignment.user_id is not None:
         intro = _(
             "%(holder)s heeft daarna geen toegang meer tot deze zaak en, zonder "

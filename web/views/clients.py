@@ -31,7 +31,7 @@ from roles.permissions import Perm, require
 from roles.policy import Capability, can, require_capability
 
 from ..filters import ClientFilter
-from ..forms import call_service, form_data, refresh_version
+from ..forms import form_data, refresh_version
 from ..forms.clients import (
     CareEndForm,
     CareForm,
@@ -44,6 +44,7 @@ from ..forms.clients import (
     InformalSupporterForm,
 )
 from ..forms.consent import ConsentForm, ConsentWithdrawForm, ShareConfirmForm
+from ..submit import all_input, submit
 
 PAGE_SIZE = 25
 
@@ -148,28 +149,15 @@ def client_register(request: HttpRequest) -> HttpResponse:
     shows nothing of anyone; what is typed is logged when it is saved."""
     require_capability(request.user, Capability.REGISTER_CLIENT)
     form = ClientRegisterForm(form_data(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        case = call_service(
-            form,
-            services.client_register,
-            actor=request.user,
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            date_of_birth=data["date_of_birth"],
-            kind=data["kind"],
-            municipality=data["municipality"],
-            lives_in_institution=data["lives_in_institution"],
-            institution=data["institution"],
-            case_kind=data["case_kind"],
-            case_title=data["case_title"],
-            subject=data["subject"],
-            provider=data["provider"],
-            theme=data["theme"],
-            at_clients_request=data["at_clients_request"],
-        )
-        if case:
-            return registered(request, case)
+    if done := submit(
+        request,
+        form,
+        services.client_register,
+        actor=request.user,
+        arguments=all_input,
+        redirect_to=lambda result: registered(request, result),
+    ):
+        return done
     return render(
         request,
         "web/client_form.html",
@@ -243,20 +231,18 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a new case for a client the caseworker supports now."""
     client = _client_for_change(request, pk)
     form = CaseOpenForm(form_data(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        case = call_service(
-            form,
-            services.case_open,
-            actor=request.user,
-            client=client,
-            **form.cleaned_data,
-        )
-        if case:
-            messages.success(
-                request,
-                _("Zaak %(reference)s is geopend.") % {"reference": case.reference},
-            )
-            return redirect(case)
+    if done := submit(
+        request,
+        form,
+        services.case_open,
+        actor=request.user,
+        client=client,
+        arguments=all_input,
+        success=lambda case: (
+            _("Zaak %(reference)s is geopend.") % {"reference": case.reference}
+        ),
+    ):
+        return done
     return _client_form_page(
         request,
         client,
@@ -285,18 +271,20 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "institution": client.institution_id,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if call_service(
-            form,
-            services.client_update,
-            actor=request.user,
-            client=client,
-            expected_version=data.pop("version"),
-            **data,
-        ):
-            messages.success(request, _("De persoonsgegevens zijn opgeslagen."))
-            return redirect(client)
+    if done := submit(
+        request,
+        form,
+        services.client_update,
+        actor=request.user,
+        client=client,
+        arguments=lambda data: {
+            "expected_version": data["version"],
+            **{name: value for name, value in data.items() if name != "version"},
+        },
+        success=_("De persoonsgegevens zijn opgeslagen."),
+        redirect_to=client,
+    ):
+        return done
     stale = refresh_version(form, client.version)
     return _client_form_page(
         request,
@@ -316,20 +304,17 @@ def family_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the client's family, with the client as its first member."""
     client = _client_for_change(request, pk)
     form = FamilyCreateForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.family_create,
-            actor=request.user,
-            client=client,
-            name=form.cleaned_data["name"],
-            relation=form.cleaned_data["relation"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.family_create,
+        actor=request.user,
+        client=client,
+        arguments=lambda data: {"name": data["name"], "relation": data["relation"]},
+        success=_("Het gezin is vastgelegd."),
+        redirect_to=client,
     ):
-        messages.success(request, _("Het gezin is vastgelegd."))
-        return redirect(client)
+        return done
     return _client_form_page(
         request,
         client,
@@ -374,22 +359,12 @@ def _family_form_page(
     )
 
 
-@shows_client_data
-def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a member to a family (a client without a case, R2)."""
-    family, back = _family_for_change(request, pk)
-    form = FamilyMemberForm(form_data(request))
-    added = (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.family_member_add,
-            actor=request.user,
-            family=family,
-            **form.cleaned_data,
-        )
-    )
+def _member_added(
+    request: HttpRequest, family: Family, back: Client, added: object
+) -> HttpResponse:
+    """Where adding a member goes: back to the client, or, when the person is
+    already known in the organisation, to the request that waits for the
+    team lead (R13)."""
     if isinstance(added, LinkRequest):
         messages.info(
             request,
@@ -400,12 +375,28 @@ def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         return redirect(added)
-    if added:
-        messages.success(
-            request,
-            _("Het gezinslid is toegevoegd aan %(family)s.") % {"family": family},
-        )
-        return redirect(back)
+    messages.success(
+        request,
+        _("Het gezinslid is toegevoegd aan %(family)s.") % {"family": family},
+    )
+    return redirect(back)
+
+
+@shows_client_data
+def family_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a member to a family (a client without a case, R2)."""
+    family, back = _family_for_change(request, pk)
+    form = FamilyMemberForm(form_data(request))
+    if done := submit(
+        request,
+        form,
+        services.family_member_add,
+        actor=request.user,
+        family=family,
+        arguments=all_input,
+        redirect_to=lambda added: _member_added(request, family, back, added),
+    ):
+        return done
     return _family_form_page(
         request,
         family,
@@ -431,18 +422,16 @@ def conflict_record(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user,
         initial={"client_a": back.pk},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.conflict_record,
-            actor=request.user,
-            **form.cleaned_data,
-        )
+    if done := submit(
+        request,
+        form,
+        services.conflict_record,
+        actor=request.user,
+        arguments=all_input,
+        success=_("Het tegenstrijdig belang is vastgelegd."),
+        redirect_to=back,
     ):
-        messages.success(request, _("Het tegenstrijdig belang is vastgelegd."))
-        return redirect(back)
+        return done
     return _family_form_page(
         request,
         family,
@@ -463,19 +452,17 @@ def care_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record care the client receives or received."""
     client = _client_for_change(request, pk)
     form = CareForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.care_record,
-            actor=request.user,
-            client=client,
-            **form.cleaned_data,
-        )
+    if done := submit(
+        request,
+        form,
+        services.care_record,
+        actor=request.user,
+        client=client,
+        arguments=all_input,
+        success=_("De hulp is vastgelegd."),
+        redirect_to=client,
     ):
-        messages.success(request, _("De hulp is vastgelegd."))
-        return redirect(client)
+        return done
     return _client_form_page(
         request, client, form, _("Hulp vastleggen voor %(client)s") % {"client": client}
     )
@@ -491,19 +478,17 @@ def care_end(request: HttpRequest, pk: int) -> HttpResponse:
     client = care.client
     require(request.user, Perm.CHANGE_CLIENT, client)
     form = CareEndForm(form_data(request), initial={"ended_on": timezone.localdate()})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.care_end,
-            actor=request.user,
-            care=care,
-            ended_on=form.cleaned_data["ended_on"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.care_end,
+        actor=request.user,
+        care=care,
+        arguments=lambda data: {"ended_on": data["ended_on"]},
+        success=_("De hulp is beëindigd."),
+        redirect_to=client,
     ):
-        messages.success(request, _("De hulp is beëindigd."))
-        return redirect(client)
+        return done
     return _client_form_page(
         request,
         client,
@@ -518,19 +503,17 @@ def informal_supporter_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record someone from the client's network (R11)."""
     client = _client_for_change(request, pk)
     form = InformalSupporterForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            role_services.informal_supporter_add,
-            actor=request.user,
-            client=client,
-            **form.cleaned_data,
-        )
+    if done := submit(
+        request,
+        form,
+        role_services.informal_supporter_add,
+        actor=request.user,
+        client=client,
+        arguments=all_input,
+        success=_("De informele ondersteuner is vastgelegd."),
+        redirect_to=client,
     ):
-        messages.success(request, _("De informele ondersteuner is vastgelegd."))
-        return redirect(client)
+        return done
     return _client_form_page(
         request,
         client,
@@ -554,18 +537,16 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     document) to one of their informal supporters (R11)."""
     client = _client_for_change(request, pk)
     form = ConsentForm(form_data(request), client=client, user=request.user)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            role_services.consent_record,
-            actor=request.user,
-            **form.cleaned_data,
-        )
+    if done := submit(
+        request,
+        form,
+        role_services.consent_record,
+        actor=request.user,
+        arguments=all_input,
+        success=_("De toestemming is vastgelegd."),
+        redirect_to=f"{client.get_absolute_url()}#consents",
     ):
-        messages.success(request, _("De toestemming is vastgelegd."))
-        return redirect(f"{client.get_absolute_url()}#consents")
+        return done
     return _client_form_page(
         request,
         client,
@@ -600,19 +581,17 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = _consent(request, pk)
     client = consent.client
     form = ConsentWithdrawForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            role_services.consent_withdraw,
-            actor=request.user,
-            consent=consent,
-            withdrawn_on=form.cleaned_data["withdrawn_on"],
-        )
+    if done := submit(
+        request,
+        form,
+        role_services.consent_withdraw,
+        actor=request.user,
+        consent=consent,
+        arguments=lambda data: {"withdrawn_on": data["withdrawn_on"]},
+        success=_("De toestemming is ingetrokken."),
+        redirect_to=f"{client.get_absolute_url()}#consents",
     ):
-        messages.success(request, _("De toestemming is ingetrokken."))
-        return redirect(f"{client.get_absolute_url()}#consents")
+        return done
     return _client_form_page(
         request,
         client,
@@ -638,19 +617,17 @@ def document_share(request: HttpRequest, pk: int) -> HttpResponse:
     consent = _consent(request, pk)
     client = consent.client
     form = ShareConfirmForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form, role_services.document_share, by=request.user, consent=consent
-        )
+    if done := submit(
+        request,
+        form,
+        role_services.document_share,
+        by=request.user,
+        consent=consent,
+        success=_("Vastgelegd dat het document is gedeeld met %(name)s.")
+        % {"name": consent.informal_supporter.name},
+        redirect_to=f"{client.get_absolute_url()}#consents",
     ):
-        messages.success(
-            request,
-            _("Vastgelegd dat het document is gedeeld met %(name)s.")
-            % {"name": consent.informal_supporter.name},
-        )
-        return redirect(f"{client.get_absolute_url()}#consents")
+        return done
     return _client_form_page(
         request,
         client,

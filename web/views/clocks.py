@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,7 +13,8 @@ from django.utils.translation import gettext_lazy
 from cases import services
 from config.access import shows_client_data
 
-from ..forms import call_service, form_data
+from ..forms import form_data
+from ..submit import submit
 from .cases import _complaint_for_change, form_page
 
 
@@ -51,20 +50,17 @@ def complaint_suspend(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint_for_change(request, pk)
     case = complaint.case
     form = SuspendForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.complaint_suspend,
-            actor=request.user,
-            complaint=complaint,
-            reason=form.cleaned_data["reason"],
-            on=form.cleaned_data["on"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.complaint_suspend,
+        actor=request.user,
+        complaint=complaint,
+        arguments=lambda data: {"reason": data["reason"], "on": data["on"]},
+        success=_("De termijn van de klacht is opgeschort."),
+        redirect_to=case,
     ):
-        messages.success(request, _("De termijn van de klacht is opgeschort."))
-        return redirect(case)
+        return done
     return form_page(
         request,
         case,
@@ -84,19 +80,17 @@ def complaint_resume(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint_for_change(request, pk)
     case = complaint.case
     form = ResumeForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.complaint_resume,
-            actor=request.user,
-            complaint=complaint,
-            on=form.cleaned_data["on"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.complaint_resume,
+        actor=request.user,
+        complaint=complaint,
+        arguments=lambda data: {"on": data["on"]},
+        success=_("De termijn van de klacht loopt weer."),
+        redirect_to=case,
     ):
-        messages.success(request, _("De termijn van de klacht loopt weer."))
-        return redirect(case)
+        return done
     if complaint.suspended_since:
         intro = _("De termijn staat stil sinds %(since)s.") % {
             "since": date_format(complaint.suspended_since, "DATE_FORMAT")

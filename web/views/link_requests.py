@@ -14,11 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +30,8 @@ from config.access import shows_client_data, shows_no_client_data
 from roles.permissions import Perm, has
 from roles.policy import Capability, require_capability
 
-from ..forms import call_service, form_data
+from ..forms import form_data
+from ..submit import submit
 
 PAGE_SIZE = 25
 
@@ -202,33 +202,34 @@ def link_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if decides and pending:
         form = LinkDecisionForm(form_data(request), candidates=candidates)
-        if (
-            request.method == "POST"
-            and form.is_valid()
-            and call_service(
-                form,
-                services.link_request_decide,
-                actor=user,
-                request=link,
-                decision=form.cleaned_data["decision"],
-                client=form.cleaned_data["client"],
-                reason=form.cleaned_data["reason"],
-            )
+        if done := submit(
+            request,
+            form,
+            services.link_request_decide,
+            actor=user,
+            request=link,
+            arguments=lambda data: {
+                "decision": data["decision"],
+                "client": data["client"],
+                "reason": data["reason"],
+            },
+            success=_("Het besluit is vastgelegd."),
+            redirect_to="web:link_request_list",
         ):
-            messages.success(request, _("Het besluit is vastgelegd."))
-            return redirect("web:link_request_list")
+            return done
     withdraw = None
     if link.requested_by_id == user.pk and pending:
         withdraw = WithdrawForm(form_data(request))
-        if (
-            request.method == "POST"
-            and withdraw.is_valid()
-            and call_service(
-                withdraw, services.link_request_withdraw, actor=user, request=link
-            )
+        if done := submit(
+            request,
+            withdraw,
+            services.link_request_withdraw,
+            actor=user,
+            request=link,
+            success=_("De inschrijving is ingetrokken."),
+            redirect_to="web:dashboard",
         ):
-            messages.success(request, _("De inschrijving is ingetrokken."))
-            return redirect("web:dashboard")
+            return done
     # The team lead reads which files may be this person; the caseworker
     # what they typed. Both are a read about the client (R13).
     log_read(

@@ -3,9 +3,8 @@ cancelled (R5, R11, R12)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
@@ -20,13 +19,14 @@ from roles.models import Attendance
 from roles.permissions import Perm, has, require
 from roles.policy import policy_for
 
-from ..forms import call_service, form_data
+from ..forms import form_data
 from ..forms.cases import (
     AttendanceForm,
     MeetingStatusForm,
     RefusalForm,
 )
 from ..forms.consent import MeetingSummaryShareForm
+from ..submit import all_input, submit
 from .cases import form_page
 
 
@@ -85,19 +85,17 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     require(request.user, Perm.CHANGE_CASE, meeting.case)
     form = AttendanceForm(form_data(request), meeting=meeting)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            role_services.attendance_invite,
-            actor=request.user,
-            meeting=meeting,
-            **form.cleaned_data,
-        )
+    if done := submit(
+        request,
+        form,
+        role_services.attendance_invite,
+        actor=request.user,
+        meeting=meeting,
+        arguments=all_input,
+        success=_("De aanwezigheid is vastgelegd."),
+        redirect_to=meeting,
     ):
-        messages.success(request, _("De aanwezigheid is vastgelegd."))
-        return redirect(meeting)
+        return done
     return form_page(
         request,
         meeting.case,
@@ -129,20 +127,20 @@ def attendance_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = attendance.meeting
     require(request.user, Perm.CHANGE_CASE, meeting.case)
     form = RefusalForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            role_services.attendance_refuse,
-            actor=request.user,
-            attendance=attendance,
-            ground=form.cleaned_data["ground"],
-            explanation=form.cleaned_data["explanation"],
-        )
+    if done := submit(
+        request,
+        form,
+        role_services.attendance_refuse,
+        actor=request.user,
+        attendance=attendance,
+        arguments=lambda data: {
+            "ground": data["ground"],
+            "explanation": data["explanation"],
+        },
+        success=_("De weigering is vastgelegd."),
+        redirect_to=meeting,
     ):
-        messages.success(request, _("De weigering is vastgelegd."))
-        return redirect(meeting)
+        return done
     return form_page(
         request,
         meeting.case,
@@ -165,19 +163,17 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     require(request.user, Perm.CHANGE_CASE, meeting.case)
     form = MeetingStatusForm(form_data(request), meeting=meeting)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            services.meeting_set_status,
-            actor=request.user,
-            meeting=meeting,
-            status=form.cleaned_data["status"],
-        )
+    if done := submit(
+        request,
+        form,
+        services.meeting_set_status,
+        actor=request.user,
+        meeting=meeting,
+        arguments=lambda data: {"status": data["status"]},
+        success=_("De status van het gesprek is gewijzigd."),
+        redirect_to=meeting,
     ):
-        messages.success(request, _("De status van het gesprek is gewijzigd."))
-        return redirect(meeting)
+        return done
     has_next = bool(form.fields["status"].choices)
     return form_page(
         request,
@@ -202,23 +198,20 @@ def meeting_summary_share(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     require(request.user, Perm.CHANGE_CASE, meeting.case)
     form = MeetingSummaryShareForm(form_data(request), meeting=meeting)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form,
-            role_services.meeting_summary_share,
-            by=request.user,
-            meeting=meeting,
-            informal_supporter=form.cleaned_data["informal_supporter"],
-        )
-    ):
-        messages.success(
-            request,
+    if done := submit(
+        request,
+        form,
+        role_services.meeting_summary_share,
+        by=request.user,
+        meeting=meeting,
+        arguments=lambda data: {"informal_supporter": data["informal_supporter"]},
+        success=lambda _result: (
             _("Vastgelegd dat het verslag is gedeeld met %(name)s.")
-            % {"name": form.cleaned_data["informal_supporter"].name},
-        )
-        return redirect(meeting)
+            % {"name": form.cleaned_data["informal_supporter"].name}
+        ),
+        redirect_to=meeting,
+    ):
+        return done
     return form_page(
         request,
         meeting.case,

@@ -40,6 +40,7 @@ from privacy.models import DataBreach, DataSubjectRequest
 from roles.policy import Capability, require_capability
 from web.forms import call_service, form_data
 from web.forms import privacy as forms
+from web.submit import all_input, submit
 
 PAGE_SIZE = 50
 
@@ -274,18 +275,19 @@ def _action_view(action: str) -> Callable[[HttpRequest, int], HttpResponse]:
         if "withdrawn_on" in form_class.base_fields:
             initial["withdrawn_on"] = timezone.localdate()
         form = form_class(form_data(request), initial=initial)
-        if request.method == "POST" and form.is_valid():
-            done = call_service(
-                form,
-                service,
-                actor=request.user,
-                request=dsr,
-                address=request_address(request),
-                **arguments(form.cleaned_data),
-            )
-            if done is not None:
-                messages.success(request, _("Het verzoek is bijgewerkt."))
-                return redirect(done)
+        if done := submit(
+            request,
+            form,
+            service,
+            actor=request.user,
+            request=dsr,
+            address=request_address(request),
+            arguments=arguments,
+            success=_("Het verzoek is bijgewerkt."),
+        ):
+            return done
+        if request.method == "POST":
+            # The service refused: its row rolled back with it.
             discard_logged(request)
         log_read(request, dsr, client=dsr.client)
         intro = ""
@@ -399,24 +401,25 @@ def breach_register(request: HttpRequest) -> HttpResponse:
     """Register a data breach."""
     _require(request)
     form = forms.BreachForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        breach = call_service(
-            form, services.breach_register, actor=request.user, **form.cleaned_data
-        )
-        if breach is not None:
-            messages.success(
-                request,
-                _(
-                    "Datalek %(reference)s is geregistreerd. Meld het uiterlijk %(due)s bij de Autoriteit Persoonsgegevens, of leg vast waarom niet."
-                )
-                % {
-                    "reference": breach.reference,
-                    "due": timezone.localtime(breach.report_due_at).strftime(
-                        "%d-%m-%Y %H:%M"
-                    ),
-                },
+    if done := submit(
+        request,
+        form,
+        services.breach_register,
+        actor=request.user,
+        arguments=all_input,
+        success=lambda breach: (
+            _(
+                "Datalek %(reference)s is geregistreerd. Meld het uiterlijk %(due)s bij de Autoriteit Persoonsgegevens, of leg vast waarom niet."
             )
-            return redirect(breach)
+            % {
+                "reference": breach.reference,
+                "due": timezone.localtime(breach.report_due_at).strftime(
+                    "%d-%m-%Y %H:%M"
+                ),
+            }
+        ),
+    ):
+        return done
     return render(
         request,
         "web/privacy/form_page.html",
@@ -477,17 +480,16 @@ def breach_assess(request: HttpRequest, pk: int) -> HttpResponse:
         "measures": breach.measures,
     }
     form = forms.BreachAssessForm(form_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        done = call_service(
-            form,
-            services.breach_assess,
-            actor=request.user,
-            breach=breach,
-            **form.cleaned_data,
-        )
-        if done is not None:
-            messages.success(request, _("De beoordeling is vastgelegd."))
-            return redirect(done)
+    if done := submit(
+        request,
+        form,
+        services.breach_assess,
+        actor=request.user,
+        breach=breach,
+        arguments=all_input,
+        success=_("De beoordeling is vastgelegd."),
+    ):
+        return done
     return render(
         request,
         "web/privacy/form_page.html",
@@ -513,13 +515,15 @@ def breach_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close an assessed breach."""
     breach = _visible_breach(request, pk)
     form = forms.ConfirmForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        done = call_service(
-            form, services.breach_close, actor=request.user, breach=breach
-        )
-        if done is not None:
-            messages.success(request, _("Het datalek is afgehandeld."))
-            return redirect(done)
+    if done := submit(
+        request,
+        form,
+        services.breach_close,
+        actor=request.user,
+        breach=breach,
+        success=_("Het datalek is afgehandeld."),
+    ):
+        return done
     return render(
         request,
         "web/privacy/form_page.html",

@@ -11,11 +11,10 @@ hold. The rules are in ``roles.referrals``.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,8 +30,9 @@ from roles.models import Referral
 from roles.permissions import Perm, has, require
 from roles.policy import Capability, require_capability
 
-from ..forms import call_service, form_data
+from ..forms import form_data
 from ..forms.cases import team_caseworkers
+from ..submit import all_input, submit
 from .link_requests import Candidate, _CandidateChoice, candidates_of_clients
 
 PAGE_SIZE = 25
@@ -162,25 +162,23 @@ def referral_send(request: HttpRequest, pk: int) -> HttpResponse:
         client=client,
         initial={"consent_given_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        referral = call_service(
-            form,
-            referral_services.referral_send,
-            actor=request.user,
-            client=client,
-            address=request_address(request),
-            **form.cleaned_data,
-        )
-        if referral:
-            messages.success(
-                request,
-                _("Doorverwijzing %(reference)s is verstuurd naar %(organisation)s.")
-                % {
-                    "reference": referral.reference,
-                    "organisation": referral.to_organisation,
-                },
-            )
-            return redirect(referral)
+    if done := submit(
+        request,
+        form,
+        referral_services.referral_send,
+        actor=request.user,
+        client=client,
+        address=request_address(request),
+        arguments=all_input,
+        success=lambda referral: (
+            _("Doorverwijzing %(reference)s is verstuurd naar %(organisation)s.")
+            % {
+                "reference": referral.reference,
+                "organisation": referral.to_organisation,
+            }
+        ),
+    ):
+        return done
     log_read(request, client)
     return render(
         request,
@@ -316,28 +314,26 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
             % {"organisation": referral.from_organisation}
         },
     )
-    if (
-        referral.status == Referral.Status.SENT
-        and request.method == "POST"
-        and form.is_valid()
-        and call_service(
+    if referral.status == Referral.Status.SENT and (
+        done := submit(
+            request,
             form,
             referral_services.referral_accept,
             actor=request.user,
             referral=referral,
-            supporter=form.cleaned_data["supporter"],
-            kind=form.cleaned_data["kind"],
-            title=form.cleaned_data["title"],
-            client=form.cleaned_data.get("client"),
-            address=request_address(request),
+            arguments=lambda data: {
+                "supporter": data["supporter"],
+                "kind": data["kind"],
+                "title": data["title"],
+                "client": data.get("client"),
+                "address": request_address(request),
+            },
+            success=_("Doorverwijzing %(reference)s is aangenomen en toegewezen.")
+            % {"reference": referral.reference},
+            redirect_to="web:referral_inbox",
         )
     ):
-        messages.success(
-            request,
-            _("Doorverwijzing %(reference)s is aangenomen en toegewezen.")
-            % {"reference": referral.reference},
-        )
-        return redirect("web:referral_inbox")
+        return done
     return render(
         request,
         "web/form_page.html",
@@ -367,20 +363,19 @@ def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
     """Decline, with a reason the sender reads; the copy is removed."""
     referral = _for_decision(request, pk)
     form = DeclineForm(form_data(request))
-    if (
-        referral.status == Referral.Status.SENT
-        and request.method == "POST"
-        and form.is_valid()
-        and call_service(
+    if referral.status == Referral.Status.SENT and (
+        done := submit(
+            request,
             form,
             referral_services.referral_decline,
             actor=request.user,
             referral=referral,
-            reason=form.cleaned_data["reason"],
+            arguments=lambda data: {"reason": data["reason"]},
+            success=_("De doorverwijzing is afgewezen."),
+            redirect_to="web:referral_inbox",
         )
     ):
-        messages.success(request, _("De doorverwijzing is afgewezen."))
-        return redirect("web:referral_inbox")
+        return done
     return render(
         request,
         "web/form_page.html",
