@@ -115,6 +115,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
             "columns": _columns(sort),
             "searched": searched,
             "can_register": can(user, Capability.REGISTER_CLIENT),
+            "list_id": "client",
         },
     )
     patch_vary_headers(response, ["HX-Request"])

@@ -119,6 +119,8 @@ def render_list(
         headers=headers,
         problems=problems,
         sort=sort if requested and sort == requested else "",
+        # The ids of the count and the results (web/list_page.html): "case" ….
+        list_id=template.removeprefix("web/").removesuffix("_list.html"),
     )
     if shows_clients and len(page):
         log_read(
