@@ -350,8 +350,10 @@ def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _complaint_for_change(request: HttpRequest, pk: int) -> Complaint:
+    """The complaint of a case the user may change, read through
+    ``visible_to`` like every complaint (404 otherwise)."""
     case = _case_for_change(request, pk)
-    complaint = get_object_or_404(Complaint, case=case)
+    complaint = get_object_or_404(Complaint.objects.visible_to(request.user), case=case)
     complaint.case = case
     return complaint
 

@@ -33,7 +33,9 @@ def case_print(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.VIEW_CASE_CONTENT, case)
     context = {
         "case": case,
-        "complaint": Complaint.objects.filter(case=case).first(),
+        "complaint": Complaint.objects.visible_to(request.user)
+        .filter(case=case)
+        .first(),
         "meetings": Meeting.objects.visible_to(request.user)
         .filter(case=case)
         .select_related("provider")
