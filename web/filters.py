@@ -48,8 +48,9 @@ def _caseworkers(request: Any) -> QuerySet[User]:
     return caseworkers_of(getattr(request, "user", None))
 
 
-def _is_team_lead(request: Any) -> bool:
-    user = getattr(request, "user", None)
+def leads_teams(user: User | None) -> bool:
+    """Whether the user leads teams (``Capability.LEAD_TEAMS``): the lists
+    show them their teams' caseload and a filter on who holds a case."""
     return user is not None and can(user, Capability.LEAD_TEAMS)
 
 
@@ -105,7 +106,7 @@ class ListFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not _is_team_lead(self.request):
+        if not leads_teams(getattr(self.request, "user", None)):
             for name in self.team_lead_only:
                 self.filters.pop(name, None)
 

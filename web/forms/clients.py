@@ -71,20 +71,47 @@ def _kind_choices(user: User) -> list[tuple[str, str]]:
     return [c for c in SupportCase.Kind.choices if c[0] in kinds]
 
 
-class _CaseFieldsMixin:
-    """The case kinds offered are those of the user's support role (R1). The
-    field accepts every kind, so that a forged choice reaches the service and
-    is refused there with the rule's own explanation."""
+class CaseFieldsForm(forms.Form):
+    """The fields of a new case that registering a client and opening a case
+    share. The case kinds offered are those of the user's support role (R1).
+    The kind field accepts every kind, so that a forged choice reaches the
+    service and is refused there with the rule's own explanation."""
 
-    def _offer_kinds(self, field: str, user: User) -> None:
+    #: The name of the form's case-kind field.
+    kind_field = "kind"
+
+    subject = forms.ChoiceField(
+        label=_("Over welke soort hulp"),
+        choices=[("", "—"), *CareKind.choices],
+        required=False,
+    )
+    provider = forms.ModelChoiceField(
+        label=_("Jeugdhulpaanbieder"), queryset=_care_providers(), required=False
+    )
+    theme = forms.ChoiceField(
+        label=_("Thema"),
+        choices=[("", "—"), *SupportCase.Theme.choices],
+        required=False,
+        help_text=_("Waar de vraag of klacht vooral over gaat."),
+    )
+    at_clients_request = forms.BooleanField(
+        label=_("Op verzoek van de cliënt"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         choices = _kind_choices(user)
-        self.fields[field].widget.choices = choices
+        field = self.fields[self.kind_field]
+        field.widget.choices = choices
         if len(choices) == 1:
-            self.fields[field].initial = choices[0][0]
+            field.initial = choices[0][0]
 
 
-class ClientRegisterForm(_CaseFieldsMixin, ClientForm):
+class ClientRegisterForm(ClientForm, CaseFieldsForm):
     """A new client together with the case they came with."""
+
+    kind_field = "case_kind"
+    field_order = [*ClientForm.base_fields, "case_kind", "case_title"]
 
     case_kind = forms.ChoiceField(
         label=_("Soort zaak"), choices=SupportCase.Kind.choices
@@ -92,55 +119,15 @@ class ClientRegisterForm(_CaseFieldsMixin, ClientForm):
     case_title = forms.CharField(
         label=_("Korte omschrijving van de zaak"), max_length=200
     )
-    subject = forms.ChoiceField(
-        label=_("Over welke soort hulp"),
-        choices=[("", "—"), *CareKind.choices],
-        required=False,
-    )
-    provider = forms.ModelChoiceField(
-        label=_("Jeugdhulpaanbieder"), queryset=_care_providers(), required=False
-    )
-    theme = forms.ChoiceField(
-        label=_("Thema"),
-        choices=[("", "—"), *SupportCase.Theme.choices],
-        required=False,
-        help_text=_("Waar de vraag of klacht vooral over gaat."),
-    )
-    at_clients_request = forms.BooleanField(
-        label=_("Op verzoek van de cliënt"), required=False, initial=True
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._offer_kinds("case_kind", user)
 
 
-class CaseOpenForm(_CaseFieldsMixin, forms.Form):
+class CaseOpenForm(CaseFieldsForm):
     """A new case for a client the caseworker already supports."""
+
+    field_order = ["kind", "title"]
 
     kind = forms.ChoiceField(label=_("Soort zaak"), choices=SupportCase.Kind.choices)
     title = forms.CharField(label=_("Korte omschrijving"), max_length=200)
-    subject = forms.ChoiceField(
-        label=_("Over welke soort hulp"),
-        choices=[("", "—"), *CareKind.choices],
-        required=False,
-    )
-    provider = forms.ModelChoiceField(
-        label=_("Jeugdhulpaanbieder"), queryset=_care_providers(), required=False
-    )
-    theme = forms.ChoiceField(
-        label=_("Thema"),
-        choices=[("", "—"), *SupportCase.Theme.choices],
-        required=False,
-        help_text=_("Waar de vraag of klacht vooral over gaat."),
-    )
-    at_clients_request = forms.BooleanField(
-        label=_("Op verzoek van de cliënt"), required=False, initial=True
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._offer_kinds("kind", user)
 
 
 class FamilyCreateForm(forms.Form):

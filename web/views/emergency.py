@@ -13,7 +13,7 @@ pages with the purpose "noodtoegang" (``cases.access_log.read_purpose``).
 
 from __future__ import annotations
 
-import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,32 +22,38 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.access_log import log_read, request_address
 from cases.models import SupportCase
 from config.access import shows_client_data, shows_no_client_data
+from config.formats import local_moment
 from roles import services as role_services
 from roles.models import EmergencyAccess
 from roles.permissions import Perm, require
 from roles.policy import Capability, require_capability
 
-from ..forms import call_service, form_data
+from ..forms import form_data
 from ..forms.emergency import (
     EmergencyAccessForm,
     EmergencyEndForm,
     EmergencyListFilterForm,
     EmergencyReviewForm,
 )
+from ..submit import submit
 from .privacy import PAGE_SIZE
 
-
-def _when(moment: datetime.datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
 # --- the team lead -------------------------------------------------------------------------
+
+
+def _opened(request: HttpRequest, access: Any, case: SupportCase) -> HttpResponse:
+    """Back to the case, with how long the emergency access lasts."""
+    messages.warning(
+        request,
+        _("U heeft noodtoegang tot deze zaak tot %(until)s.")
+        % {"until": local_moment(access.expires_at)},
+    )
+    return redirect(case)
 
 
 @shows_no_client_data
@@ -57,22 +63,17 @@ def emergency_access_open(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(SupportCase.objects.visible_to(request.user), pk=pk)
     require(request.user, Perm.OPEN_EMERGENCY_ACCESS, case)
     form = EmergencyAccessForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        access = call_service(
-            form,
-            role_services.emergency_access_open,
-            by=request.user,
-            case=case,
-            reason=form.cleaned_data["reason"],
-            address=request_address(request),
-        )
-        if access:
-            messages.warning(
-                request,
-                _("U heeft noodtoegang tot deze zaak tot %(until)s.")
-                % {"until": _when(access.expires_at)},
-            )
-            return redirect(case)
+    if done := submit(
+        request,
+        form,
+        role_services.emergency_access_open,
+        by=request.user,
+        case=case,
+        address=request_address(request),
+        arguments=lambda data: {"reason": data["reason"]},
+        redirect_to=lambda access: _opened(request, access, case),
+    ):
+        return done
     return render(
         request,
         "web/form_page.html",
@@ -106,15 +107,16 @@ def emergency_access_end(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Perm.END_EMERGENCY_ACCESS, access)
     case = access.case
     form = EmergencyEndForm(form_data(request))
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and call_service(
-            form, role_services.emergency_access_end, by=request.user, access=access
-        )
+    if done := submit(
+        request,
+        form,
+        role_services.emergency_access_end,
+        by=request.user,
+        access=access,
+        success=_("Uw noodtoegang tot deze zaak is beëindigd."),
+        redirect_to=case,
     ):
-        messages.success(request, _("Uw noodtoegang tot deze zaak is beëindigd."))
-        return redirect(case)
+        return done
     running = access.is_running()
     return render(
         request,
@@ -128,7 +130,7 @@ def emergency_access_end(request: HttpRequest, pk: int) -> HttpResponse:
                 "Daarna ziet u de inhoud van deze zaak niet meer. Uw noodtoegang "
                 "loopt anders af op %(until)s."
             )
-            % {"until": _when(access.expires_at)}
+            % {"until": local_moment(access.expires_at)}
             if running
             else _("Deze noodtoegang is al afgelopen."),
             "submit": _("Noodtoegang beëindigen"),
@@ -180,20 +182,19 @@ def privacy_emergency_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
     require(request.user, Perm.REVIEW_EMERGENCY_ACCESS, access)
     form = EmergencyReviewForm(form_data(request))
-    if (
-        request.method == "POST"
-        and not access.is_reviewed
-        and form.is_valid()
-        and call_service(
+    if not access.is_reviewed and (
+        done := submit(
+            request,
             form,
             role_services.emergency_access_review,
             by=request.user,
             access=access,
-            note=form.cleaned_data["note"],
+            arguments=lambda data: {"note": data["note"]},
+            success=_("De beoordeling is vastgelegd."),
+            redirect_to="web:privacy_emergency_list",
         )
     ):
-        messages.success(request, _("De beoordeling is vastgelegd."))
-        return redirect("web:privacy_emergency_list")
+        return done
     log_read(request, access.case)
     return render(
         request,

@@ -34,9 +34,9 @@ from cases.selectors.lists import (
     meeting_list_rows,
 )
 from config.access import shows_client_data
-from roles.policy import Capability, can
 
 from .. import filters
+from ..filters import leads_teams
 from ..pagination import CountWithPagePaginator
 
 PAGE_SIZE = 25
@@ -135,10 +135,6 @@ def render_list(
     return response
 
 
-def _is_team_lead(user: User) -> bool:
-    return can(user, Capability.LEAD_TEAMS)
-
-
 # --- cases --------------------------------------------------------------------------
 
 CASE_SORTS = {
@@ -155,7 +151,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """The cases the user sees. A team lead sees the caseload of their teams:
     who holds which case, never client names or content (R2, R13)."""
     user: User = request.user
-    team_lead = _is_team_lead(user)
+    team_lead = leads_teams(user)
     cases = case_list_rows(user)
     if team_lead:
         columns = [
@@ -207,7 +203,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     """The complaints of the cases the user sees, with their deadline marked
     "Te laat" or "Binnenkort" (R3). A team lead sees the metadata only."""
     user: User = request.user
-    team_lead = _is_team_lead(user)
+    team_lead = leads_teams(user)
     complaints = complaint_list_rows(user)
     columns = [
         Column(gettext_lazy("Zaak"), "reference"),
