@@ -537,7 +537,7 @@ def test_reading_the_log_is_logged(client, privacy_world, three_rows):
     _get(client, world, "po", "web:client_access_history", "youth")
     own = AccessLogEntry.objects.filter(user=po).order_by("pk")
     assert [(e.object_type, e.object_id, e.client_id) for e in own] == [
-        ("web:access_log", "action=read", None),
+        ("access_log", "action=read", None),
         ("access_history", str(world.objects["youth"]), world.objects["youth"]),
     ]
     assert {e.purpose for e in own} == {"privacytoezicht"}
