@@ -18,6 +18,7 @@ import datetime
 from pathlib import Path
 
 from django import forms
+from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -41,9 +42,10 @@ from cases.reports import Report, Scope, report_figures, report_scope
 from cases.reports import reportable_municipalities as _reportable
 from config.access import shows_no_client_data
 
-#: The report PDF's stylesheet, read from disk by ``export_pdf``.
+#: The report PDF's stylesheet, read from disk by ``export_pdf`` (the static
+#: files are still the cases app's).
 REPORT_PDF_STYLESHEET = (
-    Path(__file__).resolve().parent.parent / "static" / "css" / "report-pdf.css"
+    Path(apps.get_app_config("cases").path) / "static" / "css" / "report-pdf.css"
 )
 
 GROUPS = (
