@@ -304,8 +304,8 @@ def test_each_download_is_logged_with_the_request(client, zwanenburg) -> None:
         )
     )
     assert reasons[-2:] == [
-        "web:privacy_request_export_json",
-        "web:privacy_request_export_pdf",
+        "privacy_request_export_json",
+        "privacy_request_export_pdf",
     ]
 
 
