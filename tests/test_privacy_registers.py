@@ -196,8 +196,8 @@ def test_the_flow_received_checked_in_progress_answered(po, youth) -> None:
     )
     assert reasons[-3:] == [
         "privacy_request_check_identity",
-        "web:privacy_request_start",
-        "web:privacy_request_answer",
+        "privacy_request_start",
+        "privacy_request_answer",
     ]
     purposes = AccessLogEntry.objects.filter(
         client=youth, object_type="datasubjectrequest"
