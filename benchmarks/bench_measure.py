@@ -18,75 +18,80 @@ from bench_env import summary
 # (``pick_subjects``) called in the measuring process, where Django is set up.
 # Adding a page is one line here.
 PAGES: list[tuple[str, str, Callable[[dict], str]]] = [
-    ("dashboard", "caseworker", lambda s: _url("dashboard")),
-    ("client list p1", "caseworker", lambda s: _url("client_list")),
+    ("dashboard", "caseworker", lambda s: _url("web:dashboard")),
+    ("client list p1", "caseworker", lambda s: _url("web:client_list")),
     (
         "client list deep",
         "caseworker",
-        lambda s: _url("client_list", page=s["last_page"]),
+        lambda s: _url("web:client_list", page=s["last_page"]),
     ),
-    ("client search", "caseworker", lambda s: _url("client_list", **s["search"])),
-    ("case list", "caseworker", lambda s: _url("case_list")),
-    ("case detail", "caseworker", lambda s: _url("case_detail", s["case"].pk)),
-    ("meeting form", "caseworker", lambda s: _url("meeting_plan", s["case"].pk)),
+    ("client search", "caseworker", lambda s: _url("web:client_list", **s["search"])),
+    ("case list", "caseworker", lambda s: _url("web:case_list")),
+    ("case detail", "caseworker", lambda s: _url("web:case_detail", s["case"].pk)),
+    ("meeting form", "caseworker", lambda s: _url("web:meeting_plan", s["case"].pk)),
     (
         "municipal report",
         "manager",
-        lambda s: _url("report_municipal", s["municipality_id"]),
+        lambda s: _url("web:report_municipal", s["municipality_id"]),
     ),
     # The team lead's pages (R13: the teams they lead bound what they read).
-    ("lead dashboard", "team_lead", lambda s: _url("dashboard")),
-    ("lead case list", "team_lead", lambda s: _url("case_list")),
+    ("lead dashboard", "team_lead", lambda s: _url("web:dashboard")),
+    ("lead case list", "team_lead", lambda s: _url("web:case_list")),
     (
         "lead cases ?caseworker=",
         "team_lead",
-        lambda s: _url("case_list", caseworker=s["member"].pk),
+        lambda s: _url("web:case_list", caseworker=s["member"].pk),
     ),
     (
         "lead cases ?caseworker=null",
         "team_lead",
-        lambda s: _url("case_list", caseworker="null"),
+        lambda s: _url("web:case_list", caseworker="null"),
     ),
     (
         "lead cases ?status=",
         "team_lead",
-        lambda s: _url("case_list", status="not_closed"),
+        lambda s: _url("web:case_list", status="not_closed"),
     ),
     (
         "lead cases dashboard cell",
         "team_lead",
         lambda s: _url(
-            "case_list", status="not_closed", kind="question", caseworker=s["member"].pk
+            "web:case_list",
+            status="not_closed",
+            kind="question",
+            caseworker=s["member"].pk,
         ),
     ),
-    ("lead complaint list", "team_lead", lambda s: _url("complaint_list")),
+    ("lead complaint list", "team_lead", lambda s: _url("web:complaint_list")),
     (
         "lead complaints ?deadline=",
         "team_lead",
-        lambda s: _url("complaint_list", deadline="overdue", caseworker=s["member"].pk),
+        lambda s: _url(
+            "web:complaint_list", deadline="overdue", caseworker=s["member"].pk
+        ),
     ),
-    ("lead report index", "team_lead", lambda s: _url("report_municipal_index")),
+    ("lead report index", "team_lead", lambda s: _url("web:report_municipal_index")),
     (
         "lead municipal report",
         "team_lead",
         lambda s: _url(
-            "report_municipal", s["lead_municipality_id"], period=s["period"]
+            "web:report_municipal", s["lead_municipality_id"], period=s["period"]
         ),
     ),
-    ("lead link requests", "team_lead", lambda s: _url("link_request_list")),
-    ("lead referral inbox", "team_lead", lambda s: _url("referral_inbox")),
+    ("lead link requests", "team_lead", lambda s: _url("web:link_request_list")),
+    ("lead referral inbox", "team_lead", lambda s: _url("web:referral_inbox")),
     # The privacy officer's pages.
-    ("access log", "privacy", lambda s: _url("access_log")),
+    ("access log", "privacy", lambda s: _url("web:access_log")),
     (
         "access log ?client=",
         "privacy",
-        lambda s: _url("access_log", client=s["searched"].pk),
+        lambda s: _url("web:access_log", client=s["searched"].pk),
     ),
-    ("emergency review list", "privacy", lambda s: _url("privacy_emergency_list")),
+    ("emergency review list", "privacy", lambda s: _url("web:privacy_emergency_list")),
     (
         "client access history",
         "privacy",
-        lambda s: _url("client_access_history", s["searched"].pk),
+        lambda s: _url("web:client_access_history", s["searched"].pk),
     ),
 ]
 PAGE_NAMES = [name for name, _account, _url_of in PAGES]
@@ -108,13 +113,13 @@ def pick_subjects() -> dict:
     from django.utils import timezone
 
     from accounts.models import User
-    from cases.filters import caseworkers_of
     from cases.models import Client, SupportCase
-    from cases.views.clients import PAGE_SIZE
+    from cases.selectors.conditions import caseworkers_of
     from reports.periods import default_period
     from reports.scope import report_scope, reportable_municipalities
     from roles.models import CaseUserObjectPermission
     from roles.permissions import VIEW_CASE
+    from web.views.clients import PAGE_SIZE
 
     loads = list(
         CaseUserObjectPermission.objects.filter(
@@ -206,7 +211,7 @@ def page_urls(s: dict) -> dict[str, tuple[str, str]]:
 # The visible-cases list (``case_list`` for a caseworker, default sort: newest
 # first) written by hand: page 1 of 25 with the client, the columns of
 # ``cases.selectors.lists.CaseRow``, and the number of cases in the same
-# query, as the list asks for it (``cases.pagination``).
+# query, as the list asks for it (``web.pagination``).
 RAW_CASE_LIST = """
 SELECT c.id, c.reference, c.title, c.kind, c.status, c.opened_at, c.client_id,
        cl.id, cl.first_name, cl.last_name, count(*) OVER ()
@@ -239,9 +244,9 @@ def measure_case_list_sql(s: dict, requests: int, warmup: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from cases.models import SupportCase
-    from cases.pagination import CountWithPagePaginator
     from cases.selectors.lists import CaseRow, caseworker_cases
-    from cases.views.lists import PAGE_SIZE
+    from web.pagination import CountWithPagePaginator
+    from web.views.lists import PAGE_SIZE
 
     user = s["user"]
     rows = caseworker_cases(SupportCase.objects.visible_to(user)).order_by(
@@ -307,8 +312,8 @@ def explain_search(s: dict) -> dict:
     """EXPLAIN ANALYZE of the client search, as the client list runs it (the
     user's clients) and over all clients (which index serves the name prefix
     and date of birth)."""
-    from cases.filters_clients import ClientFilter
     from cases.models import Client
+    from web.filters import ClientFilter
 
     searched = s["searched"]
     data = {

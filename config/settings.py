@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "reports",
     "retention",
     "privacy",
+    # The pages over the domain apps (no models).
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -124,7 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "cases.context_processors.naast",
+                "web.context_processors.naast",
             ],
         },
     },
@@ -201,7 +203,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # Guardian: no anonymous user row; Naast never grants anything to anonymous.

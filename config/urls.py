@@ -23,7 +23,6 @@ urlpatterns = [
         name="set_language",
     ),
     path("", include("accounts.urls")),
-    path("", include("cases.urls")),
-    path("", include("retention.urls")),
-    path("", include("privacy.urls")),
+    # The pages of the caseworkers, team leads and privacy officer (web:…).
+    path("", include("web.urls")),
 ]

@@ -228,7 +228,7 @@ class DataSubjectRequest(models.Model):
         return self.reference
 
     def get_absolute_url(self) -> str:
-        return reverse("privacy_request_detail", args=[self.pk])
+        return reverse("web:privacy_request_detail", args=[self.pk])
 
     @property
     def is_closed(self) -> bool:
@@ -351,7 +351,7 @@ class DataBreach(models.Model):
         return self.reference
 
     def get_absolute_url(self) -> str:
-        return reverse("privacy_breach_detail", args=[self.pk])
+        return reverse("web:privacy_breach_detail", args=[self.pk])
 
     @property
     def report_decided(self) -> bool:

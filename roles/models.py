@@ -689,7 +689,7 @@ class Referral(models.Model):
         return self.reference
 
     def get_absolute_url(self) -> str:
-        return reverse("referral_detail", args=[self.pk])
+        return reverse("web:referral_detail", args=[self.pk])
 
     @property
     def item_labels(self) -> list[str]:

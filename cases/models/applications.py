@@ -90,4 +90,4 @@ class Application(models.Model):
         }
 
     def get_absolute_url(self) -> str:
-        return reverse("application_detail", args=[self.pk])
+        return reverse("web:application_detail", args=[self.pk])

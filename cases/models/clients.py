@@ -132,7 +132,7 @@ class Client(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("client_detail", args=[self.pk])
+        return reverse("web:client_detail", args=[self.pk])
 
     def age_on(self, day: datetime.date) -> int:
         born = self.date_of_birth

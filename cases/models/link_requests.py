@@ -139,4 +139,4 @@ class LinkRequest(models.Model):
         return _("Koppelverzoek %(number)s") % {"number": self.pk}
 
     def get_absolute_url(self) -> str:
-        return reverse("link_request_detail", args=[self.pk])
+        return reverse("web:link_request_detail", args=[self.pk])

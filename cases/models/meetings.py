@@ -85,4 +85,4 @@ class Meeting(models.Model):
         return f"{self.get_kind_display()} ({timezone.localtime(self.starts_at):%d-%m-%Y %H:%M})"
 
     def get_absolute_url(self) -> str:
-        return reverse("meeting_detail", args=[self.pk])
+        return reverse("web:meeting_detail", args=[self.pk])

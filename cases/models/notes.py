@@ -116,7 +116,7 @@ class Note(models.Model):
         return _("Notitie bij %(case)s") % {"case": self.case.reference}
 
     def get_absolute_url(self) -> str:
-        return reverse("note_history", args=[self.pk])
+        return reverse("web:note_history", args=[self.pk])
 
     @property
     def is_withdrawn(self) -> bool:

@@ -140,7 +140,7 @@ class OutreachVisit(models.Model):
         return f"{self.institution} – {self.group} ({self.visited_on:%d-%m-%Y})"
 
     def get_absolute_url(self) -> str:
-        return reverse("outreach_detail", args=[self.pk])
+        return reverse("web:outreach_detail", args=[self.pk])
 
     @property
     def theme_labels(self) -> list[str]:

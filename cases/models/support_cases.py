@@ -175,7 +175,7 @@ class SupportCase(models.Model):
         return f"{self.reference} – {self.get_kind_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("case_detail", args=[self.pk])
+        return reverse("web:case_detail", args=[self.pk])
 
     @property
     def is_closed(self) -> bool:

@@ -1,7 +1,7 @@
 """The dashboard's figures (``/``): what the user works on, by role.
 
 Every number links to the list that shows exactly those rows; the numbers are
-counted with the same conditions (``cases.filters``) the lists filter with,
+counted with the same conditions (``cases.selectors.conditions``) the lists filter with,
 over the rows ``visible_to(user)`` (R2).
 
 * Confidant / client supporter: open cases, meetings this week, complaint
@@ -28,8 +28,8 @@ from accounts.models import User
 from roles.models import Referral
 from roles.policy import policy_for, support_role_for_user
 
-from .. import filters
 from ..models import Application, LinkRequest, Meeting, SupportCase
+from . import conditions
 
 #: How many of the newest open cases the dashboard shows.
 NEWEST_CASES = 5
@@ -76,20 +76,20 @@ def caseworker_dashboard(user: User) -> dict[str, Any]:
     # Overdue and due-soon complaints are running ones, so counting over the
     # running complaints counts them all.
     deadlines, complaint_totals = _first_rows(
-        filters.with_deadline_state(
-            filters.complaints_visible_to(user)
-            .filter(filters.running())
+        conditions.with_deadline_state(
+            conditions.complaints_visible_to(user)
+            .filter(conditions.running())
             .select_related("case__client"),
             today,
         ).order_by("due_on", "pk"),
         DEADLINES_SHOWN,
         running=Count("pk"),
-        overdue=Count("pk", filter=filters.overdue(today)),
-        due_soon=Count("pk", filter=filters.due_soon(today)),
+        overdue=Count("pk", filter=conditions.overdue(today)),
+        due_soon=Count("pk", filter=conditions.due_soon(today)),
     )
     meetings = list(
         Meeting.objects.visible_to(user)
-        .filter(filters.this_week(today))
+        .filter(conditions.this_week(today))
         .select_related("case__client", "provider")
         .order_by("starts_at", "pk")
     )
@@ -102,18 +102,16 @@ def caseworker_dashboard(user: User) -> dict[str, Any]:
             .order_by("-requested_at", "-pk")[:DEADLINES_SHOWN]
         ),
         "open_count": cases_total["open"],
-        "open_url": _url("case_list", status=filters.CaseFilter.NOT_CLOSED),
+        "open_url": _url("web:case_list", status=conditions.NOT_CLOSED),
         "newest_cases": newest_cases,
         "meetings": meetings,
-        "meetings_url": _url("meeting_list", period=filters.MeetingFilter.THIS_WEEK),
+        "meetings_url": _url("web:meeting_list", period=conditions.THIS_WEEK),
         "overdue_count": complaint_totals["overdue"],
-        "overdue_url": _url("complaint_list", deadline=filters.ComplaintFilter.OVERDUE),
+        "overdue_url": _url("web:complaint_list", deadline=conditions.OVERDUE),
         "due_soon_count": complaint_totals["due_soon"],
-        "due_soon_url": _url(
-            "complaint_list", deadline=filters.ComplaintFilter.DUE_SOON
-        ),
+        "due_soon_url": _url("web:complaint_list", deadline=conditions.DUE_SOON),
         "running_count": complaint_totals["running"],
-        "running_url": _url("complaint_list", deadline=filters.ComplaintFilter.RUNNING),
+        "running_url": _url("web:complaint_list", deadline=conditions.RUNNING),
         "deadlines": deadlines,
     }
 
@@ -129,7 +127,7 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
     # One query: the caseworkers with their counts (aliases get a prefix, as a
     # kind such as "complaint" may not shadow a relation).
     caseworkers = list(
-        filters.caseworkers_of(user).annotate(
+        conditions.caseworkers_of(user).annotate(
             **{
                 f"kind_{kind}": Count(
                     "assignments__case",
@@ -140,16 +138,17 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
             },
             overdue=Count(
                 "assignments__case__complaint",
-                filter=held & filters.overdue(today, "assignments__case__complaint__"),
+                filter=held
+                & conditions.overdue(today, "assignments__case__complaint__"),
                 distinct=True,
             ),
         )
     )
     kinds = _kinds_for(caseworkers)
-    unassigned = visible_open.filter(~filters.holds_case(None)).aggregate(
+    unassigned = visible_open.filter(~conditions.holds_case(None)).aggregate(
         **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in kinds},
         overdue=Count(
-            "complaint", filter=filters.overdue(today, "complaint__"), distinct=True
+            "complaint", filter=conditions.overdue(today, "complaint__"), distinct=True
         ),
     )
 
@@ -161,8 +160,8 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
                     "kind": SupportCase.Kind(kind),
                     "count": counts.get(kind, 0),
                     "url": _url(
-                        "case_list",
-                        status=filters.CaseFilter.NOT_CLOSED,
+                        "web:case_list",
+                        status=conditions.NOT_CLOSED,
                         kind=kind,
                         caseworker=caseworker,
                     ),
@@ -172,8 +171,8 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
             "overdue": {
                 "count": late,
                 "url": _url(
-                    "complaint_list",
-                    deadline=filters.ComplaintFilter.OVERDUE,
+                    "web:complaint_list",
+                    deadline=conditions.OVERDUE,
                     caseworker=caseworker,
                 ),
             },
@@ -190,7 +189,7 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
     ]
     unassigned_row = row(
         "",
-        filters.UNASSIGNED,
+        conditions.UNASSIGNED,
         {kind: unassigned[f"kind_{kind}"] for kind in kinds},
         unassigned["overdue"],
     )
@@ -204,11 +203,11 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
         "unassigned": unassigned_row,
         "teams": list(user.led_teams.order_by("name")),
         "link_request_count": waiting.count(),
-        "link_request_url": reverse("link_request_list"),
+        "link_request_url": reverse("web:link_request_list"),
         "referral_count": Referral.objects.visible_to(user)
         .filter(to_organisation_id=user.organisation_id, status=Referral.Status.SENT)
         .count(),
-        "referral_url": reverse("referral_inbox"),
+        "referral_url": reverse("web:referral_inbox"),
     }
 
 
@@ -237,21 +236,21 @@ def decision_maker_dashboard(user: User) -> dict[str, Any]:
     return {
         "view": "decision_maker",
         "pending_count": counts["pending"],
-        "pending_url": _url("application_list", decision=decision),
+        "pending_url": _url("web:application_list", decision=decision),
         "mine_count": counts["mine"],
         "mine_url": _url(
-            "application_list", decision=decision, decider=filters.ApplicationFilter.ME
+            "web:application_list", decision=decision, decider=conditions.ME
         ),
         "unassigned_count": counts["unassigned"],
         "unassigned_url": _url(
-            "application_list",
+            "web:application_list",
             decision=decision,
-            decider=filters.ApplicationFilter.NOBODY,
+            decider=conditions.NOBODY,
         ),
         "pending": list(
             applications.filter(pending)
             .select_related("client", "decider")
             .order_by("submitted_on", "pk")[:PENDING_SHOWN]
         ),
-        "all_url": reverse("application_list"),
+        "all_url": reverse("web:application_list"),
     }

@@ -27,7 +27,7 @@ NOTICES_SHOWN = 10
 
 
 def case_emergency(user: User, case: SupportCase, content: bool) -> dict[str, Any]:
-    """For the case page (``cases/partials/emergency_banner.html``): the team
+    """For the case page (``web/partials/emergency_banner.html``): the team
     lead's running access with its end button, or the button to open one; for
     the case's supporter, every emergency access to the case. ``content``
     says whether ``user`` reads the case's content. At most one query, none
@@ -51,7 +51,7 @@ def case_emergency(user: User, case: SupportCase, content: bool) -> dict[str, An
 
 
 def dashboard_emergency(user: User) -> dict[str, Any]:
-    """For the dashboard (``cases/partials/emergency_dashboard.html``): a
+    """For the dashboard (``web/partials/emergency_dashboard.html``): a
     supporter sees the emergency accesses to their cases of the last
     ``NOTICE_DAYS`` days, a team lead their own running ones. One query."""
     accesses = EmergencyAccess.objects.visible_to(user).select_related(

@@ -1,7 +1,7 @@
 """The rows of the list pages: cases, complaints, meetings and applications.
 
 Each starts from ``visible_to(user)``, the same rule as the detail pages (R2);
-the list view filters, sorts and paginates them (``cases.views.lists``). A
+the list view filters, sorts and paginates them (``web.views.lists``). A
 team lead's rows carry metadata only, never client names (R2, R13).
 """
 
@@ -20,8 +20,8 @@ from accounts.models import User
 from roles.models import Assignment
 from roles.policy import Capability, can
 
-from .. import filters
 from ..models import Application, Complaint, Meeting, SupportCase
+from . import conditions
 
 _CASE_KINDS = dict(SupportCase.Kind.choices)
 _CASE_STATUSES = dict(SupportCase.Status.choices)
@@ -60,7 +60,7 @@ class CaseRow:
         return cls(*(values[name] for name in cls.VALUES))
 
     def get_absolute_url(self) -> str:
-        return reverse("case_detail", args=[self.pk])
+        return reverse("web:case_detail", args=[self.pk])
 
     def get_kind_display(self) -> str:
         return str(_CASE_KINDS.get(self.kind, self.kind))
@@ -79,7 +79,7 @@ class CaseRow:
 
     @property
     def client_url(self) -> str:
-        return reverse("client_detail", args=[self.client_pk])
+        return reverse("web:client_detail", args=[self.client_pk])
 
 
 def caseworker_cases(cases: QuerySet[SupportCase]) -> QuerySet[SupportCase]:
@@ -112,8 +112,8 @@ def complaint_list_rows(user: User) -> QuerySet[Complaint]:
     """The complaints of the cases ``user`` sees, each with its deadline
     state today (R3); with the client only for who is not a team lead (R2)."""
     team_lead = can(user, Capability.LEAD_TEAMS)
-    return filters.with_deadline_state(
-        filters.complaints_visible_to(user).select_related(
+    return conditions.with_deadline_state(
+        conditions.complaints_visible_to(user).select_related(
             "case" if team_lead else "case__client"
         ),
         timezone.localdate(),

@@ -79,7 +79,7 @@ def _event_url(event: CaseEvent) -> str:
     """The versions of the note a correction or withdrawal event is about."""
     note_kinds = (CaseEvent.Kind.NOTE_CORRECTED, CaseEvent.Kind.NOTE_WITHDRAWN)
     if event.kind in note_kinds and event.to_value.isdigit():
-        return reverse("note_history", args=[int(event.to_value)])
+        return reverse("web:note_history", args=[int(event.to_value)])
     return ""
 
 

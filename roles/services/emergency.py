@@ -16,13 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases import events
 from cases.errors import field_error
 from cases.models import SupportCase
+from config.formats import local_moment as _when
 
 from ..models import EmergencyAccess
 from ..permissions import Perm, require
@@ -38,10 +38,6 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 def reason_words(reason: str) -> int:
     """The number of different words of three or more letters in ``reason``."""
     return len({word.casefold() for word in _WORD.findall(reason)})
-
-
-def _when(moment: datetime.datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @transaction.atomic

@@ -42,7 +42,7 @@ def _seconds_on_page(response) -> int:
 
 def test_the_first_page_after_logging_in_writes_no_session(logged_in):
     """Logging in wrote the session and started the clock."""
-    response = logged_in.get(reverse("dashboard"))
+    response = logged_in.get(reverse("web:dashboard"))
     assert COOKIE not in response.cookies
     assert _seconds_on_page(response) == django_settings.SESSION_COOKIE_AGE
 
@@ -50,7 +50,7 @@ def test_the_first_page_after_logging_in_writes_no_session(logged_in):
 def test_a_request_within_the_minute_writes_no_session(logged_in, clock):
     expiry = _expiry(logged_in)
     clock["t"] += 30
-    response = logged_in.get(reverse("dashboard"))
+    response = logged_in.get(reverse("web:dashboard"))
     assert response.status_code == 200
     assert COOKIE not in response.cookies
     assert _expiry(logged_in) == expiry
@@ -61,13 +61,13 @@ def test_a_request_within_the_minute_writes_no_session(logged_in, clock):
 def test_a_request_after_the_minute_restarts_the_clock(logged_in, clock):
     expiry = _expiry(logged_in)
     clock["t"] += 61
-    response = logged_in.get(reverse("dashboard"))
+    response = logged_in.get(reverse("web:dashboard"))
     assert response.cookies[COOKIE]["max-age"] == django_settings.SESSION_COOKIE_AGE
     assert _expiry(logged_in) > expiry
     assert _seconds_on_page(response) == django_settings.SESSION_COOKIE_AGE
     # And the next minute starts from there.
     clock["t"] += 10
-    response = logged_in.get(reverse("dashboard"))
+    response = logged_in.get(reverse("web:dashboard"))
     assert COOKIE not in response.cookies
     assert _seconds_on_page(response) == django_settings.SESSION_COOKIE_AGE - 10
 
@@ -75,18 +75,20 @@ def test_a_request_after_the_minute_restarts_the_clock(logged_in, clock):
 def test_the_extend_button_always_restarts_the_clock(logged_in, clock):
     expiry = _expiry(logged_in)
     clock["t"] += 5
-    response = logged_in.post(reverse("session_extend"), HTTP_X_REQUESTED_WITH="fetch")
+    response = logged_in.post(
+        reverse("web:session_extend"), HTTP_X_REQUESTED_WITH="fetch"
+    )
     assert response.status_code == 204
     assert response.cookies[COOKIE]["max-age"] == django_settings.SESSION_COOKIE_AGE
     assert _expiry(logged_in) >= expiry
     clock["t"] += 1
-    response = logged_in.get(reverse("dashboard"))
+    response = logged_in.get(reverse("web:dashboard"))
     assert _seconds_on_page(response) == django_settings.SESSION_COOKIE_AGE - 1
 
 
 def test_an_htmx_answer_says_the_seconds_left(logged_in, clock):
     clock["t"] += 40
-    response = logged_in.get(reverse("dashboard"), HTTP_HX_REQUEST="true")
+    response = logged_in.get(reverse("web:dashboard"), HTTP_HX_REQUEST="true")
     assert response[session_clock.SECONDS_HEADER] == str(
         django_settings.SESSION_COOKIE_AGE - 40
     )

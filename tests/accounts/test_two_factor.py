@@ -77,10 +77,10 @@ def test_every_two_factor_page_needs_a_login(client, db):
 def test_password_alone_leads_to_enrolment(logged_in):
     """Without an authenticator, every page sends to enrolment, keeping the page
     asked for in ``next``."""
-    response = logged_in.get(reverse("case_list") + "?page=2")
+    response = logged_in.get(reverse("web:case_list") + "?page=2")
     assert response.status_code == 302
     assert response["Location"] == reverse("two_factor_setup") + "?" + urlencode(
-        {"next": reverse("case_list") + "?page=2"}
+        {"next": reverse("web:case_list") + "?page=2"}
     )
     assert logged_in.get(DASHBOARD).status_code == 302
 
@@ -156,7 +156,7 @@ def test_an_enrolled_user_cannot_enrol_another_app(logged_in, enrolled):
 
 @pytest.mark.usefixtures("require_2fa")
 def test_verification_with_the_app(logged_in, enrolled, clock):
-    response = logged_in.get(reverse("meeting_list"))
+    response = logged_in.get(reverse("web:meeting_list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor_verify"))
 
@@ -170,7 +170,7 @@ def test_verification_with_the_app(logged_in, enrolled, clock):
     # Right after a wrong code even the right one is refused: the next try waits.
     response = logged_in.post(
         reverse("two_factor_verify"),
-        {"code": code_for(enrolled), "next": reverse("meeting_list")},
+        {"code": code_for(enrolled), "next": reverse("web:meeting_list")},
     )
     assert response.status_code == 200
     assert "Te veel onjuiste codes" in response.content.decode()
@@ -179,11 +179,11 @@ def test_verification_with_the_app(logged_in, enrolled, clock):
     clock.shift(THROTTLE_WAIT)
     response = logged_in.post(
         reverse("two_factor_verify"),
-        {"code": code_for(enrolled), "next": reverse("meeting_list")},
+        {"code": code_for(enrolled), "next": reverse("web:meeting_list")},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("meeting_list")
-    assert logged_in.get(reverse("meeting_list")).status_code == 200
+    assert response["Location"] == reverse("web:meeting_list")
+    assert logged_in.get(reverse("web:meeting_list")).status_code == 200
 
 
 @pytest.mark.usefixtures("require_2fa")
@@ -246,11 +246,13 @@ def test_new_recovery_codes_replace_the_old_ones(user, enrolled):
 
 @pytest.mark.usefixtures("require_2fa")
 def test_unverified_users_reach_logout_language_and_session(logged_in, enrolled):
-    assert logged_in.post(reverse("session_extend"), {"next": "/"}).status_code == 302
+    assert (
+        logged_in.post(reverse("web:session_extend"), {"next": "/"}).status_code == 302
+    )
     response = logged_in.post(reverse("set_language"), {"language": "nl", "next": "/"})
     assert response.status_code == 302
     # An htmx request gets a full-page redirect to the verification.
-    response = logged_in.get(reverse("case_list"), headers={"HX-Request": "true"})
+    response = logged_in.get(reverse("web:case_list"), headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response["HX-Redirect"] == reverse("two_factor_verify")
     assert logged_in.post(reverse("logout")).status_code == 302
@@ -263,7 +265,7 @@ def test_next_never_leaves_the_site(logged_in, enrolled):
         reverse("two_factor_verify"),
         {"code": code_for(enrolled), "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("dashboard")
+    assert response["Location"] == reverse("web:dashboard")
 
 
 @pytest.mark.usefixtures("require_2fa")
@@ -317,7 +319,7 @@ def test_admin_needs_staff_and_a_second_factor(client, staff, user):
     other.force_login(user)
     own = TOTPDeviceFactory(user=user)
     other.post(reverse("two_factor_verify"), {"code": code_for(own)})
-    assert other.get(reverse("dashboard")).status_code == 200
+    assert other.get(reverse("web:dashboard")).status_code == 200
     response = other.get(admin_index)
     assert response.status_code == 302
     assert other.get(response["Location"]).status_code == 403

@@ -205,16 +205,16 @@ def test_privacy_officer_reads_the_trail_of_their_organisation(officer, user):
     user.save()
     client = HttpClient()
     client.force_login(officer)
-    response = client.get(reverse("user_audit"))
+    response = client.get(reverse("web:user_audit"))
     assert response.status_code == 200
     shown = {e.subject_id for e in response.context["page"]}
     assert user.pk in shown
     assert stranger.pk not in shown
-    response = client.get(reverse("user_audit"), {"user": user.pk})
+    response = client.get(reverse("web:user_audit"), {"user": user.pk})
     assert {e.subject_id for e in response.context["page"]} == {user.pk}
     assert "wachtwoord" in response.content.decode()
     # A user of another organisation is no choice of the filter.
-    response = client.get(reverse("user_audit"), {"user": stranger.pk})
+    response = client.get(reverse("web:user_audit"), {"user": stranger.pk})
     assert response.context["filterset"].form.errors
     assert "Wijzigingen gebruikers" in client.get("/").content.decode()
 
@@ -225,7 +225,7 @@ def test_user_audit_page_query_count_does_not_grow(
     """The page costs a fixed number of queries, with few rows and many."""
     client = HttpClient()
     client.force_login(officer)
-    url = reverse("user_audit")
+    url = reverse("web:user_audit")
     client.get(url)
     with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200

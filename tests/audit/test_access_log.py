@@ -68,20 +68,27 @@ def _verify() -> str:
 @pytest.mark.parametrize(
     ("role", "name", "key", "object_type", "purpose", "client_key"),
     [
-        ("vp1", "client_detail", "youth", "client", "ondersteuning", "youth"),
-        ("co1", "client_detail", "co_youth", "client", "ondersteuning", "co_youth"),
+        ("vp1", "web:client_detail", "youth", "client", "ondersteuning", "youth"),
+        ("co1", "web:client_detail", "co_youth", "client", "ondersteuning", "co_youth"),
         (
             "vp1",
-            "case_detail",
+            "web:case_detail",
             "complaint_case",
             "supportcase",
             "ondersteuning",
             "youth",
         ),
-        ("tl", "case_detail", "complaint_case", "supportcase", "teamleiding", "youth"),
+        (
+            "tl",
+            "web:case_detail",
+            "complaint_case",
+            "supportcase",
+            "teamleiding",
+            "youth",
+        ),
         (
             "vp1",
-            "meeting_detail",
+            "web:meeting_detail",
             "complaint_meeting",
             "meeting",
             "ondersteuning",
@@ -89,7 +96,7 @@ def _verify() -> str:
         ),
         (
             "dm",
-            "application_detail",
+            "web:application_detail",
             "application",
             "application",
             "beschikking",
@@ -124,7 +131,7 @@ def test_a_page_with_client_data_writes_exactly_one_row(
 
 def test_the_log_keeps_the_users_name_and_role_as_they_were(client, world):
     """Renaming a user or changing their role does not change what the log says."""
-    _get(client, world, "vp1", "client_detail", "youth")
+    _get(client, world, "vp1", "web:client_detail", "youth")
     vp1 = world.users["vp1"]
     vp1.first_name, vp1.role = "Anders", User.Role.TEAM_LEAD
     vp1.save()
@@ -137,7 +144,7 @@ def test_the_log_keeps_the_users_name_and_role_as_they_were(client, world):
 def test_a_search_that_shows_clients_writes_one_row_with_the_query(client, world):
     """A client search writes one row for the request, with the query, not one
     row per client shown."""
-    response = _get(client, world, "vp1", "client_list", name="bakker")
+    response = _get(client, world, "vp1", "web:client_list", name="bakker")
     assert len(response.context["page"]) == 1
     [entry] = AccessLogEntry.objects.all()
     assert entry.object_type == "search"
@@ -147,7 +154,7 @@ def test_a_search_that_shows_clients_writes_one_row_with_the_query(client, world
 
 def test_a_search_that_shows_no_client_writes_no_row(client, world):
     """Nothing shown, nothing logged."""
-    response = _get(client, world, "vp1", "client_list", name="jansen")
+    response = _get(client, world, "vp1", "web:client_list", name="jansen")
     assert len(response.context["page"]) == 0
     assert not AccessLogEntry.objects.exists()
 
@@ -155,11 +162,11 @@ def test_a_search_that_shows_no_client_writes_no_row(client, world):
 @pytest.mark.parametrize(
     ("role", "name", "key"),
     [
-        ("vp2", "client_detail", "youth"),
-        ("dm", "client_detail", "youth"),
-        ("co1", "case_detail", "complaint_case"),
-        ("tl", "meeting_detail", "complaint_meeting"),
-        ("vp1", "application_detail", "application"),
+        ("vp2", "web:client_detail", "youth"),
+        ("dm", "web:client_detail", "youth"),
+        ("co1", "web:case_detail", "complaint_case"),
+        ("tl", "web:meeting_detail", "complaint_meeting"),
+        ("vp1", "web:application_detail", "application"),
     ],
 )
 def test_a_refused_read_writes_no_row(client, world, role, name, key):
@@ -171,15 +178,18 @@ def test_a_refused_read_writes_no_row(client, world, role, name, key):
 def test_pages_without_client_data_write_no_row(client, world):
     """A dashboard without clients (an administrator's, a team lead's counts)
     writes nothing."""
-    assert _get(client, world, "fa", "dashboard").status_code == 200
-    assert _get(client, world, "tl", "dashboard").status_code == 200
+    assert _get(client, world, "fa", "web:dashboard").status_code == 200
+    assert _get(client, world, "tl", "web:dashboard").status_code == 200
     assert not AccessLogEntry.objects.exists()
 
 
 def test_a_form_page_that_shows_the_case_writes_one_read_row(client, world):
     """A form shows the case it changes (the close form names the client and
     the case): opening it is a read, logged once."""
-    assert _get(client, world, "vp1", "case_close", "complaint_case").status_code == 200
+    assert (
+        _get(client, world, "vp1", "web:case_close", "complaint_case").status_code
+        == 200
+    )
     [row] = AccessLogEntry.objects.all()
     assert (row.action, row.client_id) == ("read", world.objects["youth"])
 
@@ -203,7 +213,7 @@ def test_a_change_writes_one_update_row(client, world):
         "kind": youth.kind,
         "municipality": youth.municipality_id,
     }
-    response = _post(client, world, "vp1", "client_edit", "youth", data)
+    response = _post(client, world, "vp1", "web:client_edit", "youth", data)
     assert response.status_code == 302, response.context["form"].errors
     row = AccessLogEntry.objects.get()
     assert (row.action, row.outcome, row.client_id, row.object_type) == (
@@ -222,7 +232,7 @@ def test_a_new_note_with_htmx_writes_one_create_row(client, world):
         client,
         world,
         "vp1",
-        "note_add",
+        "web:note_add",
         "complaint_case",
         {"text": "Gesprek gehad."},
         headers={"HX-Request": "true"},
@@ -242,7 +252,9 @@ def test_a_refused_submission_writes_no_row(client, world):
     nothing is logged as changed (the form shown again is a read)."""
     # By validation: a note without text never reaches the service.
     notes = Note.objects.count()
-    response = _post(client, world, "vp1", "note_add", "complaint_case", {"text": ""})
+    response = _post(
+        client, world, "vp1", "web:note_add", "complaint_case", {"text": ""}
+    )
     assert response.status_code == 200
     assert response.context["form"].has_error("text", "required")
     assert Note.objects.count() == notes
@@ -272,7 +284,7 @@ def test_a_refused_submission_writes_no_row(client, world):
         "municipality": youth.municipality_id,
         "version": loaded_at,
     }
-    response = _post(client, world, "vp1", "client_edit", "youth", data)
+    response = _post(client, world, "vp1", "web:client_edit", "youth", data)
     assert response.status_code == 200
     assert response.context["form"].has_error(NON_FIELD_ERRORS, "stale")
     youth.refresh_from_db()
@@ -287,7 +299,7 @@ def test_a_forbidden_action_writes_one_denied_row(client, world):
     and the attempt is logged against the client with outcome "denied"."""
     status = SupportCase.objects.get(pk=world.objects["complaint_case"]).status
     response = _post(
-        client, world, "tl", "case_status", "complaint_case", {"status": "on_hold"}
+        client, world, "tl", "web:case_status", "complaint_case", {"status": "on_hold"}
     )
     assert response.status_code == 403
     row = AccessLogEntry.objects.get()
@@ -303,7 +315,10 @@ def test_a_forbidden_action_writes_one_denied_row(client, world):
 
 def test_a_forbidden_page_writes_one_denied_read_row(client, world):
     """Opening a form one may not use is logged as a denied read."""
-    assert _get(client, world, "tl", "case_status", "complaint_case").status_code == 403
+    assert (
+        _get(client, world, "tl", "web:case_status", "complaint_case").status_code
+        == 403
+    )
     row = AccessLogEntry.objects.get()
     assert (row.action, row.outcome) == ("read", "denied")
 
@@ -311,7 +326,7 @@ def test_a_forbidden_page_writes_one_denied_read_row(client, world):
 def test_a_print_is_logged_as_an_export(client, world):
     """The print version of a case writes one "export" row (what leaves the
     system on paper), not a read."""
-    response = _get(client, world, "vp1", "case_print", "complaint_case")
+    response = _get(client, world, "vp1", "web:case_print", "complaint_case")
     assert response.status_code == 200
     row = AccessLogEntry.objects.get()
     case = SupportCase.objects.get(pk=world.objects["complaint_case"])
@@ -335,9 +350,9 @@ def test_services_outside_a_request_write_no_row(world):
 def test_rows_are_chained(client, world):
     """Each row carries the previous row's hash; the first carries the genesis."""
     for name, key in [
-        ("client_detail", "youth"),
-        ("case_detail", "complaint_case"),
-        ("meeting_detail", "complaint_meeting"),
+        ("web:client_detail", "youth"),
+        ("web:case_detail", "complaint_case"),
+        ("web:meeting_detail", "complaint_meeting"),
     ]:
         _get(client, world, "vp1", name, key)
     first, second, third = AccessLogEntry.objects.order_by("pk")
@@ -355,7 +370,7 @@ def test_an_empty_log_is_intact(db):
 @pytest.fixture
 def three_rows(client, world) -> list[AccessLogEntry]:
     for key in ["complaint_case", "closed_case", "complaint_case"]:
-        _get(client, world, "vp1", "case_detail", key)
+        _get(client, world, "vp1", "web:case_detail", key)
     return list(AccessLogEntry.objects.order_by("pk"))
 
 
@@ -519,8 +534,8 @@ def test_reading_the_log_is_logged(client, privacy_world, three_rows):
     """Opening the log viewer and a client's access history each write a row."""
     world = privacy_world
     po = world.users["po"]
-    _get(client, world, "po", "access_log", action="read")
-    _get(client, world, "po", "client_access_history", "youth")
+    _get(client, world, "po", "web:access_log", action="read")
+    _get(client, world, "po", "web:client_access_history", "youth")
     own = AccessLogEntry.objects.filter(user=po).order_by("pk")
     assert [(e.object_type, e.object_id, e.client_id) for e in own] == [
         ("access_log", "action=read", None),
@@ -532,27 +547,29 @@ def test_reading_the_log_is_logged(client, privacy_world, three_rows):
 def test_the_log_viewer_filters(client, privacy_world):
     """The viewer filters on user, client number, action and dates."""
     world = privacy_world
-    _get(client, world, "vp1", "client_detail", "youth")
-    _get(client, world, "vp2", "client_detail", "mother")
-    _get(client, world, "tl", "case_detail", "complaint_case")
-    page = _get(client, world, "po", "access_log", user=world.users["vp2"].pk)
+    _get(client, world, "vp1", "web:client_detail", "youth")
+    _get(client, world, "vp2", "web:client_detail", "mother")
+    _get(client, world, "tl", "web:case_detail", "complaint_case")
+    page = _get(client, world, "po", "web:access_log", user=world.users["vp2"].pk)
     assert [e.user_id for e in page.context["page"]] == [world.users["vp2"].pk]
-    page = _get(client, world, "po", "access_log", username=world.users["vp2"].username)
+    page = _get(
+        client, world, "po", "web:access_log", username=world.users["vp2"].username
+    )
     assert [e.user_id for e in page.context["page"]] == [world.users["vp2"].pk]
-    page = _get(client, world, "po", "access_log", client=world.objects["youth"])
+    page = _get(client, world, "po", "web:access_log", client=world.objects["youth"])
     assert {e.user_id for e in page.context["page"]} == {
         world.users["vp1"].pk,
         world.users["tl"].pk,
     }
-    page = _get(client, world, "po", "access_log", action="export")
+    page = _get(client, world, "po", "web:access_log", action="export")
     assert len(page.context["page"]) == 0
     entry = AccessLogEntry.objects.order_by("pk").first()
     day = entry.timestamp.astimezone().date().isoformat()
-    page = _get(client, world, "po", "access_log", date_from=day, date_to=day)
+    page = _get(client, world, "po", "web:access_log", date_from=day, date_to=day)
     assert page.context["page"].paginator.count >= 3
     text = page.content.decode()
     assert "utrecht-heading-1" in text
-    assert reverse("client_access_history", args=[world.objects["youth"]]) in text
+    assert reverse("web:client_access_history", args=[world.objects["youth"]]) in text
 
 
 def test_wie_heeft_mijn_dossier_ingezien(client, privacy_world):
@@ -560,11 +577,11 @@ def test_wie_heeft_mijn_dossier_ingezien(client, privacy_world):
     and what — and nothing about other clients, nor about the client-support
     organisation's own file of the same youth (R13)."""
     world = privacy_world
-    _get(client, world, "vp1", "client_detail", "youth")
-    _get(client, world, "vp1", "case_detail", "complaint_case")
-    _get(client, world, "co1", "case_detail", "care_case")
-    _get(client, world, "vp2", "client_detail", "mother")
-    page = _get(client, world, "po", "client_access_history", "youth")
+    _get(client, world, "vp1", "web:client_detail", "youth")
+    _get(client, world, "vp1", "web:case_detail", "complaint_case")
+    _get(client, world, "co1", "web:case_detail", "care_case")
+    _get(client, world, "vp2", "web:client_detail", "mother")
+    page = _get(client, world, "po", "web:client_access_history", "youth")
     rows = list(page.context["page"])
     assert [(e.user_id, e.object_type) for e in rows] == [
         (world.users["po"].pk, "access_history"),
@@ -582,22 +599,22 @@ def test_a_page_of_the_log_counts_a_bounded_number_of_rows(
     """The log only grows, so its pages count at most the newest N rows (the
     cost of a page does not grow with the log) and say that there are more;
     the filters still reach every row."""
-    from cases.views import privacy as privacy_views
+    from web.views import privacy as privacy_views
 
     world = privacy_world
     monkeypatch.setattr(privacy_views, "ACCESS_LOG_COUNT_LIMIT", 3)
     monkeypatch.setattr(privacy_views, "CLIENT_HISTORY_COUNT_LIMIT", 2)
     for _ in range(3):
-        _get(client, world, "vp1", "client_detail", "youth")
-    page = _get(client, world, "po", "access_log")
+        _get(client, world, "vp1", "web:client_detail", "youth")
+    page = _get(client, world, "po", "web:access_log")
     paginator = page.context["page"].paginator
     assert (paginator.count, paginator.more, paginator.num_pages) == (3, True, 1)
     text = " ".join(page.content.decode().split())
     assert "Meer dan 3 logregels gevonden" in text
-    page = _get(client, world, "po", "access_log", user=world.users["po"].pk)
+    page = _get(client, world, "po", "web:access_log", user=world.users["po"].pk)
     assert page.context["page"].paginator.more is False
     assert "logregels gevonden" in page.content.decode()
-    page = _get(client, world, "po", "client_access_history", "youth")
+    page = _get(client, world, "po", "web:client_access_history", "youth")
     paginator = page.context["page"].paginator
     assert (paginator.count, paginator.more) == (2, True)
     assert [e.object_type for e in page.context["page"]] == [
@@ -609,10 +626,10 @@ def test_a_page_of_the_log_counts_a_bounded_number_of_rows(
 
 def test_the_privacy_officer_sees_the_log_in_the_navigation(client, privacy_world):
     """Only the privacy officer has "Toegangslog" in the menu."""
-    url = reverse("access_log")
-    assert url in _get(client, privacy_world, "po", "dashboard").content.decode()
+    url = reverse("web:access_log")
+    assert url in _get(client, privacy_world, "po", "web:dashboard").content.decode()
     for role in ["vp1", "tl", "fa"]:
-        page = _get(client, privacy_world, role, "dashboard").content.decode()
+        page = _get(client, privacy_world, role, "web:dashboard").content.decode()
         assert url not in page
 
 
@@ -652,9 +669,9 @@ def test_a_request_writes_at_most_one_row(rf, world):
 @pytest.mark.parametrize(
     ("name", "key"),
     [
-        ("client_detail", "youth"),
-        ("case_detail", "complaint_case"),
-        ("meeting_detail", "complaint_meeting"),
+        ("web:client_detail", "youth"),
+        ("web:case_detail", "complaint_case"),
+        ("web:meeting_detail", "complaint_meeting"),
     ],
 )
 def test_a_page_costs_the_same_with_a_long_log(client, world, name, key):

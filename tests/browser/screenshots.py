@@ -58,7 +58,7 @@ def test_screenshots(open_ui, demo) -> None:
         if conflict
         else Client.objects.visible_to(confidant).order_by("pk").first()
     )
-    ui.goto("client_detail", client.pk)
+    ui.goto("web:client_detail", client.pk)
     _shoot(ui, "client")
 
     # The open complaint case with the longest timeline.
@@ -69,17 +69,17 @@ def test_screenshots(open_ui, demo) -> None:
         .order_by("-n", "pk")
         .first()
     )
-    ui.goto("case_detail", case.pk)
+    ui.goto("web:case_detail", case.pk)
     _shoot(ui, "case")
 
     refused = Attendance.objects.filter(
         status=Attendance.Status.REFUSED, meeting__case__assignments__user=confidant
     ).first()
-    ui.goto("meeting_detail", refused.meeting_id)
+    ui.goto("web:meeting_detail", refused.meeting_id)
     _shoot(ui, "meeting-refused-informal-supporter")
 
     # A form with errors: registering a client without filling anything in.
-    ui.goto("client_register")
+    ui.goto("web:client_register")
     ui.submit("Inschrijven en zaak openen")
     _shoot(ui, "form-errors")
 
@@ -90,7 +90,7 @@ def test_screenshots(open_ui, demo) -> None:
         Meeting.Kind.CONTENT,
         starts_at=timezone.now() + datetime.timedelta(days=2),
     )
-    ui.goto("attendance_add", content.pk)
+    ui.goto("web:attendance_add", content.pk)
     own = Assignment.objects.get(case=case, user=confidant, ended_at__isnull=True)
     ui.field("Ondersteuner").select_option(str(own.pk))
     ui.field("Op verzoek van de cliënt").check()

@@ -36,127 +36,127 @@ WORLD_PASSWORD = "x"
 # query string, expected HTTP status) of each page to check.
 TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
     "vp1": [
-        ("client_list", None, "?name=bak", 200),
-        ("client_edit", "youth", "", 200),
-        ("case_open", "youth", "", 200),
-        ("family_create", "youth", "", 200),
-        ("family_member_add", "family", "", 200),
-        ("conflict_record", "family", "", 200),
-        ("care_add", "youth", "", 200),
-        ("care_end", "care", "", 200),
-        ("case_status", "complaint_case", "", 200),
-        ("complaint_postpone", "complaint_case", "", 200),
+        ("web:client_list", None, "?name=bak", 200),
+        ("web:client_edit", "youth", "", 200),
+        ("web:case_open", "youth", "", 200),
+        ("web:family_create", "youth", "", 200),
+        ("web:family_member_add", "family", "", 200),
+        ("web:conflict_record", "family", "", 200),
+        ("web:care_add", "youth", "", 200),
+        ("web:care_end", "care", "", 200),
+        ("web:case_status", "complaint_case", "", 200),
+        ("web:complaint_postpone", "complaint_case", "", 200),
         # Without JavaScript an empty note comes back as a page with the error.
-        ("note_add", "complaint_case", "", 200),
-        ("note_correct", "note", "", 200),
-        ("note_withdraw", "note", "", 200),
-        ("note_history", "note", "", 200),
-        ("assignment_end", "informal_assignment", "", 200),
-        ("case_detail", "closed_case", "", 200),
-        ("case_print", "complaint_case", "", 200),
-        ("case_list", None, "", 200),
-        ("complaint_list", None, "", 200),
-        ("meeting_list", None, "", 200),
-        ("case_detail", "mother_case", "", 404),
-        ("assignment_add", "complaint_case", "", 403),
-        ("client_detail", "youth", "", 200),
-        ("consent_add", "youth", "", 200),
-        ("consent_withdraw", "invitation_consent", "", 200),
-        ("document_share", "document_consent", "", 200),
-        ("meeting_summary_share", "complaint_meeting", "", 200),
-        ("complaint_suspend", "complaint_case", "", 200),
-        ("complaint_resume", "complaint_case", "", 200),
-        ("outreach_list", None, "", 200),
-        ("outreach_create", None, "", 200),
-        ("outreach_detail", "visit", "", 200),
-        ("outreach_case_open", "visit", "", 200),
-        ("referral_send", "youth", "", 200),
+        ("web:note_add", "complaint_case", "", 200),
+        ("web:note_correct", "note", "", 200),
+        ("web:note_withdraw", "note", "", 200),
+        ("web:note_history", "note", "", 200),
+        ("web:assignment_end", "informal_assignment", "", 200),
+        ("web:case_detail", "closed_case", "", 200),
+        ("web:case_print", "complaint_case", "", 200),
+        ("web:case_list", None, "", 200),
+        ("web:complaint_list", None, "", 200),
+        ("web:meeting_list", None, "", 200),
+        ("web:case_detail", "mother_case", "", 404),
+        ("web:assignment_add", "complaint_case", "", 403),
+        ("web:client_detail", "youth", "", 200),
+        ("web:consent_add", "youth", "", 200),
+        ("web:consent_withdraw", "invitation_consent", "", 200),
+        ("web:document_share", "document_consent", "", 200),
+        ("web:meeting_summary_share", "complaint_meeting", "", 200),
+        ("web:complaint_suspend", "complaint_case", "", 200),
+        ("web:complaint_resume", "complaint_case", "", 200),
+        ("web:outreach_list", None, "", 200),
+        ("web:outreach_create", None, "", 200),
+        ("web:outreach_detail", "visit", "", 200),
+        ("web:outreach_case_open", "visit", "", 200),
+        ("web:referral_send", "youth", "", 200),
     ],
     "co1": [
-        ("dashboard", None, "", 200),
+        ("web:dashboard", None, "", 200),
         ("two_factor_setup", None, "", 200),
-        ("case_detail", "care_case", "", 200),
-        ("meeting_detail", "content_meeting", "", 200),
+        ("web:case_detail", "care_case", "", 200),
+        ("web:meeting_detail", "content_meeting", "", 200),
         # The client-support organisation's own file of the youth (R13).
-        ("client_detail", "co_youth", "", 200),
-        ("referral_detail", "referral", "", 200),
+        ("web:client_detail", "co_youth", "", 200),
+        ("web:referral_detail", "referral", "", 200),
     ],
     "tl": [
-        ("dashboard", None, "", 200),
-        ("case_list", None, "", 200),
-        ("complaint_list", None, "", 200),
-        ("case_detail", "complaint_case", "", 200),
-        ("assignment_add", "complaint_case", "", 200),
-        ("assignment_hand_over", "confidant_assignment", "", 200),
-        ("outreach_list", None, "", 200),
-        ("outreach_detail", "visit", "", 200),
-        ("emergency_access_open", "complaint_case", "", 200),
+        ("web:dashboard", None, "", 200),
+        ("web:case_list", None, "", 200),
+        ("web:complaint_list", None, "", 200),
+        ("web:case_detail", "complaint_case", "", 200),
+        ("web:assignment_add", "complaint_case", "", 200),
+        ("web:assignment_hand_over", "confidant_assignment", "", 200),
+        ("web:outreach_list", None, "", 200),
+        ("web:outreach_detail", "visit", "", 200),
+        ("web:emergency_access_open", "complaint_case", "", 200),
         # Under emergency access (R2): the banner, the content, ending it.
-        ("case_detail", "mother_case", "", 200),
-        ("emergency_access_end", "tl_emergency", "", 200),
-        ("report_municipal_index", None, "", 200),
-        ("report_municipal", "other_municipality", "?period=2025", 200),
-        ("link_request_list", None, "", 200),
-        ("link_request_detail", "link", "", 200),
-        ("referral_inbox", None, "", 200),
-        ("referral_detail", "referral", "", 200),
-        ("referral_accept", "referral", "", 200),
-        ("referral_decline", "referral", "", 200),
+        ("web:case_detail", "mother_case", "", 200),
+        ("web:emergency_access_end", "tl_emergency", "", 200),
+        ("web:report_municipal_index", None, "", 200),
+        ("web:report_municipal", "other_municipality", "?period=2025", 200),
+        ("web:link_request_list", None, "", 200),
+        ("web:link_request_detail", "link", "", 200),
+        ("web:referral_inbox", None, "", 200),
+        ("web:referral_detail", "referral", "", 200),
+        ("web:referral_accept", "referral", "", 200),
+        ("web:referral_decline", "referral", "", 200),
     ],
     "vp2": [
         # The emergency access to vp2's case is told on the dashboard and the case.
-        ("dashboard", None, "", 200),
-        ("case_detail", "mother_case", "", 200),
+        ("web:dashboard", None, "", 200),
+        ("web:case_detail", "mother_case", "", 200),
         # The registration waiting for the team lead.
-        ("link_request_detail", "link", "", 200),
+        ("web:link_request_detail", "link", "", 200),
     ],
     "dm": [
-        ("dashboard", None, "", 200),
-        ("application_list", None, "", 200),
-        ("application_detail", "application", "", 200),
+        ("web:dashboard", None, "", 200),
+        ("web:application_list", None, "", 200),
+        ("web:application_detail", "application", "", 200),
     ],
-    "fa": [("dashboard", None, "", 200)],
+    "fa": [("web:dashboard", None, "", 200)],
     "po": [
-        ("dashboard", None, "", 200),
-        ("access_log", None, "", 200),
-        ("access_log", None, "?action=read&date_from=2020-01-01", 200),
-        ("client_access_history", "youth", "", 200),
-        ("privacy_request_list", None, "", 200),
-        ("privacy_request_register", None, "", 200),
-        ("privacy_request_detail", "inzage_request", "", 200),
-        ("privacy_request_identity", "inzage_request", "", 200),
-        ("privacy_request_extend", "inzage_request", "", 200),
-        ("privacy_request_start", "inzage_request", "", 200),
-        ("privacy_request_answer", "inzage_request", "", 200),
-        ("privacy_request_refuse", "inzage_request", "", 200),
-        ("privacy_request_withdraw", "inzage_request", "", 200),
-        ("privacy_breach_list", None, "", 200),
-        ("privacy_breach_register", None, "", 200),
-        ("privacy_breach_detail", "breach", "", 200),
-        ("privacy_breach_assess", "breach", "", 200),
-        ("privacy_breach_close", "breach", "", 200),
-        ("privacy_emergency_list", None, "", 200),
-        ("privacy_emergency_list", None, "?status=unreviewed", 200),
-        ("privacy_emergency_review", "tl_emergency", "", 200),
-        ("retention_register", None, "", 200),
-        ("user_audit", None, "", 200),
+        ("web:dashboard", None, "", 200),
+        ("web:access_log", None, "", 200),
+        ("web:access_log", None, "?action=read&date_from=2020-01-01", 200),
+        ("web:client_access_history", "youth", "", 200),
+        ("web:privacy_request_list", None, "", 200),
+        ("web:privacy_request_register", None, "", 200),
+        ("web:privacy_request_detail", "inzage_request", "", 200),
+        ("web:privacy_request_identity", "inzage_request", "", 200),
+        ("web:privacy_request_extend", "inzage_request", "", 200),
+        ("web:privacy_request_start", "inzage_request", "", 200),
+        ("web:privacy_request_answer", "inzage_request", "", 200),
+        ("web:privacy_request_refuse", "inzage_request", "", 200),
+        ("web:privacy_request_withdraw", "inzage_request", "", 200),
+        ("web:privacy_breach_list", None, "", 200),
+        ("web:privacy_breach_register", None, "", 200),
+        ("web:privacy_breach_detail", "breach", "", 200),
+        ("web:privacy_breach_assess", "breach", "", 200),
+        ("web:privacy_breach_close", "breach", "", 200),
+        ("web:privacy_emergency_list", None, "", 200),
+        ("web:privacy_emergency_list", None, "?status=unreviewed", 200),
+        ("web:privacy_emergency_review", "tl_emergency", "", 200),
+        ("web:retention_register", None, "", 200),
+        ("web:user_audit", None, "", 200),
     ],
     "cm": [
-        ("dashboard", None, "", 200),
-        ("report_municipal", "municipality", "", 200),
+        ("web:dashboard", None, "", 200),
+        ("web:report_municipal", "municipality", "", 200),
         # A period that is not on the grid: the message next to the selector.
-        ("report_municipal", "municipality", "?period=2025-13", 200),
+        ("web:report_municipal", "municipality", "?period=2025-13", 200),
     ],
 }
 
 #: URL names that are no page of their own.
 NOT_PAGES = {
     "logout",
-    "session_extend",
-    "privacy_request_export_pdf",
-    "privacy_request_export_json",
-    "report_municipal_csv",
-    "report_municipal_pdf",
+    "web:session_extend",
+    "web:privacy_request_export_pdf",
+    "web:privacy_request_export_json",
+    "web:report_municipal_csv",
+    "web:report_municipal_pdf",
 }
 
 
@@ -308,7 +308,7 @@ def test_client_search_updates_in_place(open_ui, tour_world) -> None:
     (htmx) and announces the number found in a live region."""
     ui = _login(open_ui, "nl", "vp1")
     page = ui.page
-    ui.goto("client_list")
+    ui.goto("web:client_list")
     count = page.locator("#client-count")
     expect(count).to_have_attribute("aria-live", "polite")
     page.evaluate("() => { window.naastMarker = true; }")
@@ -327,7 +327,7 @@ def test_field_errors_are_summarised_on_top(open_ui, tour_world) -> None:
     """A form with errors lists them on top (a link to each field) as well as
     next to each field."""
     ui = _login(open_ui, "nl", "vp1")
-    ui.goto("client_register")
+    ui.goto("web:client_register")
     ui.submit("Inschrijven en zaak openen")
     expect(ui.field_error("Voornaam")).to_be_visible()
     summary = ui.error_summary()
@@ -357,16 +357,11 @@ def test_axe_reports_violations(open_ui, require_axe, tour_world) -> None:
 
 
 def test_every_page_is_checked() -> None:
-    """Each page of ``cases.urls``, ``retention.urls`` and ``privacy.urls`` is
+    """Each page of ``web.urls`` is
     in the journeys or in the tour, so axe checks it: a new page needs a row in
     ``TOUR`` (or a journey)."""
-    from cases.urls import urlpatterns
-    from privacy.urls import urlpatterns as privacy_urlpatterns
-    from retention.urls import urlpatterns as retention_urlpatterns
+    from web.urls import app_name, urlpatterns
 
     toured = {name for pages in TOUR.values() for name, *_ in pages}
-    names = {
-        pattern.name
-        for pattern in [*urlpatterns, *retention_urlpatterns, *privacy_urlpatterns]
-    }
+    names = {f"{app_name}:{pattern.name}" for pattern in urlpatterns}
     assert names - NOT_PAGES - toured - JOURNEY_PAGES == set()

@@ -17,7 +17,6 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from accounts.models import Municipality, Organisation, User
-from cases.filters import week_bounds
 from cases.models import (
     CaseEvent,
     Client,
@@ -26,6 +25,7 @@ from cases.models import (
     Meeting,
     SupportCase,
 )
+from cases.selectors.conditions import week_bounds
 from roles import services as role_services
 from roles.models import Assignment, Attendance, Consent, InformalSupporter
 from roles.policy import RefusalGround, SupportRole
@@ -115,7 +115,7 @@ def test_confidant_handles_a_complaint(
     expect(ui.field("Op verzoek van de cliënt")).to_be_checked()
     ui.submit("Inschrijven en zaak openen")
     case = SupportCase.objects.get()
-    assert page.url == ui.url("case_detail", case.pk)
+    assert page.url == ui.url("web:case_detail", case.pk)
     expect(ui.status()).to_contain_text(case.reference)
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.reference)
     expect(page.locator("#complaint-heading")).to_be_visible()
@@ -131,7 +131,7 @@ def test_confidant_handles_a_complaint(
     ui.field("Deelnemer namens de aanbieder").fill("Mevrouw De Vries")
     ui.submit()
     meeting = Meeting.objects.get()
-    assert page.url == ui.url("meeting_detail", meeting.pk)
+    assert page.url == ui.url("web:meeting_detail", meeting.pk)
     expect(ui.status()).to_contain_text(ui.t("Het gesprek is gepland."))
     expect(page.get_by_text(ui.t("Nog niemand aangemeld."))).to_be_visible()
 
@@ -154,7 +154,7 @@ def test_confidant_handles_a_complaint(
     ui.field("Informele ondersteuner").select_option(label=str(aunt))
     ui.field("Op verzoek van de cliënt").check()
     ui.submit()
-    assert page.url == ui.url("case_detail", case.pk)
+    assert page.url == ui.url("web:case_detail", case.pk)
     expect(page.get_by_role("rowheader", name=str(aunt), exact=True)).to_be_visible()
     aunt_assignment = active_assignment(case, role=SupportRole.INFORMAL_SUPPORTER)
 
@@ -175,7 +175,7 @@ def test_confidant_handles_a_complaint(
     ui.field("Op verzoek van de cliënt").check()
     ui.field("Toestemming van de cliënt voor deze uitnodiging gegeven op").fill(_day(0))
     ui.submit()
-    assert page.url == ui.url("meeting_detail", meeting.pk)
+    assert page.url == ui.url("web:meeting_detail", meeting.pk)
     aunt_row = page.get_by_role("row").filter(
         has=page.get_by_role("rowheader", name=str(aunt), exact=True)
     )
@@ -197,7 +197,7 @@ def test_confidant_handles_a_complaint(
     ui.radio("Grond", RefusalGround.CONFLICT_OF_INTEREST.label).check()
     ui.field("Toelichting").fill("Zij werkt zelf bij de groep waarover de klacht gaat.")
     ui.submit("Weigering vastleggen")
-    assert page.url == ui.url("meeting_detail", meeting.pk)
+    assert page.url == ui.url("web:meeting_detail", meeting.pk)
     expect(ui.status()).to_contain_text(ui.t("De weigering is vastgelegd."))
     expect(aunt_row).to_contain_text(ui.t(Attendance.Status.REFUSED.label))
     expect(aunt_row).to_contain_text(ui.t(RefusalGround.CONFLICT_OF_INTEREST.label))
@@ -214,7 +214,7 @@ def test_confidant_handles_a_complaint(
     expect(page.locator("#timeline-status")).to_have_text(ui.t("Notitie opgeslagen"))
     expect(page.locator(".naast-timeline")).to_contain_text("schriftelijk")
     expect(ui.field("Notitie")).to_have_value("")
-    assert page.url == ui.url("case_detail", case.pk)
+    assert page.url == ui.url("web:case_detail", case.pk)
     ui.run_axe(f"{page.url} (after adding a note with htmx)")
 
     # The complaint: submitted to the committee on a date, handled, decided (R3).
@@ -253,7 +253,7 @@ def test_confidant_handles_a_complaint(
     ui.follow("Zaak afsluiten", within=page.locator(".naast-actions").first)
     ui.field("Uitkomst").select_option(label=ui.t(SupportCase.Outcome.RESOLVED.label))
     ui.submit("Zaak afsluiten")
-    assert page.url == ui.url("case_detail", case.pk)
+    assert page.url == ui.url("web:case_detail", case.pk)
     expect(ui.status()).to_contain_text(
         ui.t("De zaak is afgesloten. De ondersteuning is beëindigd.")
     )
@@ -304,7 +304,7 @@ def test_client_supporter_attends_a_content_meeting(
         label=f"{client_supporter} ({ui.t(SupportRole.CLIENT_SUPPORTER.label)})"
     )
     ui.submit()
-    assert page.url == ui.url("meeting_detail", meeting.pk)
+    assert page.url == ui.url("web:meeting_detail", meeting.pk)
     expect(ui.status()).to_contain_text(ui.t("De aanwezigheid is vastgelegd."))
     row = page.get_by_role("row").filter(
         has=page.get_by_role("rowheader", name=str(client_supporter), exact=True)
@@ -314,7 +314,7 @@ def test_client_supporter_attends_a_content_meeting(
     ui.follow("Gehouden of geannuleerd")
     ui.radio("Nieuwe status", Meeting.Status.HELD.label).check()
     ui.submit()
-    assert page.url == ui.url("meeting_detail", meeting.pk)
+    assert page.url == ui.url("web:meeting_detail", meeting.pk)
     expect(ui.status()).to_contain_text(ui.t("De status van het gesprek is gewijzigd."))
     expect(page.locator(".naast-meta")).to_contain_text(ui.t(Meeting.Status.HELD.label))
     expect(ui.link("Ondersteuner aanmelden")).to_have_count(0)
@@ -373,7 +373,7 @@ def test_confidant_is_refused_in_a_content_meeting(
     ui.field("Op verzoek van de cliënt").check()
     ui.submit()
 
-    assert page.url == ui.url("attendance_add", meeting.pk)
+    assert page.url == ui.url("web:attendance_add", meeting.pk)
     expect(ui.error_summary()).to_be_visible()
     expect(ui.error_summary()).to_contain_text(explanation)
     # The form is still there, next to the explanation, with the choice kept.

@@ -41,7 +41,7 @@ def test_enrolment_then_login_with_a_recovery_code(
     codes = page.locator(".naast-recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     ui.follow("Ik heb de codes bewaard, ga verder")
-    assert page.url == ui.url("dashboard"), page.url
+    assert page.url == ui.url("web:dashboard"), page.url
 
     ui.click(ui.button("Uitloggen", within=page.locator("header")))
     ui.fill_login("otto", DEMO_PASSWORD)
@@ -49,5 +49,5 @@ def test_enrolment_then_login_with_a_recovery_code(
     expect(ui.heading("Code invoeren", 1)).to_be_visible()
     ui.field("Code").fill(codes[0])
     ui.submit("Controleren")
-    assert page.url == ui.url("dashboard"), page.url
+    assert page.url == ui.url("web:dashboard"), page.url
     ui.assert_accessible()

@@ -237,12 +237,12 @@ def test_no_caseworker_path_deletes_anything():
     cancelled instead."""
     sources = sorted((ROOT / "cases" / "services").glob("*.py"))
     sources += sorted((ROOT / "roles" / "services").glob("*.py"))
-    sources += sorted((ROOT / "cases" / "views").glob("*.py"))
+    sources += sorted((ROOT / "web" / "views").glob("*.py"))
     for path in sources:
         source = path.read_text()
         assert ".delete(" not in source, path
         assert "_raw_delete" not in source, path
-    from cases.urls import urlpatterns
+    from web.urls import urlpatterns
 
     names = [p.name for p in urlpatterns]
     assert not [n for n in names if "delete" in n or "verwijder" in n]
@@ -298,7 +298,7 @@ def test_a_corrected_note_keeps_its_previous_text(world, note):
     assert "Sem vertelde over de groep op woensdag." in page
     assert "op dinsdag" not in page
     assert "Gecorrigeerd op" in page and "Verkeerde dag genoemd." in page
-    assert reverse("note_history", args=[note.pk]) in page
+    assert reverse("web:note_history", args=[note.pk]) in page
 
 
 def test_a_withdrawn_note_is_shown_as_withdrawn_and_kept(world, note):
@@ -322,7 +322,7 @@ def test_a_withdrawn_note_is_shown_as_withdrawn_and_kept(world, note):
     assert "Sem vertelde over de groep" not in page
 
     logged = AccessLogEntry.objects.count()
-    response = browser.get(reverse("note_history", args=[note.pk]))
+    response = browser.get(reverse("web:note_history", args=[note.pk]))
     assert response.status_code == 200
     page = _text(response)
     assert "Sem vertelde over de groep op dinsdag." in page
@@ -482,7 +482,7 @@ def test_a_concurrent_client_edit_is_refused_with_the_text_preserved(world):
     the form, the database has the first save, and a deliberate second save
     (at the new version) then goes through."""
     youth = _youth(world)
-    url = reverse("client_edit", args=[youth.pk])
+    url = reverse("web:client_edit", args=[youth.pk])
     first, second = _session(world.users["vp1"]), _session(_colleague(world))
     for browser in (first, second):
         form = browser.get(url).context["form"]
@@ -516,7 +516,7 @@ def test_a_concurrent_note_correction_is_refused_with_the_text_preserved(world, 
     """The same note corrected in two tabs: the second save is refused with a
     message, its text stays in the form beside the new version, and the note
     has the first correction."""
-    url = reverse("note_correct", args=[note.pk])
+    url = reverse("web:note_correct", args=[note.pk])
     vp1 = world.users["vp1"]
     first, second = _session(vp1), _session(vp1)
     for browser in (first, second):
@@ -546,7 +546,7 @@ def test_a_concurrent_status_change_is_refused(world):
     """Two tabs change the same case's status: the second is refused with a
     message and one status event is written."""
     case = _case(world, "complaint_case")
-    url = reverse("case_status", args=[case.pk])
+    url = reverse("web:case_status", args=[case.pk])
     vp1 = world.users["vp1"]
     first, second = _session(vp1), _session(vp1)
     for browser in (first, second):
@@ -565,7 +565,7 @@ def test_a_withdrawal_through_the_page(world, note):
     """The withdraw page withdraws the note with the reason and goes back to
     the case."""
     browser = _session(world.users["vp1"])
-    url = reverse("note_withdraw", args=[note.pk])
+    url = reverse("web:note_withdraw", args=[note.pk])
     page = _text(browser.get(url))
     assert "Sem vertelde over de groep op dinsdag." in page
     response = browser.post(url, {"reason": "Verkeerde cliënt.", "version": 1})
@@ -573,7 +573,7 @@ def test_a_withdrawal_through_the_page(world, note):
     note.refresh_from_db()
     assert note.is_withdrawn and note.withdrawal_reason == "Verkeerde cliënt."
     # Both pages now say it is withdrawn and offer no form.
-    for name in ("note_correct", "note_withdraw"):
+    for name in ("web:note_correct", "web:note_withdraw"):
         response = browser.get(reverse(name, args=[note.pk]))
         assert response.status_code == 200
         assert "Deze notitie is ingetrokken" in _text(response)

@@ -89,7 +89,7 @@ def test_a_case_is_opened_from_the_visit(client, visit, confidant, care_provider
     """R7: from a visit the confidant registers the youth who asked for support,
     as living in the visited institution, and the case is linked to the visit."""
     client.force_login(confidant)
-    url = reverse("outreach_case_open", args=[visit.pk])
+    url = reverse("web:outreach_case_open", args=[visit.pk])
     page = client.get(url)
     assert page.status_code == 200
     response = client.post(
@@ -134,7 +134,7 @@ def test_the_list_filters_and_has_a_bounded_query_count(
         )
     client.force_login(confidant)
     with django_assert_max_num_queries(12):
-        page = client.get(reverse("outreach_list"), {"date_from": "2026-04-10"})
+        page = client.get(reverse("web:outreach_list"), {"date_from": "2026-04-10"})
     assert page.status_code == 200
     assert page.context["page"].paginator.count == 20
 
@@ -145,7 +145,7 @@ def test_recording_a_visit_through_the_form(
     """R7: the form records a visit and shows it."""
     client.force_login(confidant)
     response = client.post(
-        reverse("outreach_create"),
+        reverse("web:outreach_create"),
         {
             "visited_on": "2026-03-02",
             "institution": care_provider.pk,

@@ -84,8 +84,8 @@ def test_the_key_is_on_no_page_of_the_client_for_its_caseworker(client, world) -
     assert youth.person_key
     client.force_login(world.users["vp1"])
     for url in (
-        reverse("client_detail", args=[youth.pk]),
-        reverse("case_detail", args=[world.objects["complaint_case"]]),
+        reverse("web:client_detail", args=[youth.pk]),
+        reverse("web:case_detail", args=[world.objects["complaint_case"]]),
     ):
         response = client.get(url)
         assert response.status_code == 200

@@ -57,7 +57,7 @@ def test_health_needs_no_second_factor(world, settings):
     settings.NAAST_REQUIRE_2FA = True
     client = Client()
     client.force_login(world.users["vp1"])
-    assert client.get(reverse("dashboard")).status_code == 302
+    assert client.get(reverse("web:dashboard")).status_code == 302
     assert client.get(reverse("health")).status_code == 200
 
 

@@ -13,7 +13,6 @@ from django.urls import reverse
 from accounts.admin import PRIVILEGED_ROLES
 from accounts.models import CASEWORKER_ROLES, ROLE_TRAITS, User
 from cases.access_log import PURPOSES
-from cases.context_processors import NAVIGATION
 from cases.management.commands.seed_demo import TITLES
 from cases.models import SupportCase
 from cases.services import case_reference
@@ -29,6 +28,7 @@ from roles.policy import (
     policy_for,
 )
 from tests.factories import ROLE_GROUPS, UserFactory
+from web.context_processors import NAVIGATION
 
 # --- a case kind ----------------------------------------------------------------------
 

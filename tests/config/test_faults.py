@@ -45,7 +45,7 @@ def test_connection_lost_during_a_write_gives_503_and_writes_nothing(world):
     client = Client(raise_request_exception=False)
     client.force_login(world.users["vp1"])
     case_pk = world.objects["complaint_case"]
-    url = reverse("note_add", args=[case_pk])
+    url = reverse("web:note_add", args=[case_pk])
     notes, events = Note.objects.count(), CaseEvent.objects.count()
 
     with database_goes_away(lambda sql: 'INSERT INTO "cases_caseevent"' in sql):
@@ -60,7 +60,7 @@ def test_connection_lost_during_a_write_gives_503_and_writes_nothing(world):
     response = client.post(url, {"text": "Opnieuw verstuurd."})
     assert response.status_code == 302
     assert Note.objects.filter(text="Opnieuw verstuurd.").count() == 1
-    assert client.get(reverse("case_detail", args=[case_pk])).status_code == 200
+    assert client.get(reverse("web:case_detail", args=[case_pk])).status_code == 200
 
 
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
@@ -71,10 +71,10 @@ def test_connection_lost_while_loading_the_session_gives_503(world, error):
     client.force_login(world.users["vp1"])
 
     with database_goes_away(lambda sql: "django_session" in sql, error):
-        response = client.get(reverse("dashboard"))
+        response = client.get(reverse("web:dashboard"))
 
     assert_friendly_503(response)
-    assert client.get(reverse("dashboard")).status_code == 200
+    assert client.get(reverse("web:dashboard")).status_code == 200
 
 
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
@@ -91,10 +91,10 @@ def test_connection_lost_while_saving_the_session_gives_503(world, error, settin
     with database_goes_away(
         lambda sql: sql.startswith('UPDATE "django_session"'), error
     ):
-        response = client.get(reverse("dashboard"))
+        response = client.get(reverse("web:dashboard"))
 
     assert_friendly_503(response)
-    assert client.get(reverse("dashboard")).status_code == 200
+    assert client.get(reverse("web:dashboard")).status_code == 200
 
 
 def test_other_bad_requests_stay_a_400(rf):
@@ -114,8 +114,8 @@ def test_every_query_failing_gives_503_on_every_page(world):
     client = Client(raise_request_exception=False)
     client.force_login(world.users["vp1"])
     urls = [
-        reverse("dashboard"),
-        reverse("case_detail", args=[world.objects["complaint_case"]]),
+        reverse("web:dashboard"),
+        reverse("web:case_detail", args=[world.objects["complaint_case"]]),
     ]
     with database_goes_away(lambda sql: True):
         for url in urls:

@@ -118,7 +118,7 @@ def test_catalogue_headers_are_proper(path, language):
 
 
 #: Django's own (English) strings that its Dutch catalogue lacks, so that ours
-#: translates them (``cases/forms/__init__.py``); every other msgid is Dutch.
+#: translates them (``web/forms/__init__.py``); every other msgid is Dutch.
 DJANGO_MSGIDS = {"- Select an option -"}
 
 

@@ -114,7 +114,7 @@ def test_pages_carry_the_csp(client, world):
     it too."""
     assert_hardened(client.get(reverse("login")))
     client.force_login(world.users["vp1"])
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("web:dashboard"))
     assert response.status_code == 200
     assert_hardened(response)
 

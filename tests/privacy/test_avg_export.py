@@ -165,7 +165,7 @@ def _download(client, world: World, name: str, key: str = "request"):
 
 
 def _json(client, world: World) -> dict:
-    response = _download(client, world, "privacy_request_export_json")
+    response = _download(client, world, "web:privacy_request_export_json")
     assert response.status_code == 200
     return json.loads(response.content)
 
@@ -175,7 +175,7 @@ def test_the_json_holds_the_clients_data(client, zwanenburg) -> None:
     own family membership, care, application, case with complaint, meeting,
     attendance and note, informal supporter, consents and the shared summary,
     with a schema version and ISO dates."""
-    response = _download(client, zwanenburg, "privacy_request_export_json")
+    response = _download(client, zwanenburg, "web:privacy_request_export_json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     reference = DataSubjectRequest.objects.get(
@@ -234,7 +234,7 @@ def test_the_json_leaves_out_the_other_family_member(client, zwanenburg) -> None
     """The export names no other family member: not their name, case, note,
     informal supporter or the conflict's description; the family is at most
     "a family with 2 members"."""
-    text = _download(client, zwanenburg, "privacy_request_export_json").content
+    text = _download(client, zwanenburg, "web:privacy_request_export_json").content
     for word in [*OTHER_MEMBER, "Xanthippe wil het gezag", "Vraag over het gezag"]:
         assert word.encode() not in text, word
 
@@ -252,8 +252,8 @@ def test_the_pdf_leaves_out_the_other_member_and_third_parties(
         rendered.append(html)
         return real(html)
 
-    monkeypatch.setattr("privacy.views.export_pdf", capture)
-    response = _download(client, zwanenburg, "privacy_request_export_pdf")
+    monkeypatch.setattr("web.views.privacy_registers.export_pdf", capture)
+    response = _download(client, zwanenburg, "web:privacy_request_export_pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -281,8 +281,8 @@ def test_each_download_is_logged_with_the_request(client, zwanenburg) -> None:
     exports_of = AccessLogEntry.objects.filter(action="export", client_id=pk)
     assert not exports_of.exists()
     before = AccessLogEntry.objects.filter(client_id=pk).count()
-    _download(client, zwanenburg, "privacy_request_export_json")
-    _download(client, zwanenburg, "privacy_request_export_pdf")
+    _download(client, zwanenburg, "web:privacy_request_export_json")
+    _download(client, zwanenburg, "web:privacy_request_export_pdf")
     rows = list(exports_of.order_by("pk"))
     assert [r.object_type for r in rows] == ["avg_export_json", "avg_export_pdf"]
     assert {r.object_id for r in rows} == {request.reference}
@@ -314,14 +314,14 @@ def test_the_request_page_links_the_export(client, zwanenburg) -> None:
     links the registration of a request, no longer an export."""
     pk = zwanenburg.objects["quirijn"]
     client.force_login(zwanenburg.users["po"])
-    history = client.get(reverse("client_access_history", args=[pk]))
-    assert f"{reverse('privacy_request_register')}?client={pk}" in history.text
+    history = client.get(reverse("web:client_access_history", args=[pk]))
+    assert f"{reverse('web:privacy_request_register')}?client={pk}" in history.text
     assert "inzage.json" not in history.text
     page = client.get(
-        reverse("privacy_request_detail", args=[zwanenburg.objects["request"]])
+        reverse("web:privacy_request_detail", args=[zwanenburg.objects["request"]])
     )
     assert (
-        reverse("privacy_request_export_pdf", args=[zwanenburg.objects["request"]])
+        reverse("web:privacy_request_export_pdf", args=[zwanenburg.objects["request"]])
         in page.text
     )
 
@@ -355,7 +355,7 @@ def test_no_export_before_the_identity_is_checked(client, zwanenburg) -> None:
         po, Client.objects.get(pk=zwanenburg.objects["quirijn"]), checked=False
     )
     client.force_login(po)
-    for name in ["privacy_request_export_json", "privacy_request_export_pdf"]:
+    for name in ["web:privacy_request_export_json", "web:privacy_request_export_pdf"]:
         response = client.get(reverse(name, args=[unchecked.pk]))
         assert response.status_code == 403
         assert b"Quirijn" not in response.content
@@ -385,9 +385,9 @@ def test_no_export_for_another_kind_of_request_or_once_answered(
         summary="Export per post verstuurd.",
     )
     client.force_login(po)
-    url = reverse("privacy_request_export_json", args=[correction.pk])
+    url = reverse("web:privacy_request_export_json", args=[correction.pk])
     assert client.get(url).status_code == 404
-    url = reverse("privacy_request_export_json", args=[answered.pk])
+    url = reverse("web:privacy_request_export_json", args=[answered.pk])
     assert client.get(url).status_code == 403
     assert _exports() == 0
 
@@ -402,15 +402,15 @@ def test_a_privacy_officer_of_another_organisation_gets_404(client, zwanenburg) 
     client.force_login(other)
     request_pk = zwanenburg.objects["request"]
     for name in [
-        "privacy_request_detail",
-        "privacy_request_export_json",
-        "privacy_request_export_pdf",
-        "privacy_request_answer",
+        "web:privacy_request_detail",
+        "web:privacy_request_export_json",
+        "web:privacy_request_export_pdf",
+        "web:privacy_request_answer",
     ]:
         assert client.get(reverse(name, args=[request_pk])).status_code == 404, name
     before = DataSubjectRequest.objects.count()
     response = client.post(
-        reverse("privacy_request_register"),
+        reverse("web:privacy_request_register"),
         {
             "client": zwanenburg.objects["quirijn"],
             "kind": "inzage",
@@ -432,9 +432,9 @@ def test_the_clients_own_confidant_cannot_export(client, zwanenburg) -> None:
     client.force_login(zwanenburg.users["vp1"])
     before = AccessLogEntry.objects.count()
     for name in [
-        "privacy_request_detail",
-        "privacy_request_export_json",
-        "privacy_request_export_pdf",
+        "web:privacy_request_detail",
+        "web:privacy_request_export_json",
+        "web:privacy_request_export_pdf",
     ]:
         url = reverse(name, args=[zwanenburg.objects["request"]])
         assert client.get(url).status_code == 404
@@ -451,7 +451,9 @@ def test_the_export_holds_the_officers_organisation_cases(client, world) -> None
     request = register_request(po, Client.objects.get(pk=world.objects["youth"]))
     client.force_login(po)
     data = json.loads(
-        client.get(reverse("privacy_request_export_json", args=[request.pk])).content
+        client.get(
+            reverse("web:privacy_request_export_json", args=[request.pk])
+        ).content
     )
     titles = {c["title"] for c in data["cases"]}
     assert titles == {"Klacht over de groepsleiding", "Vraag over inzage"}
@@ -497,7 +499,9 @@ def test_the_export_holds_the_referrals_sent_and_received(client, zwanenburg) ->
     received = register_request(po_mee, referral.target_client)
     client.force_login(po_mee)
     data = json.loads(
-        client.get(reverse("privacy_request_export_json", args=[received.pk])).content
+        client.get(
+            reverse("web:privacy_request_export_json", args=[received.pk])
+        ).content
     )
     [got] = data["referrals"]
     assert got["direction"] == "received"
@@ -532,7 +536,7 @@ def test_the_export_follows_the_files_earlier_numbers(client, zwanenburg) -> Non
 
 def _export_queries(client, world: World) -> int:
     client.force_login(world.users["po"])
-    url = reverse("privacy_request_export_json", args=[world.objects["request"]])
+    url = reverse("web:privacy_request_export_json", args=[world.objects["request"]])
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

@@ -292,7 +292,7 @@ def test_a_granted_erasure_goes_through_the_retention_register(
 
     client.force_login(po)
     response = client.post(
-        reverse("privacy_request_answer", args=[request.pk]),
+        reverse("web:privacy_request_answer", args=[request.pk]),
         {
             "answered_on": timezone.localdate().isoformat(),
             "summary": "Dossier verwijderd; de cliënt per brief geïnformeerd.",
@@ -318,7 +318,7 @@ def test_a_granted_erasure_goes_through_the_retention_register(
     assert AccessLogEntry.objects.filter(
         client=mother, action="delete", object_type="datasubjectrequest"
     ).exists()
-    page = client.get(reverse("retention_register"))
+    page = client.get(reverse("web:retention_register"))
     assert "Verwijderverzoek van de cliënt" in page.text
     assert f"op verzoek {request.reference}" in page.text
 
@@ -330,7 +330,7 @@ def test_an_erasure_waits_for_the_open_cases(client, privacy_world, po) -> None:
     request = register_request(po, mother, Kind.ERASURE)
     client.force_login(po)
     response = client.post(
-        reverse("privacy_request_answer", args=[request.pk]),
+        reverse("web:privacy_request_answer", args=[request.pk]),
         {"answered_on": timezone.localdate().isoformat(), "summary": "Verwijderd."},
     )
     assert response.status_code == 200

@@ -29,7 +29,7 @@ def test_registering_through_the_page(client, privacy_world, po, youth) -> None:
     """The register form with ``?client=`` names the client (one log row) and
     a valid POST registers the request and goes to its page."""
     client.force_login(po)
-    url = reverse("privacy_request_register")
+    url = reverse("web:privacy_request_register")
     page = client.get(f"{url}?client={youth.pk}")
     assert "Sem Bakker" in page.text
     response = client.post(
@@ -80,7 +80,7 @@ def test_bad_input_to_the_register_form_is_a_form_error(
     """Empty, oversized, malformed or unknown input gives the form again with
     errors next to the fields; nothing is registered, never a 500."""
     client.force_login(po)
-    response = client.post(reverse("privacy_request_register"), data)
+    response = client.post(reverse("web:privacy_request_register"), data)
     assert response.status_code == 200
     assert (
         "utrecht-form-field-error-message" in response.text
@@ -92,11 +92,11 @@ def test_bad_input_to_the_register_form_is_a_form_error(
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("privacy_request_identity", {"checked_on": "gisteren", "method": "x"}),
-        ("privacy_request_extend", {"reason": ""}),
-        ("privacy_request_answer", {"answered_on": "2999-01-01", "summary": "Ja"}),
-        ("privacy_request_refuse", {}),
-        ("privacy_request_withdraw", {"withdrawn_on": ""}),
+        ("web:privacy_request_identity", {"checked_on": "gisteren", "method": "x"}),
+        ("web:privacy_request_extend", {"reason": ""}),
+        ("web:privacy_request_answer", {"answered_on": "2999-01-01", "summary": "Ja"}),
+        ("web:privacy_request_refuse", {}),
+        ("web:privacy_request_withdraw", {"withdrawn_on": ""}),
     ],
 )
 def test_bad_input_to_a_request_form_changes_nothing(
@@ -118,9 +118,9 @@ def test_bad_input_to_a_request_form_changes_nothing(
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("privacy_breach_register", {}),
+        ("web:privacy_breach_register", {}),
         (
-            "privacy_breach_register",
+            "web:privacy_breach_register",
             {
                 "description": "x",
                 "found_at": "2999-01-01T10:00",
@@ -130,7 +130,7 @@ def test_bad_input_to_a_request_form_changes_nothing(
             },
         ),
         (
-            "privacy_breach_register",
+            "web:privacy_breach_register",
             {
                 "description": "x",
                 "found_at": "2999-01-01T10:00",
@@ -156,7 +156,7 @@ def test_breach_assess_page_shows_the_error_next_to_the_field(client, po) -> Non
     breach = register_breach(po)
     client.force_login(po)
     response = client.post(
-        reverse("privacy_breach_assess", args=[breach.pk]),
+        reverse("web:privacy_breach_assess", args=[breach.pk]),
         {"subjects_informed": "no"},
     )
     assert response.status_code == 200
@@ -175,7 +175,7 @@ def _queries(client, url: str) -> int:
 
 @pytest.mark.parametrize(
     ("name", "budget", "logged"),
-    [("privacy_request_list", 8, True), ("privacy_breach_list", 7, False)],
+    [("web:privacy_request_list", 8, True), ("web:privacy_breach_list", 7, False)],
 )
 def test_the_lists_cost_a_fixed_number_of_queries(
     client,
@@ -234,7 +234,7 @@ def test_the_dashboard_shows_the_due_dates_without_client_names(
         received_on=today - datetime.timedelta(days=40),
     )
     client.force_login(po)
-    page = client.get(reverse("dashboard")).text
+    page = client.get(reverse("web:dashboard")).text
     assert overdue.reference in page
     assert soon.reference in page
     assert later.reference not in page
@@ -252,12 +252,12 @@ def test_a_request_through_its_pages(client, po, youth) -> None:
     client.force_login(po)
     today = timezone.localdate().isoformat()
     response = client.post(
-        reverse("privacy_request_identity", args=[request.pk]),
+        reverse("web:privacy_request_identity", args=[request.pk]),
         {"checked_on": today, "method": "in_person"},
     )
     assert response.status_code == 302
     response = client.post(
-        reverse("privacy_request_extend", args=[request.pk]),
+        reverse("web:privacy_request_extend", args=[request.pk]),
         {"reason": "Het dossier is omvangrijk."},
     )
     assert response.status_code == 302
@@ -266,7 +266,7 @@ def test_a_request_through_its_pages(client, po, youth) -> None:
     assert request.due_on == answer_due_on(request.received_on, extended=True)
     page = client.get(request.get_absolute_url())
     assert "Het dossier is omvangrijk." in page.text
-    assert reverse("privacy_request_export_json", args=[request.pk]) in page.text
+    assert reverse("web:privacy_request_export_json", args=[request.pk]) in page.text
 
 
 def test_a_breach_through_its_pages(client, po) -> None:
@@ -277,7 +277,7 @@ def test_a_breach_through_its_pages(client, po) -> None:
     before = AccessLogEntry.objects.count()
     found = timezone.localtime() - datetime.timedelta(hours=2)
     response = client.post(
-        reverse("privacy_breach_register"),
+        reverse("web:privacy_breach_register"),
         {
             "description": "Een laptop met een export is gestolen.",
             "found_at": found.strftime("%Y-%m-%dT%H:%M"),
@@ -290,7 +290,7 @@ def test_a_breach_through_its_pages(client, po) -> None:
     breach = DataBreach.objects.get()
     assert breach.report_due_at == breach.found_at + datetime.timedelta(hours=72)
     response = client.post(
-        reverse("privacy_breach_assess", args=[breach.pk]),
+        reverse("web:privacy_breach_assess", args=[breach.pk]),
         {
             "reported_to_ap_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "ap_reference": "M-1",
@@ -299,7 +299,7 @@ def test_a_breach_through_its_pages(client, po) -> None:
         },
     )
     assert response.status_code == 302
-    response = client.post(reverse("privacy_breach_close", args=[breach.pk]))
+    response = client.post(reverse("web:privacy_breach_close", args=[breach.pk]))
     assert response.status_code == 302
     breach.refresh_from_db()
     assert breach.status == DataBreach.Status.CLOSED

@@ -27,7 +27,7 @@ def test_a_formula_in_a_name_is_written_as_text(client, contract_manager):
     municipality.save()
     client.force_login(contract_manager)
     response = client.get(
-        reverse("report_municipal_csv", args=[municipality.pk]), {"period": "2025"}
+        reverse("web:report_municipal_csv", args=[municipality.pk]), {"period": "2025"}
     )
     rows = list(
         csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")

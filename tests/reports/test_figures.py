@@ -248,7 +248,7 @@ def test_page_and_csv_show_when_the_figures_were_counted(
     counted, and the CSV carries the same moment."""
     client.force_login(contract_manager)
     municipality = contract_manager.organisation.municipality
-    url = reverse("report_municipal", args=[municipality.pk])
+    url = reverse("web:report_municipal", args=[municipality.pk])
     client.get(url, {"period": "2025"})
     _extra_case(municipality)
     with django_assert_max_num_queries(8):
@@ -285,7 +285,7 @@ def test_any_period_parameter_answers_200(client, contract_manager, period):
     message next to the selector), never 500."""
     client.force_login(contract_manager)
     url = reverse(
-        "report_municipal", args=[contract_manager.organisation.municipality_id]
+        "web:report_municipal", args=[contract_manager.organisation.municipality_id]
     )
     response = client.get(url, {"period": period})
     assert response.status_code == 200

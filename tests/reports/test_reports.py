@@ -250,7 +250,7 @@ def test_no_published_report_of_the_year_gives_a_hidden_count_away(
     of them follows."""
     client.force_login(contract_manager)
     url = reverse(
-        "report_municipal_csv", args=[contract_manager.organisation.municipality_id]
+        "web:report_municipal_csv", args=[contract_manager.organisation.municipality_id]
     )
     layout = report_layout()
     labels = _labels_to_keys()
@@ -302,7 +302,7 @@ def test_page_shows_suppressed_cells_as_text(client, contract_manager):
     and a data table for each dimension; reading it writes no access-log row."""
     client.force_login(contract_manager)
     url = reverse(
-        "report_municipal", args=[contract_manager.organisation.municipality_id]
+        "web:report_municipal", args=[contract_manager.organisation.municipality_id]
     )
     response = client.get(url, {"period": "2025"})
     assert response.status_code == 200
@@ -325,7 +325,7 @@ def test_the_period_selector_lists_ended_periods(client, contract_manager):
     the shown period selected."""
     client.force_login(contract_manager)
     url = reverse(
-        "report_municipal", args=[contract_manager.organisation.municipality_id]
+        "web:report_municipal", args=[contract_manager.organisation.municipality_id]
     )
     html = client.get(url, {"period": "2025-Q1"}).content.decode()
     today = timezone.localdate()
@@ -343,7 +343,7 @@ def test_without_a_period_the_last_ended_year_is_shown(client, contract_manager)
     ignored, so consecutive end dates cannot be compared any more."""
     client.force_login(contract_manager)
     url = reverse(
-        "report_municipal", args=[contract_manager.organisation.municipality_id]
+        "web:report_municipal", args=[contract_manager.organisation.municipality_id]
     )
     last_year = Period.whole_year(timezone.localdate().year - 1)
     for query in ({}, {"start": "2025-03-01", "end": "2025-03-05"}):
@@ -374,13 +374,15 @@ def test_a_bad_period_is_a_message_next_to_the_selector(
     if period == "this year":
         period = str(timezone.localdate().year)
         message = "nog niet afgelopen"
-    response = client.get(reverse("report_municipal", args=[pk]), {"period": period})
+    response = client.get(
+        reverse("web:report_municipal", args=[pk]), {"period": period}
+    )
     assert response.status_code == 200
     assert response.context["report"] is None
     assert message in " ".join(response.context["form"].errors["period"])
     assert message in response.content.decode()
     assert "Kerncijfers" not in response.content.decode()
-    for name in ("report_municipal_csv", "report_municipal_pdf"):
+    for name in ("web:report_municipal_csv", "web:report_municipal_pdf"):
         assert (
             client.get(reverse(name, args=[pk]), {"period": period}).status_code == 404
         )
@@ -390,7 +392,7 @@ def test_this_month_and_quarter_are_not_yet_ended(client, contract_manager):
     """The running month and quarter are refused like the running year."""
     client.force_login(contract_manager)
     url = reverse(
-        "report_municipal", args=[contract_manager.organisation.municipality_id]
+        "web:report_municipal", args=[contract_manager.organisation.municipality_id]
     )
     today = timezone.localdate()
     for key in (
@@ -406,7 +408,7 @@ def test_csv_contains_no_suppressed_value(client, contract_manager):
     """The CSV has the same cells as the page; no hidden number is in it."""
     client.force_login(contract_manager)
     url = reverse(
-        "report_municipal_csv", args=[contract_manager.organisation.municipality_id]
+        "web:report_municipal_csv", args=[contract_manager.organisation.municipality_id]
     )
     response = client.get(url, {"period": "2025"})
     assert response.status_code == 200
@@ -443,7 +445,7 @@ def test_pdf_contains_no_suppressed_value(client, contract_manager):
 
     client.force_login(contract_manager)
     url = reverse(
-        "report_municipal_pdf", args=[contract_manager.organisation.municipality_id]
+        "web:report_municipal_pdf", args=[contract_manager.organisation.municipality_id]
     )
     response = client.get(url, {"period": "2025"})
     assert response.status_code == 200
@@ -465,7 +467,7 @@ def test_pdf_is_a_pdf(client, contract_manager):
     the period."""
     client.force_login(contract_manager)
     url = reverse(
-        "report_municipal_pdf", args=[contract_manager.organisation.municipality_id]
+        "web:report_municipal_pdf", args=[contract_manager.organisation.municipality_id]
     )
     response = client.get(url, {"period": "2025-Q1"})
     assert response.content.startswith(b"%PDF")
@@ -477,7 +479,11 @@ def test_contract_manager_cannot_read_another_municipality(client, contract_mana
     on the page, the CSV and the PDF, as if it did not exist."""
     zwolle = Municipality.objects.get(cbs_code="GM0193")
     client.force_login(contract_manager)
-    for name in ("report_municipal", "report_municipal_csv", "report_municipal_pdf"):
+    for name in (
+        "web:report_municipal",
+        "web:report_municipal_csv",
+        "web:report_municipal_pdf",
+    ):
         assert (
             client.get(reverse(name, args=[zwolle.pk]), {"period": "2025"}).status_code
             == 404
@@ -505,7 +511,7 @@ def test_report_page_query_count(
     reads the stored ones."""
     client.force_login(contract_manager)
     url = reverse(
-        "report_municipal", args=[contract_manager.organisation.municipality_id]
+        "web:report_municipal", args=[contract_manager.organisation.municipality_id]
     )
     with django_assert_max_num_queries(12):
         assert client.get(url, {"period": "2025"}).status_code == 200
@@ -515,7 +521,7 @@ def test_report_page_query_count(
 
 def test_theme_can_be_chosen_when_opening_a_case(db):
     """The case-open form offers the themes; the service stores the one chosen."""
-    from cases.forms.clients import CaseOpenForm
+    from web.forms.clients import CaseOpenForm
 
     akj = OrganisationFactory(akj=True)
     user = User.objects.create_user(
@@ -568,20 +574,20 @@ def test_team_lead_reads_where_their_teams_clients_live(client, fixture_2025):
     )
     TeamFactory(organisation=other_org).leads.add(other)
     client.force_login(other)
-    assert client.get(reverse("report_municipal_index")).status_code == 404
-    url = reverse("report_municipal", args=[fixture_2025.pk])
+    assert client.get(reverse("web:report_municipal_index")).status_code == 404
+    url = reverse("web:report_municipal", args=[fixture_2025.pk])
     assert client.get(url).status_code == 404
     client.force_login(lead)
-    response = client.get(reverse("report_municipal_index"))
+    response = client.get(reverse("web:report_municipal_index"))
     assert response.status_code == 200
     response = client.get(
-        reverse("report_municipal_index"),
+        reverse("web:report_municipal_index"),
         {"municipality": fixture_2025.pk, "period": "2025"},
     )
     assert response.status_code == 302
     assert response["Location"] == f"{url}?period=2025"
     response = client.get(
-        reverse("report_municipal_index"),
+        reverse("web:report_municipal_index"),
         {"municipality": fixture_2025.pk, "period": "2025-99"},
     )
     assert response.status_code == 200
@@ -594,7 +600,7 @@ def test_a_team_lead_without_teams_reads_no_report(client, fixture_2025):
     lead = User.objects.create_user("tl3", role=User.Role.TEAM_LEAD, organisation=akj)
     assert not reportable_municipalities(lead).exists()
     client.force_login(lead)
-    assert client.get(reverse("report_municipal_index")).status_code == 404
+    assert client.get(reverse("web:report_municipal_index")).status_code == 404
 
 
 def test_a_team_leads_report_counts_their_teams_and_says_so(client, contract_manager):
@@ -605,15 +611,19 @@ def test_a_team_leads_report_counts_their_teams_and_says_so(client, contract_man
     lead = User.objects.get(username="tl")
     pk = contract_manager.organisation.municipality_id
     client.force_login(lead)
-    response = client.get(reverse("report_municipal", args=[pk]), {"period": "2025"})
+    response = client.get(
+        reverse("web:report_municipal", args=[pk]), {"period": "2025"}
+    )
     assert response.context["report"].cases.value == 25
     assert "Cijfers van uw team: Regio Utrecht" in response.content.decode()
     csv_text = client.get(
-        reverse("report_municipal_csv", args=[pk]), {"period": "2025"}
+        reverse("web:report_municipal_csv", args=[pk]), {"period": "2025"}
     ).content.decode("utf-8-sig")
     assert "Cijfers van;Cijfers van uw team: Regio Utrecht;" in csv_text
     client.force_login(contract_manager)
-    response = client.get(reverse("report_municipal", args=[pk]), {"period": "2025"})
+    response = client.get(
+        reverse("web:report_municipal", args=[pk]), {"period": "2025"}
+    )
     assert response.context["report"].cases.value == 26
     assert "alle organisaties voor gemeente Utrecht" in response.content.decode()
     # Stored apart: one row per scope.

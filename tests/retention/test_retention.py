@@ -596,7 +596,7 @@ def old_world(privacy_world):
 
 def _register(client, user):
     client.force_login(user)
-    return client.get(reverse("retention_register"))
+    return client.get(reverse("web:retention_register"))
 
 
 def test_register_page_lists_the_register(client, old_world):
@@ -627,7 +627,7 @@ def test_register_page_costs_a_fixed_number_of_queries(
     client.force_login(po)
     retention_run(dry_run=False, executed_by=po)
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("retention_register")).status_code == 200
+        assert client.get(reverse("web:retention_register")).status_code == 200
     case = open_case(
         old_world.users["vp1"], municipality=Client.objects.first().municipality
     )
@@ -635,7 +635,7 @@ def test_register_page_costs_a_fixed_number_of_queries(
     age_case(case, 6)
     retention_run(dry_run=False)
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("retention_register")).status_code == 200
+        assert client.get(reverse("web:retention_register")).status_code == 200
 
 
 def test_register_in_the_admin_is_read_only_for_the_privacy_officer(client, old_world):

@@ -53,15 +53,15 @@ def _sees_content(client, world, key: str = "complaint_case") -> dict[str, int]:
     """What the logged-in user gets on the case's content: the case page shows
     the timeline, the meeting page and the client's file answer."""
     case = _case(world, key)
-    page = client.get(_url("case_detail", case.pk))
+    page = client.get(_url("web:case_detail", case.pk))
     assert page.status_code == 200
     meeting = Meeting.objects.filter(case=case).first()
     return {
         "timeline": "Tijdlijn" in page.content.decode(),
-        "meeting": client.get(_url("meeting_detail", meeting.pk)).status_code
+        "meeting": client.get(_url("web:meeting_detail", meeting.pk)).status_code
         if meeting
         else None,
-        "client": client.get(_url("client_detail", case.client_id)).status_code,
+        "client": client.get(_url("web:client_detail", case.client_id)).status_code,
     }
 
 
@@ -130,8 +130,8 @@ def test_team_lead_sees_no_content_before_emergency_access(client, world, note):
         "meeting": 404,
         "client": 404,
     }
-    page = client.get(_url("case_detail", case.pk)).content.decode()
-    assert _url("emergency_access_open", case.pk) in page
+    page = client.get(_url("web:case_detail", case.pk)).content.decode()
+    assert _url("web:emergency_access_open", case.pk) in page
     assert "Vertrouwelijke notitie" not in page
 
 
@@ -142,9 +142,11 @@ def test_opening_shows_the_content_read_only_until_expiry(client, world, note):
     tl = world.users["tl"]
     case = _case(world)
     client.force_login(tl)
-    response = client.post(_url("emergency_access_open", case.pk), {"reason": REASON})
+    response = client.post(
+        _url("web:emergency_access_open", case.pk), {"reason": REASON}
+    )
     assert response.status_code == 302
-    assert response["Location"] == _url("case_detail", case.pk)
+    assert response["Location"] == _url("web:case_detail", case.pk)
     access = EmergencyAccess.objects.get()
     assert (access.case, access.granted_to, access.reason) == (case, tl, REASON)
     assert access.expires_at - access.started_at == datetime.timedelta(hours=24)
@@ -153,22 +155,22 @@ def test_opening_shows_the_content_read_only_until_expiry(client, world, note):
         "meeting": 200,
         "client": 200,
     }
-    page = client.get(_url("case_detail", case.pk)).content.decode()
+    page = client.get(_url("web:case_detail", case.pk)).content.decode()
     assert "Vertrouwelijke notitie" in page
     assert "Noodtoegang tot" in page and REASON in page
-    assert _url("emergency_access_end", access.pk) in page
+    assert _url("web:emergency_access_end", access.pk) in page
     # Read only: no note form, and every change is refused.
-    assert _url("note_add", case.pk) not in page
+    assert _url("web:note_add", case.pk) not in page
     for perm, obj in [
         (Perm.CHANGE_CASE, case),
         (Perm.CHANGE_CLIENT, case.client),
     ]:
         assert not has(tl, perm, obj)
-    assert client.post(_url("note_add", case.pk), {"text": "x"}).status_code == 403
-    assert client.get(_url("case_status", case.pk)).status_code == 403
+    assert client.post(_url("web:note_add", case.pk), {"text": "x"}).status_code == 403
+    assert client.get(_url("web:case_status", case.pk)).status_code == 403
     meeting = Meeting.objects.filter(case=case).first()
-    assert client.get(_url("attendance_add", meeting.pk)).status_code == 403
-    assert client.get(_url("client_edit", case.client_id)).status_code == 403
+    assert client.get(_url("web:attendance_add", meeting.pk)).status_code == 403
+    assert client.get(_url("web:client_edit", case.client_id)).status_code == 403
     assert Note.objects.count() == 1
     # No permission rows are written: the grant is read at query time.
     assert permissions.verify() == []
@@ -214,8 +216,8 @@ def test_ending_revokes_at_once(client, world):
     case = _case(world)
     access = _open(world)
     client.force_login(tl)
-    assert client.get(_url("emergency_access_end", access.pk)).status_code == 200
-    response = client.post(_url("emergency_access_end", access.pk))
+    assert client.get(_url("web:emergency_access_end", access.pk)).status_code == 200
+    response = client.post(_url("web:emergency_access_end", access.pk))
     assert response.status_code == 302
     access.refresh_from_db()
     assert access.ended_at is not None and not access.is_running()
@@ -309,7 +311,7 @@ def test_only_the_cases_team_lead_opens_emergency_access(client, world, refused)
     ):
         with refused(exc=PermissionDenied):
             role_services.emergency_access_open(actor=user, case=case, reason=REASON)
-    url = _url("emergency_access_open", case.pk)
+    url = _url("web:emergency_access_open", case.pk)
     expected = {"vp1": 403, "vp2": 404, "co1": 404, "tl-co": 404, "po": 404}
     got = {}
     for user in (
@@ -346,7 +348,9 @@ def test_a_reason_is_required(client, world, db_state, reason):
     client.force_login(world.users["tl"])
     before = db_state()
     case = _case(world)
-    response = client.post(_url("emergency_access_open", case.pk), {"reason": reason})
+    response = client.post(
+        _url("web:emergency_access_open", case.pk), {"reason": reason}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert ERROR in body
@@ -362,11 +366,13 @@ def test_a_closed_case_opens_read_only_without_the_client_file(client, world):
     access to it shows the content, but not the client's file."""
     client.force_login(world.users["tl"])
     case = _case(world, "closed_case")
-    response = client.post(_url("emergency_access_open", case.pk), {"reason": REASON})
+    response = client.post(
+        _url("web:emergency_access_open", case.pk), {"reason": REASON}
+    )
     assert response.status_code == 302
-    page = client.get(_url("case_detail", case.pk)).content.decode()
+    page = client.get(_url("web:case_detail", case.pk)).content.decode()
     assert "Tijdlijn" in page
-    assert client.get(_url("client_detail", case.client_id)).status_code == 404
+    assert client.get(_url("web:client_detail", case.client_id)).status_code == 404
     assert not has(world.users["tl"], Perm.VIEW_CLIENT, case.client)
 
 
@@ -381,10 +387,10 @@ def test_opening_and_reading_are_logged(client, world):
     tl = world.users["tl"]
     case = _case(world)
     client.force_login(tl)
-    client.get(_url("case_detail", case.pk))
+    client.get(_url("web:case_detail", case.pk))
     before = AccessLogEntry.objects.order_by("-pk").first()
     assert before.purpose == "teamleiding"
-    client.post(_url("emergency_access_open", case.pk), {"reason": REASON})
+    client.post(_url("web:emergency_access_open", case.pk), {"reason": REASON})
     opened = AccessLogEntry.objects.get(action=AccessLogEntry.Action.EMERGENCY)
     assert opened.user == tl
     assert opened.user_role == User.Role.TEAM_LEAD
@@ -432,16 +438,16 @@ def test_the_confidant_is_told_on_the_case_and_the_dashboard(client, world):
     case = _case(world)
     _open(world)
     client.force_login(world.users["vp1"])
-    page = client.get(_url("case_detail", case.pk)).content.decode()
+    page = client.get(_url("web:case_detail", case.pk)).content.decode()
     assert "Noodtoegang tot deze zaak" in page
     assert "Teamleider tl heeft noodtoegang" in page
     assert REASON in page
     assert "Noodtoegang geopend" in page
-    dashboard = client.get(_url("dashboard")).content.decode()
+    dashboard = client.get(_url("web:dashboard")).content.decode()
     assert "Noodtoegang tot uw zaken" in dashboard
     assert case.reference in dashboard and REASON in dashboard
     client.force_login(world.users["vp2"])
-    assert "Noodtoegang" not in client.get(_url("dashboard")).content.decode()
+    assert "Noodtoegang" not in client.get(_url("web:dashboard")).content.decode()
 
 
 def test_an_ended_access_is_told_in_the_past_tense(client, world):
@@ -449,7 +455,7 @@ def test_an_ended_access_is_told_in_the_past_tense(client, world):
     access = _open(world)
     role_services.emergency_access_end(actor=world.users["tl"], access=access)
     client.force_login(world.users["vp1"])
-    page = client.get(_url("case_detail", access.case_id)).content.decode()
+    page = client.get(_url("web:case_detail", access.case_id)).content.decode()
     assert "Teamleider tl had noodtoegang tot deze zaak" in page
 
 
@@ -458,12 +464,13 @@ def test_the_team_lead_dashboard_lists_running_accesses(client, world):
     no longer once they ended."""
     access = _open(world)
     client.force_login(world.users["tl"])
-    page = client.get(_url("dashboard")).content.decode()
+    page = client.get(_url("web:dashboard")).content.decode()
     assert "Mijn lopende noodtoegang" in page
-    assert _url("case_detail", access.case_id) in page
+    assert _url("web:case_detail", access.case_id) in page
     role_services.emergency_access_end(actor=world.users["tl"], access=access)
     assert (
-        "Mijn lopende noodtoegang" not in client.get(_url("dashboard")).content.decode()
+        "Mijn lopende noodtoegang"
+        not in client.get(_url("web:dashboard")).content.decode()
     )
 
 
@@ -489,14 +496,14 @@ def test_the_privacy_officer_lists_and_reviews(client, world, po, db_state):
     ended = _open(world, "mother_case")
     role_services.emergency_access_end(actor=world.users["tl"], access=ended)
     client.force_login(po)
-    page = client.get(_url("privacy_emergency_list")).content.decode()
+    page = client.get(_url("web:privacy_emergency_list")).content.decode()
     assert REASON in page and access.case.reference in page
     assert "2 noodtoegangen gevonden" in page
-    running = client.get(_url("privacy_emergency_list") + "?status=running")
+    running = client.get(_url("web:privacy_emergency_list") + "?status=running")
     assert "1 noodtoegang gevonden" in running.content.decode()
     assert AccessLogEntry.objects.filter(object_type="emergency_list").count() == 2
 
-    url = _url("privacy_emergency_review", access.pk)
+    url = _url("web:privacy_emergency_review", access.pk)
     assert client.get(url).status_code == 200
     before = db_state()
     response = client.post(url, {"note": ""})
@@ -510,9 +517,9 @@ def test_the_privacy_officer_lists_and_reviews(client, world, po, db_state):
     assert CaseEvent.objects.filter(
         case=access.case, kind=CaseEvent.Kind.EMERGENCY_REVIEWED, actor=po
     ).exists()
-    reviewed = client.get(_url("privacy_emergency_list") + "?status=reviewed")
+    reviewed = client.get(_url("web:privacy_emergency_list") + "?status=reviewed")
     assert "1 noodtoegang gevonden" in reviewed.content.decode()
-    unreviewed = client.get(_url("privacy_emergency_list") + "?status=unreviewed")
+    unreviewed = client.get(_url("web:privacy_emergency_list") + "?status=unreviewed")
     assert ended.case.reference in unreviewed.content.decode()
     assert access.case.reference not in unreviewed.content.decode()
     with pytest.raises(Exception) as info:
@@ -548,5 +555,5 @@ def test_the_list_query_count_does_not_grow(
     )
     client.force_login(po)
     with django_assert_max_num_queries(7 + access_log_queries()):
-        response = client.get(_url("privacy_emergency_list"))
+        response = client.get(_url("web:privacy_emergency_list"))
     assert response.status_code == 200

@@ -51,7 +51,9 @@ def _send(client, world: World, **overrides: object):
         "message": "Sem zoekt begeleiding bij de keuze van een school.",
         **overrides,
     }
-    return client.post(reverse("referral_send", args=[world.objects["youth"]]), data)
+    return client.post(
+        reverse("web:referral_send", args=[world.objects["youth"]]), data
+    )
 
 
 def _text(response) -> str:
@@ -75,13 +77,13 @@ def test_send_accept_copies_exactly_the_consented_items(client, referral_world):
     assert source_rows.count() == 1
 
     client.force_login(world.users["tlco"])
-    for url in (reverse("referral_inbox"), referral.get_absolute_url()):
+    for url in (reverse("web:referral_inbox"), referral.get_absolute_url()):
         page = _text(client.get(url))
         assert referral.reference in page
         assert "Sem" not in page and "Bakker" not in page and "Mw. Jansen" not in page
     files = Client.objects.filter(organisation=world.users["co1"].organisation).count()
     response = client.post(
-        reverse("referral_accept", args=[referral.pk]),
+        reverse("web:referral_accept", args=[referral.pk]),
         {
             "supporter": world.users["co1"].pk,
             "kind": "care_question",
@@ -111,7 +113,7 @@ def test_send_accept_copies_exactly_the_consented_items(client, referral_world):
     # closed to them.
     client.force_login(world.users["co1"])
     assert "Sem zoekt begeleiding" in _text(client.get(referral.get_absolute_url()))
-    youth = reverse("client_detail", args=[world.objects["youth"]])
+    youth = reverse("web:client_detail", args=[world.objects["youth"]])
     assert client.get(youth).status_code == 404
 
 
@@ -123,7 +125,7 @@ def test_decline_removes_the_copy(client, referral_world):
     referral = Referral.objects.get()
     client.force_login(world.users["tlco"])
     response = client.post(
-        reverse("referral_decline", args=[referral.pk]),
+        reverse("web:referral_decline", args=[referral.pk]),
         {"reason": "Geen plek in het wijkteam deze maand."},
     )
     assert response.status_code == 302
@@ -159,7 +161,7 @@ def test_only_a_supporter_of_the_client_sends(client, referral_world):
     """A colleague who does not support the youth gets 404 (the file is not
     revealed); a team lead too."""
     world = referral_world
-    url = reverse("referral_send", args=[world.objects["youth"]])
+    url = reverse("web:referral_send", args=[world.objects["youth"]])
     for role in ("vp2", "tl", "co1", "tlco"):
         client.force_login(world.users[role])
         assert client.get(url).status_code == 404, role
@@ -178,11 +180,11 @@ def test_the_other_organisation_cannot_decide_on_a_referral_not_sent_to_it(
         "tl-noord", password="x", role=User.Role.TEAM_LEAD, organisation=third
     )
     client.force_login(lead)
-    for name in ("referral_detail", "referral_accept", "referral_decline"):
+    for name in ("web:referral_detail", "web:referral_accept", "web:referral_decline"):
         assert client.get(reverse(name, args=[referral.pk])).status_code == 404, name
     assert (
         client.post(
-            reverse("referral_accept", args=[referral.pk]),
+            reverse("web:referral_accept", args=[referral.pk]),
             {"supporter": world.users["co1"].pk, "kind": "care_question", "title": "x"},
         ).status_code
         == 404

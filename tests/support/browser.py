@@ -53,20 +53,20 @@ TIMEOUT_MS = 10_000
 #: check with axe; the accessibility tour leaves them to the journeys.
 JOURNEY_PAGES = {
     "login",
-    "dashboard",
-    "client_list",
-    "client_register",
-    "client_detail",
-    "informal_supporter_add",
-    "case_detail",
-    "meeting_plan",
-    "informal_assign",
-    "meeting_detail",
-    "attendance_add",
-    "attendance_refuse",
-    "meeting_status",
-    "complaint_advance",
-    "case_close",
+    "web:dashboard",
+    "web:client_list",
+    "web:client_register",
+    "web:client_detail",
+    "web:informal_supporter_add",
+    "web:case_detail",
+    "web:meeting_plan",
+    "web:informal_assign",
+    "web:meeting_detail",
+    "web:attendance_add",
+    "web:attendance_refuse",
+    "web:meeting_status",
+    "web:complaint_advance",
+    "web:case_close",
 }
 
 # The page's markup without what changes on every request (CSRF tokens), to
@@ -257,7 +257,7 @@ class UI:
         """Log in through the real login form and land on the dashboard."""
         self.goto("login")
         self.fill_login(username, password)
-        assert self.page.url == self.url("dashboard"), self.page.url
+        assert self.page.url == self.url("web:dashboard"), self.page.url
 
     def fill_login(self, username: str, password: str) -> None:
         """Fill in the login form on this page and press "Inloggen"."""

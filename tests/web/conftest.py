@@ -189,7 +189,7 @@ def emergency_world(privacy_world: World) -> World:
     youth's complaint case."""
     world = privacy_world
     world.objects["tl_emergency"] = role_services.emergency_access_open(
-        by=world.users["tl"],
+        actor=world.users["tl"],
         case=SupportCase.objects.get(pk=world.objects["complaint_case"]),
         reason="De vertrouwenspersoon is plotseling uitgevallen en de klacht loopt door.",
     ).pk

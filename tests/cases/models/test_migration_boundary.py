@@ -33,7 +33,6 @@ from cases.models import (
     SupportCase,
 )
 from cases.person_key import person_key
-from cases.views.privacy import client_history
 from roles.models import (
     Assignment,
     CaseUserObjectPermission,
@@ -42,6 +41,7 @@ from roles.models import (
     InformalSupporter,
     SharedItem,
 )
+from web.views.privacy import client_history
 
 BEFORE = [
     ("accounts", "0003_contract_manager_role"),

@@ -102,7 +102,7 @@ def test_a_withdrawn_note_shows_no_text_and_its_event_links_to_the_versions(
     assert entry.note == ""
     assert entry.title == "Notitie (ingetrokken)"
     (event,) = [e for e in timeline if e.kind == CaseEvent.Kind.NOTE_WITHDRAWN]
-    assert event.url == reverse("note_history", args=[note.pk])
+    assert event.url == reverse("web:note_history", args=[note.pk])
 
 
 def test_the_timeline_costs_two_queries(

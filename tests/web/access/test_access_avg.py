@@ -29,51 +29,51 @@ OFFICERS = {"po": 200, "po2": 200}
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
-    ("privacy_request_list", None, "get", OFFICERS),
-    ("privacy_request_register", None, "get", OFFICERS),
-    ("privacy_request_detail", "inzage_request", "get", {"po": 200}),
-    ("privacy_request_detail", "received_request", "get", {"po": 200}),
-    ("privacy_request_identity", "received_request", "get", {"po": 200}),
-    ("privacy_request_extend", "inzage_request", "get", {"po": 200}),
-    ("privacy_request_start", "inzage_request", "get", {"po": 200}),
-    ("privacy_request_answer", "inzage_request", "get", {"po": 200}),
-    ("privacy_request_refuse", "inzage_request", "get", {"po": 200}),
-    ("privacy_request_withdraw", "inzage_request", "get", {"po": 200}),
-    ("privacy_request_export_json", "inzage_request", "get", {"po": 200}),
-    ("privacy_request_export_pdf", "inzage_request", "get", {"po": 200}),
+    ("web:privacy_request_list", None, "get", OFFICERS),
+    ("web:privacy_request_register", None, "get", OFFICERS),
+    ("web:privacy_request_detail", "inzage_request", "get", {"po": 200}),
+    ("web:privacy_request_detail", "received_request", "get", {"po": 200}),
+    ("web:privacy_request_identity", "received_request", "get", {"po": 200}),
+    ("web:privacy_request_extend", "inzage_request", "get", {"po": 200}),
+    ("web:privacy_request_start", "inzage_request", "get", {"po": 200}),
+    ("web:privacy_request_answer", "inzage_request", "get", {"po": 200}),
+    ("web:privacy_request_refuse", "inzage_request", "get", {"po": 200}),
+    ("web:privacy_request_withdraw", "inzage_request", "get", {"po": 200}),
+    ("web:privacy_request_export_json", "inzage_request", "get", {"po": 200}),
+    ("web:privacy_request_export_pdf", "inzage_request", "get", {"po": 200}),
     # Identity not checked: refused, not revealed to anyone else.
-    ("privacy_request_export_json", "received_request", "get", {"po": 403}),
-    ("privacy_request_export_pdf", "received_request", "get", {"po": 403}),
+    ("web:privacy_request_export_json", "received_request", "get", {"po": 403}),
+    ("web:privacy_request_export_pdf", "received_request", "get", {"po": 403}),
     # An erasure request has no export at all.
-    ("privacy_request_export_json", "erasure_request", "get", {}),
-    ("privacy_request_export_pdf", "erasure_request", "get", {}),
-    ("privacy_breach_list", None, "get", OFFICERS),
-    ("privacy_breach_register", None, "get", OFFICERS),
-    ("privacy_breach_detail", "breach", "get", {"po": 200}),
-    ("privacy_breach_assess", "breach", "get", {"po": 200}),
-    ("privacy_breach_close", "breach", "get", {"po": 200}),
+    ("web:privacy_request_export_json", "erasure_request", "get", {}),
+    ("web:privacy_request_export_pdf", "erasure_request", "get", {}),
+    ("web:privacy_breach_list", None, "get", OFFICERS),
+    ("web:privacy_breach_register", None, "get", OFFICERS),
+    ("web:privacy_breach_detail", "breach", "get", {"po": 200}),
+    ("web:privacy_breach_assess", "breach", "get", {"po": 200}),
+    ("web:privacy_breach_close", "breach", "get", {"po": 200}),
     # The AKJ's youth: since R13 the client supporter has a file of their own.
-    ("consent_add", "youth", "get", {"vp1": 200}),
-    ("consent_add", "mother", "get", {"vp2": 200}),
+    ("web:consent_add", "youth", "get", {"vp1": 200}),
+    ("web:consent_add", "mother", "get", {"vp2": 200}),
     # The invitation consent names vp1's meeting, which co1 may not read (R2).
-    ("consent_withdraw", "invitation_consent", "get", {"vp1": 200}),
-    ("consent_withdraw", "document_consent", "get", {"vp1": 200}),
-    ("document_share", "document_consent", "get", {"vp1": 200}),
-    ("meeting_summary_share", "complaint_meeting", "get", {"vp1": 200}),
-    ("meeting_summary_share", "content_meeting", "get", {"co1": 200}),
+    ("web:consent_withdraw", "invitation_consent", "get", {"vp1": 200}),
+    ("web:consent_withdraw", "document_consent", "get", {"vp1": 200}),
+    ("web:document_share", "document_consent", "get", {"vp1": 200}),
+    ("web:meeting_summary_share", "complaint_meeting", "get", {"vp1": 200}),
+    ("web:meeting_summary_share", "content_meeting", "get", {"co1": 200}),
 ]
 
 #: The pages of the matrix that name a client (one access-log row each).
 CLIENT_PAGES = {
-    "privacy_request_detail",
-    "privacy_request_identity",
-    "privacy_request_extend",
-    "privacy_request_start",
-    "privacy_request_answer",
-    "privacy_request_refuse",
-    "privacy_request_withdraw",
-    "privacy_request_export_json",
-    "privacy_request_export_pdf",
+    "web:privacy_request_detail",
+    "web:privacy_request_identity",
+    "web:privacy_request_extend",
+    "web:privacy_request_start",
+    "web:privacy_request_answer",
+    "web:privacy_request_refuse",
+    "web:privacy_request_withdraw",
+    "web:privacy_request_export_json",
+    "web:privacy_request_export_pdf",
 }
 
 
@@ -115,5 +115,7 @@ def test_a_closed_case_refuses_sharing_its_meetings_summary(client, avg_world):
     case = SupportCase.objects.get(pk=avg_world.objects["care_case"])
     services.case_close(actor=co1, case=case, outcome="resolved")
     client.force_login(co1)
-    url = reverse("meeting_summary_share", args=[avg_world.objects["content_meeting"]])
+    url = reverse(
+        "web:meeting_summary_share", args=[avg_world.objects["content_meeting"]]
+    )
     assert client.get(url).status_code == 403

@@ -21,29 +21,29 @@ ROLES = [*WORLD_ROLES, "tlco"]
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
     (
-        "link_request_list",
+        "web:link_request_list",
         None,
         "get",
         {"tl": 200, "tlco": 200}
         | dict.fromkeys(["vp1", "vp2", "co1", "dm", "fa"], 403),
     ),
-    ("link_request_detail", "link", "get", {"tl": 200, "vp2": 200}),
-    ("link_request_detail", "link", "post", {"tl": 200, "vp2": 200}),
-    ("referral_send", "youth", "get", {"vp1": 200}),
-    ("referral_send", "youth", "post", {"vp1": 200}),
-    ("referral_send", "co_youth", "get", {"co1": 200}),
+    ("web:link_request_detail", "link", "get", {"tl": 200, "vp2": 200}),
+    ("web:link_request_detail", "link", "post", {"tl": 200, "vp2": 200}),
+    ("web:referral_send", "youth", "get", {"vp1": 200}),
+    ("web:referral_send", "youth", "post", {"vp1": 200}),
+    ("web:referral_send", "co_youth", "get", {"co1": 200}),
     (
-        "referral_inbox",
+        "web:referral_inbox",
         None,
         "get",
         {"tl": 200, "tlco": 200}
         | dict.fromkeys(["vp1", "vp2", "co1", "dm", "fa"], 403),
     ),
-    ("referral_detail", "referral", "get", {"vp1": 200, "tlco": 200}),
-    ("referral_accept", "referral", "get", {"tlco": 200, "vp1": 403}),
-    ("referral_accept", "referral", "post", {"tlco": 200, "vp1": 403}),
-    ("referral_decline", "referral", "get", {"tlco": 200, "vp1": 403}),
-    ("referral_decline", "referral", "post", {"tlco": 200, "vp1": 403}),
+    ("web:referral_detail", "referral", "get", {"vp1": 200, "tlco": 200}),
+    ("web:referral_accept", "referral", "get", {"tlco": 200, "vp1": 403}),
+    ("web:referral_accept", "referral", "post", {"tlco": 200, "vp1": 403}),
+    ("web:referral_decline", "referral", "get", {"tlco": 200, "vp1": 403}),
+    ("web:referral_decline", "referral", "post", {"tlco": 200, "vp1": 403}),
 ]
 
 

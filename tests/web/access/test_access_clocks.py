@@ -16,11 +16,11 @@ from tests.support.world import check_access
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
-    ("complaint_suspend", "complaint_case", "get", {"vp1": 200, "tl": 403}),
-    ("complaint_suspend", "complaint_case", "post", {"vp1": 200, "tl": 403}),
-    ("complaint_suspend", "mother_case", "get", {"tl": 403}),
-    ("complaint_resume", "complaint_case", "get", {"vp1": 200, "tl": 403}),
-    ("complaint_resume", "closed_case", "get", {"vp1": 403, "tl": 403}),
+    ("web:complaint_suspend", "complaint_case", "get", {"vp1": 200, "tl": 403}),
+    ("web:complaint_suspend", "complaint_case", "post", {"vp1": 200, "tl": 403}),
+    ("web:complaint_suspend", "mother_case", "get", {"tl": 403}),
+    ("web:complaint_resume", "complaint_case", "get", {"vp1": 200, "tl": 403}),
+    ("web:complaint_resume", "closed_case", "get", {"vp1": 403, "tl": 403}),
 ]
 
 
@@ -48,18 +48,18 @@ def test_the_case_page_shows_the_clock(client, world):
         actor=vp1, complaint=complaint, weeks=1, on=today
     )
     client.force_login(vp1)
-    url = reverse("case_detail", args=[case_pk])
+    url = reverse("web:case_detail", args=[case_pk])
     page = client.get(url).content.decode()
     assert "nog 47 dagen" in page
     assert "verlengd" in page
-    assert reverse("complaint_suspend", args=[case_pk]) in page
+    assert reverse("web:complaint_suspend", args=[case_pk]) in page
     response = client.post(
-        reverse("complaint_suspend", args=[case_pk]), {"reason": "Stukken"}
+        reverse("web:complaint_suspend", args=[case_pk]), {"reason": "Stukken"}
     )
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "Opgeschort sinds" in page
-    assert reverse("complaint_resume", args=[case_pk]) in page
-    response = client.post(reverse("complaint_resume", args=[case_pk]), {})
+    assert reverse("web:complaint_resume", args=[case_pk]) in page
+    response = client.post(reverse("web:complaint_resume", args=[case_pk]), {})
     assert response.status_code == 302
     assert Complaint.objects.get(case_id=case_pk).due_on is not None

@@ -64,21 +64,23 @@ def _is_admin(resolver: URLResolver) -> bool:
 
 
 def walk(
-    patterns: Iterable[URLPattern | URLResolver], prefix: str = ""
+    patterns: Iterable[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
 ) -> Iterator[tuple[str, str, Callable[..., Any]]]:
-    """Every (route, url name, view) below ``patterns``, recursively; the
-    Django admin and the static and media file views are left out."""
+    """Every (route, url name with its namespace, view) below ``patterns``,
+    recursively; the Django admin and the static and media file views are
+    left out."""
     for entry in patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             if _is_admin(entry):
                 continue
-            yield from walk(entry.url_patterns, route)
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, route, inner)
             continue
         view = entry.callback
         if f"{view.__module__}.".startswith(NOT_OURS):
             continue
-        yield route, entry.name or route, view
+        yield route, f"{namespace}{entry.name}" if entry.name else route, view
 
 
 def undeclared(patterns: Iterable[URLPattern | URLResolver]) -> list[str]:
@@ -97,9 +99,9 @@ def test_every_view_declares_what_it_shows():
         "logout",
         "set_language",
         "health",
-        "dashboard",
-        "case_detail",
-        "retention_register",
+        "web:dashboard",
+        "web:case_detail",
+        "web:retention_register",
     } <= names
     assert undeclared(patterns) == []
 
@@ -136,9 +138,9 @@ TEAM_LEADS = {"tl", "tlco"}
 #: the case page, and the client and meeting lists, which then hold that one
 #: client and its meetings (``roles.permissions.client_visibility``).
 EMERGENCY_PAGES = [
-    ("case_detail", "complaint_case"),
-    ("client_list", None),
-    ("meeting_list", None),
+    ("web:case_detail", "complaint_case"),
+    ("web:client_list", None),
+    ("web:meeting_list", None),
 ]
 
 

@@ -16,25 +16,30 @@ ROLES = [*WORLD_ROLES, "po"]
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
-    ("emergency_access_open", "complaint_case", "get", {"tl": 200, "vp1": 403}),
+    ("web:emergency_access_open", "complaint_case", "get", {"tl": 200, "vp1": 403}),
     # An empty reason comes back with the error.
-    ("emergency_access_open", "complaint_case", "post", {"tl": 200, "vp1": 403}),
-    ("emergency_access_open", "mother_case", "get", {"tl": 200, "vp2": 403}),
-    ("emergency_access_open", "closed_case", "get", {"tl": 200, "vp1": 403}),
+    ("web:emergency_access_open", "complaint_case", "post", {"tl": 200, "vp1": 403}),
+    ("web:emergency_access_open", "mother_case", "get", {"tl": 200, "vp2": 403}),
+    ("web:emergency_access_open", "closed_case", "get", {"tl": 200, "vp1": 403}),
     # The client supporter's case belongs to another organisation.
-    ("emergency_access_open", "care_case", "get", {"co1": 403}),
+    ("web:emergency_access_open", "care_case", "get", {"co1": 403}),
     # The supporter of the case knows of the access; the privacy officer too.
-    ("emergency_access_end", "tl_emergency", "get", {"tl": 200, "vp1": 403, "po": 403}),
     (
-        "emergency_access_end",
+        "web:emergency_access_end",
+        "tl_emergency",
+        "get",
+        {"tl": 200, "vp1": 403, "po": 403},
+    ),
+    (
+        "web:emergency_access_end",
         "tl_emergency",
         "post",
         {"tl": 302, "vp1": 403, "po": 403},
     ),
-    ("privacy_emergency_list", None, "get", {"po": 200}),
-    ("privacy_emergency_review", "tl_emergency", "get", {"po": 200}),
+    ("web:privacy_emergency_list", None, "get", {"po": 200}),
+    ("web:privacy_emergency_review", "tl_emergency", "get", {"po": 200}),
     # An empty review comes back with the error.
-    ("privacy_emergency_review", "tl_emergency", "post", {"po": 200}),
+    ("web:privacy_emergency_review", "tl_emergency", "post", {"po": 200}),
 ]
 
 

@@ -13,17 +13,17 @@ from tests.support.world import check_access
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
-    ("note_history", "complaint_note", "get", {"vp1": 200}),
-    ("note_history", "care_note", "get", {"co1": 200}),
-    ("note_history", "closed_note", "get", {"vp1": 200}),
-    ("note_correct", "complaint_note", "get", {"vp1": 200}),
+    ("web:note_history", "complaint_note", "get", {"vp1": 200}),
+    ("web:note_history", "care_note", "get", {"co1": 200}),
+    ("web:note_history", "closed_note", "get", {"vp1": 200}),
+    ("web:note_correct", "complaint_note", "get", {"vp1": 200}),
     # The matrix posts no reason and no version: the form comes back.
-    ("note_correct", "complaint_note", "post", {"vp1": 200}),
-    ("note_correct", "care_note", "get", {"co1": 200}),
-    ("note_correct", "closed_note", "get", {"vp1": 403}),
-    ("note_withdraw", "complaint_note", "get", {"vp1": 200}),
-    ("note_withdraw", "complaint_note", "post", {"vp1": 200}),
-    ("note_withdraw", "closed_note", "post", {"vp1": 403}),
+    ("web:note_correct", "complaint_note", "post", {"vp1": 200}),
+    ("web:note_correct", "care_note", "get", {"co1": 200}),
+    ("web:note_correct", "closed_note", "get", {"vp1": 403}),
+    ("web:note_withdraw", "complaint_note", "get", {"vp1": 200}),
+    ("web:note_withdraw", "complaint_note", "post", {"vp1": 200}),
+    ("web:note_withdraw", "closed_note", "post", {"vp1": 403}),
 ]
 
 

@@ -17,10 +17,10 @@ from tests.support.world import check_access
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
-    ("case_list", None, "get", dict.fromkeys(ROLES, 200)),
-    ("complaint_list", None, "get", dict.fromkeys(ROLES, 200)),
-    ("meeting_list", None, "get", dict.fromkeys(ROLES, 200)),
-    ("application_list", None, "get", dict.fromkeys(ROLES, 200)),
+    ("web:case_list", None, "get", dict.fromkeys(ROLES, 200)),
+    ("web:complaint_list", None, "get", dict.fromkeys(ROLES, 200)),
+    ("web:meeting_list", None, "get", dict.fromkeys(ROLES, 200)),
+    ("web:application_list", None, "get", dict.fromkeys(ROLES, 200)),
 ]
 
 
@@ -67,7 +67,7 @@ def test_case_list_shows_only_the_users_cases(client, world, role, found):
     not a colleague's, the AKJ team lead the AKJ's caseload and not the client
     support organisation's, a decision-maker none."""
     refs = _refs(world)
-    page = _page(client, world, role, "case_list")
+    page = _page(client, world, role, "web:case_list")
     for key, reference in refs.items():
         assert (reference in page) == (key in found), (role, key)
     count = len(found)
@@ -77,17 +77,17 @@ def test_case_list_shows_only_the_users_cases(client, world, role, found):
 def test_team_lead_case_list_has_no_client_names_or_content(client, world):
     """R2: the team lead's case list shows who holds which case, never the
     client or the case's description."""
-    page = _page(client, world, "tl", "case_list")
+    page = _page(client, world, "tl", "web:case_list")
     for name in CLIENT_NAMES:
         assert name not in page
     assert "Klacht over de groepsleiding" not in page  # the case title
     assert "vp1" in page and "vp2" in page  # who holds the cases
-    assert reverse("client_detail", args=[world.objects["youth"]]) not in page
+    assert reverse("web:client_detail", args=[world.objects["youth"]]) not in page
 
 
 def test_caseworker_case_list_shows_the_client(client, world):
     """A confidant sees the client and description of their own case."""
-    page = _page(client, world, "vp1", "case_list")
+    page = _page(client, world, "vp1", "web:case_list")
     assert "Sem Bakker" in page
     assert "Klacht over de groepsleiding" in page
     assert "Anouk" not in page  # the mother is vp2's client (R4)
@@ -104,7 +104,7 @@ def test_caseworker_case_list_rows(client, world, language, kind, status):
     open_case = SupportCase.objects.get(pk=world.objects["complaint_case"])
     closed_case = SupportCase.objects.get(pk=world.objects["closed_case"])
     client.force_login(world.users["vp1"])
-    response = client.get(reverse("case_list"), HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get(reverse("web:case_list"), HTTP_ACCEPT_LANGUAGE=language)
     rows = {row.pk: row for row in response.context["page"]}
     page = response.content.decode()
     assert rows[open_case.pk].client_name == str(open_case.client)
@@ -133,7 +133,7 @@ def test_complaint_list_shows_only_complaints_of_visible_cases(
     """R2: vp2 does not find vp1's complaint in /klachten/; the team lead finds
     it (metadata), the client supporter and the decision-maker do not."""
     reference = _refs(world)["complaint_case"]
-    page = _page(client, world, role, "complaint_list")
+    page = _page(client, world, role, "web:complaint_list")
     assert (reference in page) is found
     assert ("1 klacht gevonden" if found else "0 klachten gevonden") in page
 
@@ -141,12 +141,12 @@ def test_complaint_list_shows_only_complaints_of_visible_cases(
 def test_team_lead_complaint_list_shows_metadata_only(client, world):
     """R2: for a team lead the complaint list has reference, stage and due date,
     no client name."""
-    page = _page(client, world, "tl", "complaint_list")
+    page = _page(client, world, "tl", "web:complaint_list")
     assert _refs(world)["complaint_case"] in page
     assert "Wordt geformuleerd" in page  # the stage
     for name in CLIENT_NAMES:
         assert name not in page
-    vp1_page = _page(client, world, "vp1", "complaint_list")
+    vp1_page = _page(client, world, "vp1", "web:complaint_list")
     assert "Sem Bakker" in vp1_page
 
 
@@ -166,7 +166,7 @@ def test_meeting_list_shows_only_meetings_whose_content_the_user_sees(
 ):
     """R2: meetings are content: only the supporter of the case finds them; a
     team lead finds none, not even of the own organisation."""
-    page = _page(client, world, role, "meeting_list")
+    page = _page(client, world, role, "web:meeting_list")
     for key in ("complaint_meeting", "content_meeting"):
         url = Meeting.objects.get(pk=world.objects[key]).get_absolute_url()
         assert (url in page) == (key in found), (role, key)
@@ -176,16 +176,16 @@ def test_meeting_list_shows_only_meetings_whose_content_the_user_sees(
 def test_application_list_is_for_the_municipalitys_decision_maker(client, world, role):
     """R9: only the decision-maker of the municipality finds its applications;
     caseworkers and team leads find none."""
-    url = reverse("application_detail", args=[world.objects["application"]])
-    page = _page(client, world, role, "application_list")
+    url = reverse("web:application_detail", args=[world.objects["application"]])
+    page = _page(client, world, role, "web:application_list")
     assert (url in page) is (role == "dm")
 
 
 def test_a_decision_maker_finds_no_cases_complaints_or_meetings(client, world):
     """R2/R9: a decision-maker's case, complaint and meeting lists are empty."""
-    assert "0 zaken gevonden" in _page(client, world, "dm", "case_list")
-    assert "0 klachten gevonden" in _page(client, world, "dm", "complaint_list")
-    assert "0 gesprekken gevonden" in _page(client, world, "dm", "meeting_list")
+    assert "0 zaken gevonden" in _page(client, world, "dm", "web:case_list")
+    assert "0 klachten gevonden" in _page(client, world, "dm", "web:complaint_list")
+    assert "0 gesprekken gevonden" in _page(client, world, "dm", "web:meeting_list")
 
 
 def test_a_team_lead_cannot_filter_on_another_organisations_caseworker(client, world):
@@ -193,7 +193,7 @@ def test_a_team_lead_cannot_filter_on_another_organisations_caseworker(client, w
     a hand-made id of another organisation's supporter is refused with a
     message and reveals nothing."""
     co1 = world.users["co1"]
-    page = _page(client, world, "tl", "case_list", f"?caseworker={co1.pk}")
+    page = _page(client, world, "tl", "web:case_list", f"?caseworker={co1.pk}")
     assert "Niet alles kon worden toegepast" in page
     assert _refs(world)["care_case"] not in page
     assert f'<option value="{co1.pk}"' not in page
@@ -203,7 +203,7 @@ def test_the_caseworker_filter_is_ignored_for_caseworkers(client, world):
     """Only a team lead filters on caseworker; for a confidant the parameter
     changes nothing and widens nothing."""
     vp2 = world.users["vp2"]
-    page = _page(client, world, "vp1", "case_list", f"?caseworker={vp2.pk}")
+    page = _page(client, world, "vp1", "web:case_list", f"?caseworker={vp2.pk}")
     refs = _refs(world)
     assert refs["complaint_case"] in page
     assert refs["mother_case"] not in page

@@ -12,15 +12,15 @@ from tests.support.world import check_access
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
-    ("outreach_list", None, "get", dict.fromkeys(ROLES, 200)),
+    ("web:outreach_list", None, "get", dict.fromkeys(ROLES, 200)),
     (
-        "outreach_create",
+        "web:outreach_create",
         None,
         "get",
         {**dict.fromkeys(ROLES, 403), "vp1": 200, "vp2": 200},
     ),
-    ("outreach_detail", "visit", "get", {"vp1": 200, "tl": 200}),
-    ("outreach_case_open", "visit", "get", {"vp1": 200, "tl": 403}),
+    ("web:outreach_detail", "visit", "get", {"vp1": 200, "tl": 200}),
+    ("web:outreach_case_open", "visit", "get", {"vp1": 200, "tl": 403}),
 ]
 
 

@@ -15,9 +15,9 @@ ROLES = [*WORLD_ROLES, "po"]
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
-    ("access_log", None, "get", {"po": 200}),
-    ("client_access_history", "youth", "get", {"po": 200}),
-    ("client_access_history", "mother", "get", {"po": 200}),
+    ("web:access_log", None, "get", {"po": 200}),
+    ("web:client_access_history", "youth", "get", {"po": 200}),
+    ("web:client_access_history", "mother", "get", {"po": 200}),
 ]
 
 

@@ -16,15 +16,15 @@ BOTH = {"tl": 200, "cm": 200}
 MATRIX = [
     # The team lead chooses between two municipalities; the contract manager
     # has one and is sent straight to it.
-    ("report_municipal_index", None, "get", {"tl": 200, "cm": 302}),
-    ("report_municipal", "municipality", "get", BOTH),
-    ("report_municipal", "other_municipality", "get", {"tl": 200}),
-    ("report_municipal", "unreported_municipality", "get", {}),
-    ("report_municipal_csv", "municipality", "get", BOTH),
-    ("report_municipal_csv", "other_municipality", "get", {"tl": 200}),
-    ("report_municipal_csv", "unreported_municipality", "get", {}),
-    ("report_municipal_pdf", "municipality", "get", BOTH),
-    ("report_municipal_pdf", "other_municipality", "get", {"tl": 200}),
+    ("web:report_municipal_index", None, "get", {"tl": 200, "cm": 302}),
+    ("web:report_municipal", "municipality", "get", BOTH),
+    ("web:report_municipal", "other_municipality", "get", {"tl": 200}),
+    ("web:report_municipal", "unreported_municipality", "get", {}),
+    ("web:report_municipal_csv", "municipality", "get", BOTH),
+    ("web:report_municipal_csv", "other_municipality", "get", {"tl": 200}),
+    ("web:report_municipal_csv", "unreported_municipality", "get", {}),
+    ("web:report_municipal_pdf", "municipality", "get", BOTH),
+    ("web:report_municipal_pdf", "other_municipality", "get", {"tl": 200}),
 ]
 
 
@@ -38,15 +38,15 @@ def test_access_matrix(client, report_world, name, key, method, expected):
 
 PERIOD_MATRIX = [
     # An ended period: as without one.
-    ("report_municipal", "municipality", "2025-Q4", BOTH),
-    ("report_municipal_csv", "municipality", "2025-11", BOTH),
-    ("report_municipal_pdf", "other_municipality", "2025", {"tl": 200}),
+    ("web:report_municipal", "municipality", "2025-Q4", BOTH),
+    ("web:report_municipal_csv", "municipality", "2025-11", BOTH),
+    ("web:report_municipal_pdf", "other_municipality", "2025", {"tl": 200}),
     # A period off the grid: the page says so (200) to those who may read it;
     # there is no CSV or PDF of it for anyone.
-    ("report_municipal", "municipality", "2025-13", BOTH),
-    ("report_municipal", "unreported_municipality", "2025-13", {}),
-    ("report_municipal_csv", "municipality", "2025-13", {}),
-    ("report_municipal_pdf", "municipality", "9999", {}),
+    ("web:report_municipal", "municipality", "2025-13", BOTH),
+    ("web:report_municipal", "unreported_municipality", "2025-13", {}),
+    ("web:report_municipal_csv", "municipality", "2025-13", {}),
+    ("web:report_municipal_pdf", "municipality", "9999", {}),
 ]
 
 

@@ -14,7 +14,7 @@ ROLES = [*WORLD_ROLES, "po"]
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
-    ("retention_register", None, "get", {"po": 200}),
+    ("web:retention_register", None, "get", {"po": 200}),
 ]
 
 

@@ -14,7 +14,7 @@ ROLES = [*WORLD_ROLES, "po"]
 
 # url name, object key, method, {role: expected status}; roles not listed → 404.
 MATRIX = [
-    ("user_audit", None, "get", {"po": 200}),
+    ("web:user_audit", None, "get", {"po": 200}),
 ]
 
 

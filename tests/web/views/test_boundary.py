@@ -99,7 +99,7 @@ def test_another_organisation_registering_a_known_person_gets_its_own_file(
     )
     client.force_login(supporter)
     data = _registration(world, first_name="sem", last_name="  BAKKER ")
-    response = client.post(reverse("client_register"), data)
+    response = client.post(reverse("web:client_register"), data)
     assert response.status_code == 302
     own = Client.objects.get(organisation=other)
     assert own.pk != youth.pk and own.person_key == youth.person_key
@@ -109,11 +109,11 @@ def test_another_organisation_registering_a_known_person_gets_its_own_file(
     assert not LinkRequest.objects.exists()  # never a request across organisations
     assert not own.family_memberships.exists() and not own.care.exists()
     for url in (
-        reverse("client_detail", args=[youth.pk]),
-        reverse("client_edit", args=[youth.pk]),
-        reverse("family_member_add", args=[family.pk]),
-        reverse("conflict_record", args=[family.pk]),
-        reverse("care_end", args=[care.pk]),
+        reverse("web:client_detail", args=[youth.pk]),
+        reverse("web:client_edit", args=[youth.pk]),
+        reverse("web:family_member_add", args=[family.pk]),
+        reverse("web:conflict_record", args=[family.pk]),
+        reverse("web:care_end", args=[care.pk]),
     ):
         assert client.get(url).status_code == 404, url
     page = _text(client.get(own.get_absolute_url()))
@@ -125,12 +125,12 @@ def test_registering_does_not_tell_that_a_person_is_known_elsewhere(client, worl
     as registering a stranger: a new file, the same messages."""
     client.force_login(world.users["co1"])
     known = client.post(
-        reverse("client_register"),
+        reverse("web:client_register"),
         _registration(world, first_name="Anouk", date_of_birth="1984-09-12"),
         follow=True,
     )
     stranger = client.post(
-        reverse("client_register"),
+        reverse("web:client_register"),
         _registration(world, first_name="Zwaantje", date_of_birth="1984-09-12"),
         follow=True,
     )
@@ -193,7 +193,7 @@ def test_a_colleague_registering_a_known_person_waits_for_the_team_lead(client, 
         case_kind="question",
         case_title="Tweede vraag",
     )
-    response = client.post(reverse("client_register"), data)
+    response = client.post(reverse("web:client_register"), data)
     assert response.status_code == 302
     link = LinkRequest.objects.get()
     assert (link.status, link.requested_by) == ("pending", world.users["vp2"])
@@ -203,14 +203,14 @@ def test_a_colleague_registering_a_known_person_waits_for_the_team_lead(client, 
     assert lotte_case.reference not in waiting and "Vraag over de groep" not in waiting
 
     client.force_login(world.users["tl"])
-    listing = _text(client.get(reverse("link_request_list")))
-    detail = _text(client.get(reverse("link_request_detail", args=[link.pk])))
+    listing = _text(client.get(reverse("web:link_request_list")))
+    detail = _text(client.get(reverse("web:link_request_detail", args=[link.pk])))
     for page in (listing, detail):
         assert "Lotte" not in page and "Mulder" not in page and "lotte" not in page
     assert lotte_case.reference in detail
     before = AccessLogEntry.objects.count()
     response = client.post(
-        reverse("link_request_detail", args=[link.pk]),
+        reverse("web:link_request_detail", args=[link.pk]),
         {"decision": "linked", "client": lotte.pk, "reason": "Zelfde school en adres."},
     )
     assert response.status_code == 302
@@ -234,7 +234,7 @@ def test_another_person_with_the_same_name_gets_a_file_of_their_own(client, worl
     link = _lotte_again(world, "Andere Lotte")
     client.force_login(world.users["tl"])
     response = client.post(
-        reverse("link_request_detail", args=[link.pk]),
+        reverse("web:link_request_detail", args=[link.pk]),
         {"decision": "separate", "reason": "Andere school, ander adres."},
     )
     assert response.status_code == 302
@@ -250,7 +250,7 @@ def test_a_forged_candidate_is_refused(client, world):
     link = _lotte_again(world)
     client.force_login(world.users["tl"])
     response = client.post(
-        reverse("link_request_detail", args=[link.pk]),
+        reverse("web:link_request_detail", args=[link.pk]),
         {"decision": "linked", "client": world.objects["youth"], "reason": "x"},
     )
     assert response.status_code == 200
@@ -270,9 +270,12 @@ def test_the_team_lead_of_another_team_does_not_see_the_request(client, world):
     )
     Team.objects.create(organisation=akj, name="Regio Zuid").leads.add(other_lead)
     client.force_login(other_lead)
-    assert client.get(reverse("link_request_detail", args=[link.pk])).status_code == 404
-    listing = _text(client.get(reverse("link_request_list")))
-    assert reverse("link_request_detail", args=[link.pk]) not in listing
+    assert (
+        client.get(reverse("web:link_request_detail", args=[link.pk])).status_code
+        == 404
+    )
+    listing = _text(client.get(reverse("web:link_request_list")))
+    assert reverse("web:link_request_detail", args=[link.pk]) not in listing
 
 
 # --- R4 in every order ----------------------------------------------------------------
@@ -307,7 +310,7 @@ def test_r4_a_conflict_between_two_members_one_confidant_supports_is_refused(
     conflicts = ConflictingInterest.objects.count()
     client.force_login(world.users["vp1"])
     response = client.post(
-        reverse("conflict_record", args=[family.pk]),
+        reverse("web:conflict_record", args=[family.pk]),
         {"client_a": youth.pk, "client_b": sister.pk, "description": "Omgang"},
     )
     assert response.status_code == 200
@@ -346,7 +349,7 @@ def test_a_team_leads_refusal_names_no_client(client, world):
         assignment=Assignment.objects.get(case=mother_case, user=world.users["vp2"]),
     )
     response = client.post(
-        reverse("assignment_add", args=[mother_case.pk]),
+        reverse("web:assignment_add", args=[mother_case.pk]),
         {"user": world.users["vp1"].pk, "at_clients_request": "on"},
     )
     assert response.status_code == 200
@@ -371,7 +374,7 @@ def test_emergency_access_shows_only_the_one_case(client, world):
         reason="De vertrouwenspersoon is plotseling uitgevallen en de klacht loopt.",
     )
     client.force_login(world.users["tl"])
-    page = _text(client.get(reverse("client_detail", args=[case.client_id])))
+    page = _text(client.get(reverse("web:client_detail", args=[case.client_id])))
     assert case.reference in page
     assert other.reference not in page and other.title not in page
 
@@ -405,7 +408,7 @@ def test_a_team_lead_sees_the_caseload_of_their_teams_only(client, world):
     case = SupportCase.objects.get(pk=world.objects["complaint_case"])
     client.force_login(lead)
     assert client.get(case.get_absolute_url()).status_code == 404
-    assert case.reference not in _text(client.get(reverse("case_list")))
+    assert case.reference not in _text(client.get(reverse("web:case_list")))
 
 
 def test_a_handover_to_another_team_moves_the_case(world):
@@ -471,7 +474,7 @@ def test_only_the_withdraw_button_withdraws_a_registration(client, world):
     _lotte(world)
     link = _lotte_again(world)
     client.force_login(world.users["vp2"])
-    url = reverse("link_request_detail", args=[link.pk])
+    url = reverse("web:link_request_detail", args=[link.pk])
     assert client.post(url, {"decision": "linked", "reason": "x"}).status_code == 200
     link.refresh_from_db()
     assert link.status == "pending"

@@ -43,12 +43,12 @@ def _grow(world: World, size: int) -> None:
 # (role, url name, object key or None, max queries without the access-log row,
 # writes an access-log row).
 BUDGETS = [
-    ("tl", "link_request_list", None, 9, False),
-    ("tl", "link_request_detail", "link", 10, True),
-    ("vp2", "link_request_detail", "link", 8, True),
-    ("tlco", "referral_inbox", None, 8, False),
-    ("tlco", "referral_detail", "referral", 8, False),
-    ("vp1", "referral_detail", "referral", 10, True),
+    ("tl", "web:link_request_list", None, 9, False),
+    ("tl", "web:link_request_detail", "link", 10, True),
+    ("vp2", "web:link_request_detail", "link", 8, True),
+    ("tlco", "web:referral_inbox", None, 8, False),
+    ("tlco", "web:referral_detail", "referral", 8, False),
+    ("vp1", "web:referral_detail", "referral", 10, True),
 ]
 
 

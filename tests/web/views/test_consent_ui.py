@@ -63,12 +63,12 @@ def test_r11_the_client_page_lists_consents_per_informal_supporter(
     consented to share, since when, and the buttons to record and withdraw."""
     consent = _summary_consent(held)
     _login(client, held)
-    page = client.get(reverse("client_detail", args=[held.objects["youth"]])).text
+    page = client.get(reverse("web:client_detail", args=[held.objects["youth"]])).text
     assert "Toestemmingen" in page
     assert "Tante Ria" in page
     assert "Verslag van een gesprek" in page
-    assert reverse("consent_withdraw", args=[consent.pk]) in page
-    assert reverse("consent_add", args=[held.objects["youth"]]) in page
+    assert reverse("web:consent_withdraw", args=[consent.pk]) in page
+    assert reverse("web:consent_add", args=[held.objects["youth"]]) in page
 
 
 def test_r11_record_consent_for_a_meeting_summary(client, held) -> None:
@@ -77,7 +77,7 @@ def test_r11_record_consent_for_a_meeting_summary(client, held) -> None:
     _login(client, held)
     given = timezone.localdate() - datetime.timedelta(days=2)
     response = client.post(
-        reverse("consent_add", args=[held.objects["youth"]]),
+        reverse("web:consent_add", args=[held.objects["youth"]]),
         {
             "informal_supporter": held.objects["ria"],
             "item": "meeting_summary",
@@ -96,7 +96,7 @@ def test_r11_record_consent_for_a_document(client, held) -> None:
     """R11: Consent for a document is recorded with its description."""
     _login(client, held)
     response = client.post(
-        reverse("consent_add", args=[held.objects["youth"]]),
+        reverse("web:consent_add", args=[held.objects["youth"]]),
         {
             "informal_supporter": held.objects["ria"],
             "item": "document",
@@ -136,7 +136,9 @@ def test_r11_a_refused_consent_changes_nothing(client, held, data, field) -> Non
         "given_on": timezone.localdate().isoformat(),
         **data,
     }
-    response = client.post(reverse("consent_add", args=[held.objects["youth"]]), post)
+    response = client.post(
+        reverse("web:consent_add", args=[held.objects["youth"]]), post
+    )
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert _state() == before
@@ -154,7 +156,7 @@ def test_r11_a_meeting_of_another_supporter_cannot_be_chosen(client, held) -> No
         colleague, Client.objects.get(pk=held.objects["youth"]), kind="question"
     )
     client.force_login(colleague)
-    url = reverse("consent_add", args=[held.objects["youth"]])
+    url = reverse("web:consent_add", args=[held.objects["youth"]])
     assert str(held.objects["held_meeting"]) not in [
         str(m.pk) for m in client.get(url).context["form"].fields["meeting"].queryset
     ]
@@ -180,15 +182,15 @@ def test_r11_withdraw_consent_with_a_date(client, held) -> None:
     _login(client, held)
     today = timezone.localdate()
     response = client.post(
-        reverse("consent_withdraw", args=[consent.pk]),
+        reverse("web:consent_withdraw", args=[consent.pk]),
         {"withdrawn_on": today.isoformat()},
     )
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_on == today
-    page = client.get(reverse("client_detail", args=[held.objects["youth"]])).text
+    page = client.get(reverse("web:client_detail", args=[held.objects["youth"]])).text
     assert "Ingetrokken" in page
-    assert reverse("consent_withdraw", args=[consent.pk]) not in page
+    assert reverse("web:consent_withdraw", args=[consent.pk]) not in page
 
 
 def test_r11_a_withdrawal_in_the_future_changes_nothing(client, held) -> None:
@@ -198,7 +200,7 @@ def test_r11_a_withdrawal_in_the_future_changes_nothing(client, held) -> None:
     before = _state()
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = client.post(
-        reverse("consent_withdraw", args=[consent.pk]),
+        reverse("web:consent_withdraw", args=[consent.pk]),
         {"withdrawn_on": tomorrow.isoformat()},
     )
     assert response.status_code == 200
@@ -212,7 +214,7 @@ def test_r11_a_summary_is_not_shared_without_consent(client, held) -> None:
     _login(client, held)
     before = _state()
     response = client.post(
-        reverse("meeting_summary_share", args=[held.objects["held_meeting"]]),
+        reverse("web:meeting_summary_share", args=[held.objects["held_meeting"]]),
         {"informal_supporter": held.objects["ria"]},
     )
     assert response.status_code == 200
@@ -228,8 +230,10 @@ def test_r11_a_summary_is_shared_under_consent_and_not_after_withdrawal(
     when); after the withdrawal it is refused, and the past sharing stays."""
     consent = _summary_consent(held)
     _login(client, held)
-    url = reverse("meeting_summary_share", args=[held.objects["held_meeting"]])
-    page = client.get(reverse("meeting_detail", args=[held.objects["held_meeting"]]))
+    url = reverse("web:meeting_summary_share", args=[held.objects["held_meeting"]])
+    page = client.get(
+        reverse("web:meeting_detail", args=[held.objects["held_meeting"]])
+    )
     assert url in page.text
     assert client.post(url, {"informal_supporter": held.objects["ria"]}).status_code
     shared = SharedItem.objects.get()
@@ -260,7 +264,7 @@ def test_r11_consent_for_an_invitation_does_not_share_the_summary(client, held) 
     _login(client, held)
     before = _state()
     response = client.post(
-        reverse("meeting_summary_share", args=[held.objects["held_meeting"]]),
+        reverse("web:meeting_summary_share", args=[held.objects["held_meeting"]]),
         {"informal_supporter": held.objects["ria"]},
     )
     assert response.status_code == 200
@@ -272,11 +276,11 @@ def test_a_planned_meeting_has_no_summary_to_share(client, held) -> None:
     for a planned meeting, and the service refuses it."""
     _login(client, held)
     planned = held.objects["complaint_meeting"]
-    page = client.get(reverse("meeting_detail", args=[planned])).text
-    assert reverse("meeting_summary_share", args=[planned]) not in page
+    page = client.get(reverse("web:meeting_detail", args=[planned])).text
+    assert reverse("web:meeting_summary_share", args=[planned]) not in page
     before = _state()
     response = client.post(
-        reverse("meeting_summary_share", args=[planned]),
+        reverse("web:meeting_summary_share", args=[planned]),
         {"informal_supporter": held.objects["ria"]},
     )
     assert response.status_code == 200
@@ -298,12 +302,12 @@ def test_r11_a_document_is_shared_under_consent_and_not_after_withdrawal(
         given_on=timezone.localdate(),
     )
     _login(client, held)
-    url = reverse("document_share", args=[consent.pk])
+    url = reverse("web:document_share", args=[consent.pk])
     assert client.post(url).status_code == 302
     assert SharedItem.objects.get().description == "Brief aan de klachtencommissie"
     role_services.consent_withdraw(actor=vp1, consent=consent)
     # Withdrawn: the page no longer offers sharing, and a direct POST is refused.
-    page = client.get(reverse("client_detail", args=[held.objects["youth"]])).text
+    page = client.get(reverse("web:client_detail", args=[held.objects["youth"]])).text
     assert url not in page
     before = _state()
     response = client.post(url)

@@ -54,7 +54,7 @@ PAYLOADS = [SCRIPT, IMG, "{{7*7}}", "{% debug %}", "'; DROP TABLE cases_client; 
 MARKERS = [SCRIPT, "<img src=x onerror"]
 
 # Forms of the base layout, on every page: not this module's business.
-SKIPPED_ACTIONS = {"logout", "set_language", "session_extend"}
+SKIPPED_ACTIONS = {"logout", "set_language", "web:session_extend"}
 
 
 # --- which pages, as whom --------------------------------------------------------
@@ -165,7 +165,7 @@ def forms_on(html: str) -> list[Form]:
 
 def _url_name(url: str) -> str | None:
     try:
-        return resolve(urlsplit(url).path).url_name
+        return resolve(urlsplit(url).path).view_name
     except Resolver404:
         return None
 
@@ -381,26 +381,26 @@ def test_login_and_session_forms_survive_any_input(client, world, db_state):
     ]
     _fuzz(client, db_state, url, login)
     client.force_login(world.users["vp1"])
-    extend = Form("post", reverse("session_extend"))
+    extend = Form("post", reverse("web:session_extend"))
     extend.fields["next"] = Field("next", "hidden", ["/"])
     _fuzz(client, db_state, extend.action, extend)
 
 
 LIST_PAGES = [
-    "client_list",
-    "case_list",
-    "complaint_list",
-    "meeting_list",
-    "application_list",
-    "outreach_list",
-    "access_log",
-    "privacy_emergency_list",
-    "retention_register",
-    "report_municipal",
-    "report_municipal_index",
+    "web:client_list",
+    "web:case_list",
+    "web:complaint_list",
+    "web:meeting_list",
+    "web:application_list",
+    "web:outreach_list",
+    "web:access_log",
+    "web:privacy_emergency_list",
+    "web:retention_register",
+    "web:report_municipal",
+    "web:report_municipal_index",
     # Not lists, but pages that read a query parameter (?client=).
-    "family_member_add",
-    "conflict_record",
+    "web:family_member_add",
+    "web:conflict_record",
 ]
 
 
@@ -452,7 +452,7 @@ def _failure(what: str, exc: Exception) -> str:
 # --- what the fuzzing found ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["family_member_add", "conflict_record"])
+@pytest.mark.parametrize("name", ["web:family_member_add", "web:conflict_record"])
 @pytest.mark.parametrize("value", ["²", "①", "٣", "9" * 40])
 def test_family_pages_take_a_client_parameter_that_is_no_number(
     client,
@@ -474,7 +474,7 @@ def test_a_meeting_in_year_one_is_refused_not_a_500(client, world, db_state, sta
     save raised OverflowError (500). The form now refuses years outside
     1900–2999 with a message next to the field, and saves nothing."""
     client.force_login(world.users["vp1"])
-    url = reverse("meeting_plan", args=[world.objects["complaint_case"]])
+    url = reverse("web:meeting_plan", args=[world.objects["complaint_case"]])
     before = db_state()
     response = client.post(url, {"kind": "question_complaint", "starts_at": starts_at})
     assert response.status_code == 200
@@ -490,22 +490,22 @@ def test_access_log_client_number_beyond_any_key_is_refused_not_a_500(
     lookup and overflowed SQLite's integer (OverflowError, a 500). The filter
     now says the number is too large and shows the log unfiltered."""
     client.force_login(privacy_world.users["po"])
-    response = client.get(reverse("access_log"), {"client": number})
+    response = client.get(reverse("web:access_log"), {"client": number})
     assert response.status_code == 200
     assert response.context["filterset"].form.has_error("client", "max_value")
 
 
-@pytest.mark.parametrize("target", ["0", "dashboard", "5485238332"])
+@pytest.mark.parametrize("target", ["0", "web:dashboard", "5485238332"])
 def test_extending_the_session_with_a_next_that_is_no_path(client, world, target):
     """``next=0`` passed the same-host check and ``redirect()`` took it for a
     view name: NoReverseMatch, a 500. Only a path is followed now."""
     client.force_login(world.users["vp1"])
-    response = client.post(reverse("session_extend"), {"next": target})
+    response = client.post(reverse("web:session_extend"), {"next": target})
     assert response.status_code == 302
     assert response["Location"] == "/"
 
 
-@pytest.mark.parametrize("target", ["0", "dashboard"])
+@pytest.mark.parametrize("target", ["0", "web:dashboard"])
 def test_the_second_factor_follows_only_a_path(rf, target):
     """The two-factor pages had the same trap as the session's extend
     button: ``?next=0`` went to ``redirect()`` as a view name."""

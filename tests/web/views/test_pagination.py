@@ -1,4 +1,4 @@
-"""``cases.pagination.CountWithPagePaginator``: the same pages as Django's
+"""``web.pagination.CountWithPagePaginator``: the same pages as Django's
 paginator, in one query."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 
 from accounts.models import Municipality
-from cases.pagination import BoundedCountPaginator, CountWithPagePaginator
 from tests.factories import MunicipalityFactory
+from web.pagination import BoundedCountPaginator, CountWithPagePaginator
 
 PER_PAGE = 25
 

@@ -86,7 +86,7 @@ def _grow(world: World, size: int) -> None:
     reader = Client()
     reader.force_login(users["vp1"])
     for _ in range(size):
-        reader.get(reverse("case_detail", args=[case.pk]))
+        reader.get(reverse("web:case_detail", args=[case.pk]))
 
 
 # (role, url name, object key or None, max queries without the access-log row,
@@ -94,14 +94,14 @@ def _grow(world: World, size: int) -> None:
 # user (the session is written at login and then at most once a minute,
 # accounts.session_clock).
 BUDGETS = [
-    ("vp1", "meeting_detail", "complaint_meeting", 6, True),
-    ("vp1", "note_history", "note", 4, True),
-    ("dm", "application_detail", "application", 5, True),
-    ("vp1", "outreach_detail", "visit", 3, False),
-    ("tl", "report_municipal_index", None, 6, False),
-    ("po", "access_log", None, 5, True),
-    ("po", "client_access_history", "youth", 5, True),
-    ("po", "privacy_emergency_review", "emergency", 3, True),
+    ("vp1", "web:meeting_detail", "complaint_meeting", 6, True),
+    ("vp1", "web:note_history", "note", 4, True),
+    ("dm", "web:application_detail", "application", 5, True),
+    ("vp1", "web:outreach_detail", "visit", 3, False),
+    ("tl", "web:report_municipal_index", None, 6, False),
+    ("po", "web:access_log", None, 5, True),
+    ("po", "web:client_access_history", "youth", 5, True),
+    ("po", "web:privacy_emergency_review", "emergency", 3, True),
 ]
 
 

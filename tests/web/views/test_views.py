@@ -34,7 +34,7 @@ def test_confidant_is_refused_in_a_content_meeting_with_the_reason_shown(client,
     _login(client, world, "vp1")
     before = Attendance.objects.count()
     response = client.post(
-        reverse("attendance_add", args=[meeting.pk]),
+        reverse("web:attendance_add", args=[meeting.pk]),
         {"assignment": assignment.pk, "requested_by_client": "on"},
     )
     assert response.status_code == 200
@@ -48,18 +48,20 @@ def test_professional_refusal_is_not_offered_and_is_refused(client, world):
     """R12: the meeting page offers refusal only for the informal supporter, and a
     forged refusal of the confidant is refused with an explanation."""
     _login(client, world, "vp1")
-    meeting_url = reverse("meeting_detail", args=[world.objects["complaint_meeting"]])
+    meeting_url = reverse(
+        "web:meeting_detail", args=[world.objects["complaint_meeting"]]
+    )
     page = client.get(meeting_url).content.decode()
     assert (
-        reverse("attendance_refuse", args=[world.objects["informal_attendance"]])
+        reverse("web:attendance_refuse", args=[world.objects["informal_attendance"]])
         in page
     )
     assert (
-        reverse("attendance_refuse", args=[world.objects["confidant_attendance"]])
+        reverse("web:attendance_refuse", args=[world.objects["confidant_attendance"]])
         not in page
     )
     response = client.post(
-        reverse("attendance_refuse", args=[world.objects["confidant_attendance"]]),
+        reverse("web:attendance_refuse", args=[world.objects["confidant_attendance"]]),
         {"ground": "obstructing", "explanation": "Poging"},
     )
     assert response.status_code == 200
@@ -70,7 +72,7 @@ def test_professional_refusal_is_not_offered_and_is_refused(client, world):
 def test_informal_supporter_is_refused_with_ground_and_explanation(client, world):
     """R12: refusing an informal supporter records ground, explanation, who and when."""
     _login(client, world, "vp1")
-    url = reverse("attendance_refuse", args=[world.objects["informal_attendance"]])
+    url = reverse("web:attendance_refuse", args=[world.objects["informal_attendance"]])
     response = client.post(url, {"ground": "not_independent", "explanation": ""})
     assert response.status_code == 200
     assert 'class="utrecht-form-field-error-message"' in response.content.decode()
@@ -89,7 +91,7 @@ def test_closing_a_case_with_an_open_complaint_is_explained(client, world):
     """R3/R6: a case whose complaint is still running cannot be closed."""
     _login(client, world, "vp1")
     response = client.post(
-        reverse("case_close", args=[world.objects["complaint_case"]]),
+        reverse("web:case_close", args=[world.objects["complaint_case"]]),
         {"outcome": "resolved"},
     )
     assert response.status_code == 200
@@ -102,24 +104,26 @@ def test_closing_a_case_through_the_page_ends_support(client, world):
     _login(client, world, "co1")
     case_id = world.objects["care_case"]
     response = client.post(
-        reverse("case_close", args=[case_id]), {"outcome": "resolved"}
+        reverse("web:case_close", args=[case_id]), {"outcome": "resolved"}
     )
     assert response.status_code == 302
     assert not Assignment.objects.filter(
         case_id=case_id, ended_at__isnull=True
     ).exists()
     # Still readable, no longer changeable.
-    assert client.get(reverse("case_detail", args=[case_id])).status_code == 200
-    assert client.get(reverse("meeting_plan", args=[case_id])).status_code == 403
+    assert client.get(reverse("web:case_detail", args=[case_id])).status_code == 200
+    assert client.get(reverse("web:meeting_plan", args=[case_id])).status_code == 403
 
 
 def test_a_note_is_saved_and_shown_escaped(client, world):
     """A note's text is stored as typed and rendered escaped."""
     _login(client, world, "vp1")
-    url = reverse("note_add", args=[world.objects["complaint_case"]])
+    url = reverse("web:note_add", args=[world.objects["complaint_case"]])
     response = client.post(url, {"text": "<script>alert('x')</script> gesprek"})
     assert response.status_code == 302
-    page = client.get(reverse("case_detail", args=[world.objects["complaint_case"]]))
+    page = client.get(
+        reverse("web:case_detail", args=[world.objects["complaint_case"]])
+    )
     assert "&lt;script&gt;" in page.content.decode()
     assert "<script>alert" not in page.content.decode()
     assert CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTE_ADDED).count() == 1
@@ -130,7 +134,7 @@ def test_an_empty_note_is_refused_next_to_the_field(client, world):
     _login(client, world, "vp1")
     before = Note.objects.count()
     response = client.post(
-        reverse("note_add", args=[world.objects["complaint_case"]]), {"text": "  "}
+        reverse("web:note_add", args=[world.objects["complaint_case"]]), {"text": "  "}
     )
     assert response.status_code == 200
     assert 'class="utrecht-form-field-error-message"' in response.content.decode()
@@ -142,7 +146,7 @@ def test_bad_meeting_input_gets_field_errors(client, world):
     _login(client, world, "vp1")
     before = Meeting.objects.count()
     response = client.post(
-        reverse("meeting_plan", args=[world.objects["complaint_case"]]),
+        reverse("web:meeting_plan", args=[world.objects["complaint_case"]]),
         {"kind": "party", "starts_at": "gisteren"},
     )
     assert response.status_code == 200
@@ -164,7 +168,7 @@ def test_former_supporter_cannot_decide_on_the_clients_application(client, world
     co1.organisation = Organisation.objects.get(kind=Organisation.Kind.MUNICIPALITY)
     co1.save()
     _login(client, world, "co1")
-    url = reverse("application_detail", args=[application.pk])
+    url = reverse("web:application_detail", args=[application.pk])
     response = client.post(url, {"decision": "granted", "reason": "Passend"})
     assert response.status_code == 200
     assert "nooit in één hand" in response.content.decode()
@@ -191,7 +195,7 @@ def test_dashboard_query_count_does_not_grow_with_cases(
     # 8, 1 for the emergency accesses to the caseworker's cases (R2) and 1 for
     # their registrations waiting for the team lead (R13).
     with django_assert_max_num_queries(10 + access_log_queries()):
-        assert client.get(reverse("dashboard")).status_code == 200
+        assert client.get(reverse("web:dashboard")).status_code == 200
 
 
 @pytest.mark.parametrize("extra_cases", [2, 30])
@@ -206,7 +210,7 @@ def test_team_lead_caseload_query_count_is_constant(
     _login(client, world, "tl")
     # 8, and 3 for the teams, the registrations and the referrals waiting (R13).
     with django_assert_max_num_queries(11):
-        page = client.get(reverse("dashboard"))
+        page = client.get(reverse("web:dashboard"))
     assert page.status_code == 200
     assert "Bakker" not in page.content.decode()  # no client names for a team lead
 
@@ -220,13 +224,13 @@ def test_case_page_query_count_is_bounded(client, world, django_assert_max_num_q
     _login(client, world, "vp1")
     # 18 before the access log; reading the case writes one log row.
     with django_assert_max_num_queries(18 + access_log_queries()):
-        assert client.get(reverse("case_detail", args=[case.pk])).status_code == 200
+        assert client.get(reverse("web:case_detail", args=[case.pk])).status_code == 200
 
 
 def test_an_expired_session_sends_htmx_requests_to_the_login_page(client, world):
     """An htmx request without a session gets HX-Redirect to the login page, so
     the login form is never swapped into a fragment of the page."""
-    url = reverse("note_add", args=[world.objects["complaint_case"]])
+    url = reverse("web:note_add", args=[world.objects["complaint_case"]])
     response = client.post(url, {"text": "x"}, headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith(reverse("login"))

@@ -63,7 +63,7 @@ def _informal_assignment(world) -> Assignment:
 
 
 def _page(client, world, key: str = "complaint_case") -> str:
-    response = client.get(reverse("case_detail", args=[world.objects[key]]))
+    response = client.get(reverse("web:case_detail", args=[world.objects[key]]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -129,7 +129,7 @@ def test_team_lead_sees_no_timeline_and_no_informal_supporters(client, world):
     assert "Tijdlijn" not in page
     assert "Tante Ria" not in page
     assert "vp1" in page
-    assert reverse("assignment_hand_over", args=[_vp1_assignment(world).pk]) in page
+    assert reverse("web:assignment_hand_over", args=[_vp1_assignment(world).pk]) in page
 
 
 @pytest.mark.parametrize("entries", [2, 30])
@@ -163,7 +163,7 @@ def test_a_note_added_with_htmx_swaps_the_timeline_and_announces_it(client, worl
     _login(client, world, "vp1")
     case = _case(world)
     response = _post(
-        client, "note_add", case.pk, {"text": "Gebeld met moeder"}, headers=HTMX
+        client, "web:note_add", case.pk, {"text": "Gebeld met moeder"}, headers=HTMX
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -180,7 +180,9 @@ def test_a_refused_htmx_note_shows_the_error_and_saves_nothing(client, world, db
     the field; nothing is saved and nothing is announced as saved."""
     _login(client, world, "vp1")
     before = db_state()
-    response = _post(client, "note_add", _case(world).pk, {"text": " "}, headers=HTMX)
+    response = _post(
+        client, "web:note_add", _case(world).pk, {"text": " "}, headers=HTMX
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert ERROR in body
@@ -192,7 +194,7 @@ def test_a_note_without_javascript_is_a_post_and_a_redirect(client, world):
     """Without htmx a note is a plain POST answered with a redirect to the case."""
     _login(client, world, "vp1")
     case = _case(world)
-    response = _post(client, "note_add", case.pk, {"text": "Zonder JavaScript"})
+    response = _post(client, "web:note_add", case.pk, {"text": "Zonder JavaScript"})
     assert response.status_code == 302
     assert response["Location"] == case.get_absolute_url()
     assert "Zonder JavaScript" in _page(client, world)
@@ -203,7 +205,7 @@ def test_the_case_page_form_posts_with_htmx_and_has_a_status_region(client, worl
     sits next to the swapped timeline."""
     _login(client, world, "vp1")
     page = _page(client, world)
-    url = reverse("note_add", args=[world.objects["complaint_case"]])
+    url = reverse("web:note_add", args=[world.objects["complaint_case"]])
     assert f'hx-post="{url}"' in page
     assert f'action="{url}"' in page
     assert 'id="timeline-status" role="status"' in page
@@ -213,7 +215,7 @@ def test_a_huge_note_is_refused(client, world, db_state):
     """A note longer than the form allows is refused with a message."""
     _login(client, world, "vp1")
     before = db_state()
-    response = _post(client, "note_add", _case(world).pk, {"text": "x" * 20001})
+    response = _post(client, "web:note_add", _case(world).pk, {"text": "x" * 20001})
     assert response.status_code == 200
     assert ERROR in response.content.decode()
     assert db_state() == before
@@ -226,19 +228,21 @@ def test_status_page_offers_only_the_allowed_next_statuses(client, world):
     """An open case can go to "in behandeling"; closing is offered as a link to
     the closing page (R6), not as a status."""
     _login(client, world, "vp1")
-    page = client.get(reverse("case_status", args=[world.objects["complaint_case"]]))
+    page = client.get(
+        reverse("web:case_status", args=[world.objects["complaint_case"]])
+    )
     body = page.content.decode()
     assert 'value="in_progress"' in body
     assert 'value="on_hold"' not in body
     assert 'value="closed"' not in body
-    assert reverse("case_close", args=[world.objects["complaint_case"]]) in body
+    assert reverse("web:case_close", args=[world.objects["complaint_case"]]) in body
 
 
 def test_status_change_is_saved_and_recorded(client, world):
     """A valid status change moves the case and writes a status event."""
     _login(client, world, "vp1")
     case = _case(world)
-    response = _post(client, "case_status", case.pk, {"status": "in_progress"})
+    response = _post(client, "web:case_status", case.pk, {"status": "in_progress"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == SupportCase.Status.IN_PROGRESS
@@ -251,7 +255,7 @@ def test_a_status_that_is_not_offered_is_refused(client, world, db_state, status
     with a message; nothing changes."""
     _login(client, world, "vp1")
     before = db_state()
-    response = _post(client, "case_status", _case(world).pk, {"status": status})
+    response = _post(client, "web:case_status", _case(world).pk, {"status": status})
     assert response.status_code == 200
     assert ERROR in response.content.decode()
     assert db_state() == before
@@ -261,7 +265,7 @@ def test_close_page_explains_that_closing_ends_the_support(client, world):
     """R6: the closing page says that closing ends the support."""
     _login(client, world, "co1")
     body = client.get(
-        reverse("case_close", args=[world.objects["care_case"]])
+        reverse("web:case_close", args=[world.objects["care_case"]])
     ).content.decode()
     assert "beëindigt de ondersteuning" in body
 
@@ -273,7 +277,7 @@ def test_complaint_step_offers_only_the_next_stages(client, world):
     """R3: a complaint being formulated can be submitted or withdrawn, nothing else."""
     _login(client, world, "vp1")
     body = client.get(
-        reverse("complaint_advance", args=[world.objects["complaint_case"]])
+        reverse("web:complaint_advance", args=[world.objects["complaint_case"]])
     ).content.decode()
     assert 'value="submitted"' in body
     assert 'value="withdrawn"' in body
@@ -292,7 +296,7 @@ def test_submitting_a_complaint_with_regime_and_advisory_committee(client, world
     submitted = timezone.localdate() - datetime.timedelta(days=3)
     response = _post(
         client,
-        "complaint_advance",
+        "web:complaint_advance",
         case.pk,
         {
             "stage": "submitted",
@@ -336,7 +340,7 @@ def test_a_refused_complaint_step_is_shown_next_to_the_field(
     _login(client, world, "vp1")
     before = db_state()
     post = {"stage": "submitted", "submitted_to": "Klachtencommissie", **data}
-    response = _post(client, "complaint_advance", _case(world).pk, post)
+    response = _post(client, "web:complaint_advance", _case(world).pk, post)
     assert response.status_code == 200
     body = response.content.decode()
     assert f'id="id_{field}_error1"' in body
@@ -357,7 +361,7 @@ def test_a_decided_complaint_has_no_next_step(client, world):
     )
     _login(client, world, "vp1")
     body = client.get(
-        reverse("complaint_advance", args=[world.objects["complaint_case"]])
+        reverse("web:complaint_advance", args=[world.objects["complaint_case"]])
     ).content.decode()
     assert "er volgt geen stap meer" in body
     assert 'name="stage"' not in body
@@ -400,11 +404,13 @@ def test_postponing_a_complaint_moves_its_due_date(client, world):
     complaint = _submitted(world)
     due = complaint.due_on
     _login(client, world, "vp1")
-    response = _post(client, "complaint_postpone", complaint.case_id, {"weeks": "3"})
+    response = _post(
+        client, "web:complaint_postpone", complaint.case_id, {"weeks": "3"}
+    )
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.due_on == due + datetime.timedelta(weeks=3)
-    again = _post(client, "complaint_postpone", complaint.case_id, {"weeks": "1"})
+    again = _post(client, "web:complaint_postpone", complaint.case_id, {"weeks": "1"})
     assert again.status_code == 200
     assert "verdagen kan maar één keer" in again.content.decode()
     complaint.refresh_from_db()
@@ -429,7 +435,7 @@ def test_a_refused_postponement_is_explained_and_changes_nothing(
     complaint = _submitted(world)
     _login(client, world, "vp1")
     before = db_state()
-    response = _post(client, "complaint_postpone", complaint.case_id, data)
+    response = _post(client, "web:complaint_postpone", complaint.case_id, data)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert db_state() == before
@@ -439,7 +445,7 @@ def test_a_complaint_not_submitted_cannot_be_postponed(client, world, db_state):
     """R3: only a submitted, running complaint can be postponed."""
     _login(client, world, "vp1")
     before = db_state()
-    response = _post(client, "complaint_postpone", _case(world).pk, {"weeks": "2"})
+    response = _post(client, "web:complaint_postpone", _case(world).pk, {"weeks": "2"})
     assert response.status_code == 200
     assert "Alleen een ingediende klacht" in response.content.decode()
     assert db_state() == before
@@ -452,15 +458,17 @@ def test_handover_moves_access_exactly(client, world, vp3):
     """R2: after a handover the old holder gets 404 on the case and the client, the
     new holder 200; the permission rows agree with the assignments."""
     old = _vp1_assignment(world)
-    case_url = reverse("case_detail", args=[world.objects["complaint_case"]])
-    client_url = reverse("client_detail", args=[world.objects["youth"]])
+    case_url = reverse("web:case_detail", args=[world.objects["complaint_case"]])
+    client_url = reverse("web:client_detail", args=[world.objects["youth"]])
     _login(client, world, "tl")
-    page = client.get(reverse("assignment_hand_over", args=[old.pk])).content.decode()
+    page = client.get(
+        reverse("web:assignment_hand_over", args=[old.pk])
+    ).content.decode()
     assert f'value="{vp3.pk}"' in page
     assert f'value="{world.users["vp1"].pk}"' not in page
     response = _post(
         client,
-        "assignment_hand_over",
+        "web:assignment_hand_over",
         old.pk,
         {"to_user": vp3.pk, "reason": "Langdurig ziek"},
     )
@@ -491,7 +499,7 @@ def test_handover_to_a_family_members_confidant_is_refused(client, world, db_sta
     before = db_state()
     response = _post(
         client,
-        "assignment_hand_over",
+        "web:assignment_hand_over",
         _vp1_assignment(world).pk,
         {"to_user": world.users["vp2"].pk, "reason": "Werkverdeling"},
     )
@@ -514,7 +522,7 @@ def test_handover_to_the_clients_decision_maker_is_refused(
     before = db_state()
     response = _post(
         client,
-        "assignment_hand_over",
+        "web:assignment_hand_over",
         _vp1_assignment(world).pk,
         {"to_user": vp3.pk, "reason": "Werkverdeling"},
     )
@@ -538,7 +546,9 @@ def test_bad_handover_input_gets_errors(client, world, db_state, vp3, data):
     _login(client, world, "tl")
     before = db_state()
     post = {"to_user": vp3.pk, "reason": "Ziekte", **data}
-    response = _post(client, "assignment_hand_over", _vp1_assignment(world).pk, post)
+    response = _post(
+        client, "web:assignment_hand_over", _vp1_assignment(world).pk, post
+    )
     assert response.status_code == 200
     assert ERROR in response.content.decode()
     assert db_state() == before
@@ -548,7 +558,7 @@ def test_handover_offers_no_one_outside_the_role_or_organisation(client, world, 
     """Only active colleagues in the same role and organisation are offered; a
     forged team lead or client supporter is refused."""
     _login(client, world, "tl")
-    url = reverse("assignment_hand_over", args=[_vp1_assignment(world).pk])
+    url = reverse("web:assignment_hand_over", args=[_vp1_assignment(world).pk])
     page = client.get(url).content.decode()
     for other in ("tl", "co1", "dm", "fa"):
         assert f'value="{world.users[other].pk}"' not in page
@@ -610,13 +620,13 @@ def test_team_lead_ends_a_professionals_support(client, world):
     """R2: when the team lead ends support, the holder loses the case (404)."""
     _login(client, world, "tl")
     assignment = _vp1_assignment(world)
-    page = client.get(reverse("assignment_end", args=[assignment.pk]))
+    page = client.get(reverse("web:assignment_end", args=[assignment.pk]))
     assert "geen toegang meer" in page.content.decode()
-    response = _post(client, "assignment_end", assignment.pk, {})
+    response = _post(client, "web:assignment_end", assignment.pk, {})
     assert response.status_code == 302
     assert permissions.verify() == []
     _login(client, world, "vp1")
-    url = reverse("case_detail", args=[world.objects["complaint_case"]])
+    url = reverse("web:case_detail", args=[world.objects["complaint_case"]])
     assert client.get(url).status_code == 404
 
 
@@ -627,7 +637,7 @@ def test_ending_ended_support_is_explained(client, world, db_state):
         case_id=world.objects["closed_case"], user=world.users["vp1"]
     )
     before = db_state()
-    response = _post(client, "assignment_end", closed.pk, {})
+    response = _post(client, "web:assignment_end", closed.pk, {})
     assert response.status_code == 200
     assert "al beëindigd" in response.content.decode()
     assert db_state() == before

@@ -49,7 +49,7 @@ def _informal_assignment(world) -> Assignment:
 
 
 def _page(client, world, key: str = "complaint_case") -> str:
-    response = client.get(reverse("case_detail", args=[world.objects[key]]))
+    response = client.get(reverse("web:case_detail", args=[world.objects[key]]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -61,7 +61,7 @@ def test_meeting_form_explains_r5(client, world):
     """R5: the planning form says when a confidant can attend."""
     _login(client, world, "vp1")
     body = client.get(
-        reverse("meeting_plan", args=[world.objects["complaint_case"]])
+        reverse("web:meeting_plan", args=[world.objects["complaint_case"]])
     ).content.decode()
     assert (
         "Een vertrouwenspersoon kan alleen bij een vraag- of klachtgesprek of een "
@@ -80,7 +80,7 @@ def test_meeting_page_lists_attendees_with_role_request_and_refusal(client, worl
     )
     _login(client, world, "vp1")
     body = client.get(
-        reverse("meeting_detail", args=[world.objects["complaint_meeting"]])
+        reverse("web:meeting_detail", args=[world.objects["complaint_meeting"]])
     ).content.decode()
     for text in [
         "Tante Ria",
@@ -95,7 +95,7 @@ def test_meeting_page_lists_attendees_with_role_request_and_refusal(client, worl
         assert text in body, text
     # Refused already: no second refusal offered.
     assert (
-        reverse("attendance_refuse", args=[world.objects["informal_attendance"]])
+        reverse("web:attendance_refuse", args=[world.objects["informal_attendance"]])
         not in body
     )
 
@@ -120,7 +120,7 @@ def test_informal_supporter_without_consent_is_refused_at_the_field(
     before = db_state()
     response = _post(
         client,
-        "attendance_add",
+        "web:attendance_add",
         second_meeting.pk,
         {"assignment": _informal_assignment(world).pk, "requested_by_client": "on"},
     )
@@ -140,7 +140,7 @@ def test_informal_supporter_is_invited_with_consent_in_one_step(
     assignment = _informal_assignment(world)
     response = _post(
         client,
-        "attendance_add",
+        "web:attendance_add",
         second_meeting.pk,
         {
             "assignment": assignment.pk,
@@ -179,7 +179,7 @@ def test_a_refused_invitation_keeps_no_consent(
         "consent_given_on": timezone.localdate().isoformat(),
         **data,
     }
-    response = _post(client, "attendance_add", second_meeting.pk, post)
+    response = _post(client, "web:attendance_add", second_meeting.pk, post)
     assert response.status_code == 200
     assert code_text in response.content.decode()
     assert db_state() == before
@@ -200,7 +200,7 @@ def test_confidant_in_a_content_meeting_is_refused_with_the_rule(
     before = db_state()
     response = _post(
         client,
-        "attendance_add",
+        "web:attendance_add",
         meeting.pk,
         {"assignment": _vp1_assignment(world).pk, "requested_by_client": "on"},
     )
@@ -227,7 +227,7 @@ def test_bad_attendance_input_gets_errors(
     _login(client, world, "vp1")
     before = db_state()
     post = {"assignment": _informal_assignment(world).pk, **data}
-    response = _post(client, "attendance_add", second_meeting.pk, post)
+    response = _post(client, "web:attendance_add", second_meeting.pk, post)
     assert response.status_code == 200
     assert ERROR in response.content.decode()
     assert db_state() == before
@@ -242,7 +242,7 @@ def test_consent_date_for_a_professional_is_refused(
     before = db_state()
     response = _post(
         client,
-        "attendance_add",
+        "web:attendance_add",
         second_meeting.pk,
         {
             "assignment": _vp1_assignment(world).pk,
@@ -261,7 +261,7 @@ def test_refusing_a_professional_via_http_changes_nothing(client, world, db_stat
     before = db_state()
     response = _post(
         client,
-        "attendance_refuse",
+        "web:attendance_refuse",
         world.objects["confidant_attendance"],
         {"ground": "obstructing", "explanation": "Poging"},
     )
@@ -283,7 +283,7 @@ def test_bad_refusal_input_gets_errors(client, world, db_state, data):
     _login(client, world, "vp1")
     before = db_state()
     response = _post(
-        client, "attendance_refuse", world.objects["informal_attendance"], data
+        client, "web:attendance_refuse", world.objects["informal_attendance"], data
     )
     assert response.status_code == 200
     assert ERROR in response.content.decode()
@@ -295,16 +295,16 @@ def test_a_meeting_is_cancelled(client, world):
     meeting page no longer offers to change its status."""
     _login(client, world, "vp1")
     meeting_id = world.objects["complaint_meeting"]
-    response = _post(client, "meeting_status", meeting_id, {"status": "cancelled"})
+    response = _post(client, "web:meeting_status", meeting_id, {"status": "cancelled"})
     assert response.status_code == 302
     meeting = Meeting.objects.get(pk=meeting_id)
     assert meeting.status == Meeting.Status.CANCELLED
     event = CaseEvent.objects.filter(kind=CaseEvent.Kind.MEETING_STATUS).last()
     assert (event.from_value, event.to_value) == ("planned", "cancelled")
     body = client.get(meeting.get_absolute_url()).content.decode()
-    assert reverse("meeting_status", args=[meeting_id]) not in body
+    assert reverse("web:meeting_status", args=[meeting_id]) not in body
     assert "Geannuleerd" in _page(client, world)
-    again = _post(client, "meeting_status", meeting_id, {"status": "held"})
+    again = _post(client, "web:meeting_status", meeting_id, {"status": "held"})
     assert again.status_code == 200
     assert Meeting.objects.get(pk=meeting_id).status == Meeting.Status.CANCELLED
 
@@ -314,7 +314,10 @@ def test_a_meeting_that_has_not_started_is_not_held(client, world, db_state):
     _login(client, world, "vp1")
     before = db_state()
     response = _post(
-        client, "meeting_status", world.objects["complaint_meeting"], {"status": "held"}
+        client,
+        "web:meeting_status",
+        world.objects["complaint_meeting"],
+        {"status": "held"},
     )
     assert response.status_code == 200
     assert "nog niet begonnen" in response.content.decode()
@@ -330,7 +333,7 @@ def test_a_past_meeting_is_held(client, world):
         starts_at=timezone.now() - datetime.timedelta(hours=2),
     )
     _login(client, world, "vp1")
-    response = _post(client, "meeting_status", meeting.pk, {"status": "held"})
+    response = _post(client, "web:meeting_status", meeting.pk, {"status": "held"})
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.HELD
@@ -342,7 +345,10 @@ def test_bad_meeting_status_input_gets_errors(client, world, db_state, status):
     _login(client, world, "vp1")
     before = db_state()
     response = _post(
-        client, "meeting_status", world.objects["complaint_meeting"], {"status": status}
+        client,
+        "web:meeting_status",
+        world.objects["complaint_meeting"],
+        {"status": status},
     )
     assert response.status_code == 200
     assert ERROR in response.content.decode()
@@ -376,7 +382,7 @@ def test_informal_supporter_is_added_at_the_clients_request(client, world, neigh
     """R11: the case's supporter adds someone from the client's network, at the
     client's request; they get no permission rows."""
     _login(client, world, "vp1")
-    url = reverse("informal_assign", args=[world.objects["complaint_case"]])
+    url = reverse("web:informal_assign", args=[world.objects["complaint_case"]])
     body = client.get(url).content.decode()
     assert "Buurman Henk" in body
     assert "Tante Ria" not in body  # already active in the case
@@ -398,7 +404,7 @@ def test_informal_supporter_without_the_clients_request_is_refused(
     before = db_state()
     response = _post(
         client,
-        "informal_assign",
+        "web:informal_assign",
         world.objects["complaint_case"],
         {"informal_supporter": neighbour.pk},
     )
@@ -416,7 +422,7 @@ def test_unknown_informal_supporter_is_refused(
     before = db_state()
     response = _post(
         client,
-        "informal_assign",
+        "web:informal_assign",
         world.objects["complaint_case"],
         {"informal_supporter": value, "at_clients_request": "on"},
     )
@@ -439,7 +445,7 @@ def test_an_informal_supporter_of_another_client_cannot_be_chosen(
     before = db_state()
     response = _post(
         client,
-        "informal_assign",
+        "web:informal_assign",
         world.objects["complaint_case"],
         {"informal_supporter": other.pk, "at_clients_request": "on"},
     )
@@ -453,7 +459,7 @@ def test_nobody_left_in_the_network_is_explained(client, world):
     """When everyone in the client's network is already in the case, the page
     says so instead of showing an empty choice."""
     _login(client, world, "vp1")
-    url = reverse("informal_assign", args=[world.objects["complaint_case"]])
+    url = reverse("web:informal_assign", args=[world.objects["complaint_case"]])
     body = client.get(url).content.decode()
     assert "Leg die eerst vast bij de cliënt" in body
     assert 'name="informal_supporter"' not in body
@@ -464,7 +470,7 @@ def test_the_supporter_ends_an_informal_supporters_support(client, world):
     open."""
     _login(client, world, "vp1")
     assignment = _informal_assignment(world)
-    response = _post(client, "assignment_end", assignment.pk, {})
+    response = _post(client, "web:assignment_end", assignment.pk, {})
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.end_reason == Assignment.EndReason.ENDED

@@ -104,13 +104,13 @@ def test_client_page_shows_the_file_with_age_and_family_roster(client, world, yo
     members with their relations — linking only members the user supports —
     the recorded conflicting interest, and the informal supporter."""
     _login(client, world, "vp1")
-    page = client.get(reverse("client_detail", args=[youth.pk]))
+    page = client.get(reverse("web:client_detail", args=[youth.pk]))
     text = _text(page)
     age = youth.age_on(timezone.localdate())
     assert f"{age} jaar" in text
     assert "2 april 2011" in text
     assert "Anouk Bakker" in text and "moeder" in text
-    assert reverse("client_detail", args=[world.objects["mother"]]) not in text
+    assert reverse("web:client_detail", args=[world.objects["mother"]]) not in text
     assert "Tegenstrijdige belangen" in text and "Gezag" in text
     assert "Tante Ria" in text
     mother_case = SupportCase.objects.get(pk=world.objects["mother_case"])
@@ -122,7 +122,7 @@ def test_client_page_dates_follow_the_users_language(client, world, youth):
     """Dates are written in the user's locale."""
     _login(client, world, "vp1")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    text = _text(client.get(reverse("client_detail", args=[youth.pk])))
+    text = _text(client.get(reverse("web:client_detail", args=[youth.pk])))
     assert "April 2, 2011" in text
 
 
@@ -132,7 +132,7 @@ def test_a_colleague_sees_the_roster_but_links_only_own_clients(
     """The mother's confidant sees the youth's name and relation in the
     family, without a link to his file, which a colleague supports (R2)."""
     _login(client, world, "vp2")
-    text = _text(client.get(reverse("client_detail", args=[mother.pk])))
+    text = _text(client.get(reverse("web:client_detail", args=[mother.pk])))
     assert "Sem Bakker" in text
     assert youth.get_absolute_url() not in text
 
@@ -167,7 +167,9 @@ def test_client_page_query_count_is_bounded(
     # 17 before the access log (1 for the referrals); reading the file writes
     # one log row.
     with django_assert_max_num_queries(17 + access_log_queries()):
-        assert client.get(reverse("client_detail", args=[youth.pk])).status_code == 200
+        assert (
+            client.get(reverse("web:client_detail", args=[youth.pk])).status_code == 200
+        )
 
 
 # --- personal data ------------------------------------------------------------------
@@ -177,7 +179,7 @@ def test_edit_personal_data(client, world, youth, provider):
     """A supporter corrects the personal data; the file shows the change."""
     _login(client, world, "vp1")
     response = client.post(
-        reverse("client_edit", args=[youth.pk]),
+        reverse("web:client_edit", args=[youth.pk]),
         {
             "first_name": "Sem",
             "last_name": "Bakker-Jansen",
@@ -192,7 +194,7 @@ def test_edit_personal_data(client, world, youth, provider):
     youth.refresh_from_db()
     assert youth.last_name == "Bakker-Jansen"
     assert youth.institution == provider
-    page = client.get(reverse("client_edit", args=[youth.pk]))
+    page = client.get(reverse("web:client_edit", args=[youth.pk]))
     assert 'value="Bakker-Jansen"' in page.content.decode()
 
 
@@ -222,7 +224,7 @@ def test_edit_with_bad_input_changes_nothing(
     }
     _login(client, world, "vp1")
     before = _snapshot()
-    response = client.post(reverse("client_edit", args=[youth.pk]), data)
+    response = client.post(reverse("web:client_edit", args=[youth.pk]), data)
     assert response.status_code == 200
     _field_error(response, field, message)
     assert _snapshot() == before
@@ -235,7 +237,7 @@ def test_create_a_family_for_a_client(client, world, mother):
     """A supporter records the client's family with the client's relation."""
     _login(client, world, "vp2")
     response = client.post(
-        reverse("family_create", args=[mother.pk]),
+        reverse("web:family_create", args=[mother.pk]),
         {"name": "Gezin Bakker-de Boer", "relation": "moeder"},
     )
     assert response.status_code == 302
@@ -251,7 +253,7 @@ def test_create_a_family_without_a_name_is_refused(client, world, mother):
     _login(client, world, "vp2")
     before = _snapshot()
     response = client.post(
-        reverse("family_create", args=[mother.pk]), {"name": "  ", "relation": ""}
+        reverse("web:family_create", args=[mother.pk]), {"name": "  ", "relation": ""}
     )
     assert response.status_code == 200
     _field_error(response, "relation", "Dit veld is verplicht.")
@@ -262,7 +264,7 @@ def test_add_a_family_member_without_a_case(client, world, youth, family):
     """A new member is a client without a case: on the roster, linked to
     nobody's file (nobody supports them yet, R2)."""
     _login(client, world, "vp1")
-    url = reverse("family_member_add", args=[family.pk]) + f"?client={youth.pk}"
+    url = reverse("web:family_member_add", args=[family.pk]) + f"?client={youth.pk}"
     response = client.post(
         url,
         {
@@ -301,7 +303,7 @@ def test_a_known_person_is_matched_not_duplicated(client, world, youth, family):
         "relation": "moeder",
     }
     clients = Client.objects.count()
-    response = client.post(reverse("family_member_add", args=[other.pk]), data)
+    response = client.post(reverse("web:family_member_add", args=[other.pk]), data)
     assert response.status_code == 302
     assert Client.objects.count() == clients
     assert not other.memberships.filter(client_id=world.objects["mother"]).exists()
@@ -309,7 +311,7 @@ def test_a_known_person_is_matched_not_duplicated(client, world, youth, family):
     assert (waiting.kind, waiting.status) == ("family_member", "pending")
     assert waiting.requested_by == world.users["vp1"]
     before = _snapshot()
-    response = client.post(reverse("family_member_add", args=[family.pk]), data)
+    response = client.post(reverse("web:family_member_add", args=[family.pk]), data)
     assert response.status_code == 200
     _form_error(response, "is al lid van dit gezin")
     assert _snapshot() == before
@@ -339,7 +341,7 @@ def test_add_a_family_member_with_bad_input(
     }
     _login(client, world, "vp1")
     before = _snapshot()
-    response = client.post(reverse("family_member_add", args=[family.pk]), data)
+    response = client.post(reverse("web:family_member_add", args=[family.pk]), data)
     assert response.status_code == 200
     _field_error(response, field, message)
     assert _snapshot() == before
@@ -353,7 +355,7 @@ def test_conflict_form_offers_own_clients_and_family_members(
 ):
     """The first member is one the user supports; the second any member."""
     _login(client, world, "vp1")
-    form = client.get(reverse("conflict_record", args=[family.pk])).context["form"]
+    form = client.get(reverse("web:conflict_record", args=[family.pk])).context["form"]
     assert list(form.fields["client_a"].queryset) == [youth]
     assert set(form.fields["client_b"].queryset) == {youth, mother}
 
@@ -364,7 +366,7 @@ def test_a_conflict_already_recorded_is_refused(client, world, youth, mother, fa
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("conflict_record", args=[family.pk]),
+        reverse("web:conflict_record", args=[family.pk]),
         {"client_a": youth.pk, "client_b": mother.pk, "description": "Omgang"},
     )
     assert response.status_code == 200
@@ -377,7 +379,7 @@ def test_a_conflict_with_oneself_is_refused(client, world, youth, family):
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("conflict_record", args=[family.pk]),
+        reverse("web:conflict_record", args=[family.pk]),
         {"client_a": youth.pk, "client_b": youth.pk, "description": "x"},
     )
     assert response.status_code == 200
@@ -395,13 +397,13 @@ def test_a_conflict_with_someone_outside_the_family_is_refused(
     before = _snapshot()
     for other in (stranger.pk, 999999, "abc"):
         response = client.post(
-            reverse("conflict_record", args=[family.pk]),
+            reverse("web:conflict_record", args=[family.pk]),
             {"client_a": youth.pk, "client_b": other, "description": "x"},
         )
         assert response.status_code == 200
         _field_error(response, "client_b", "Kies een lid van dit gezin.")
     response = client.post(
-        reverse("conflict_record", args=[family.pk]),
+        reverse("web:conflict_record", args=[family.pk]),
         {"client_a": stranger.pk, "client_b": youth.pk, "description": "x"},
     )
     _field_error(response, "client_a", "Kies een gezinslid dat u ondersteunt.")
@@ -425,7 +427,7 @@ def test_record_a_conflict_and_see_r4_enforced(client, world, youth, family):
     kees = Client.objects.get(first_name="Kees")
     _login(client, world, "vp1")
     response = client.post(
-        reverse("conflict_record", args=[family.pk]) + f"?client={youth.pk}",
+        reverse("web:conflict_record", args=[family.pk]) + f"?client={youth.pk}",
         {"client_a": youth.pk, "client_b": kees.pk, "description": "Woonplaats"},
     )
     assert response.status_code == 302
@@ -433,7 +435,7 @@ def test_record_a_conflict_and_see_r4_enforced(client, world, youth, family):
     assert "Woonplaats" in _text(client.get(youth.get_absolute_url()))
     before = _snapshot()
     response = client.post(
-        reverse("client_register"),
+        reverse("web:client_register"),
         _register_data(
             youth,
             first_name="Kees",

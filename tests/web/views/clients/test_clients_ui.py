@@ -101,23 +101,23 @@ def _form_error(response, text: str) -> None:
 def test_client_list_shows_only_the_users_own_clients(client, world):
     """A caseworker's list holds the clients they support, not a colleague's (R2)."""
     _login(client, world, "vp1")
-    page = client.get(reverse("client_list"))
+    page = client.get(reverse("web:client_list"))
     assert page.status_code == 200
     text = _text(page)
     assert "Bakker, Sem" in text
     assert "Bakker, Anouk" not in text
     assert "1 cliënt gevonden" in text
-    assert reverse("client_register") in text
+    assert reverse("web:client_register") in text
 
 
 def test_team_lead_gets_an_empty_client_list(client, world):
     """A team lead sees no clients (R2): the list is empty and offers no
     registration."""
     _login(client, world, "tl")
-    page = client.get(reverse("client_list"))
+    page = client.get(reverse("web:client_list"))
     assert page.status_code == 200
     assert "Bakker" not in page.content.decode()
-    assert reverse("client_register") not in page.content.decode()
+    assert reverse("web:client_register") not in page.content.decode()
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def test_client_list_filters_on_name_prefix_and_date_of_birth(
     """The name matches the start of the first or last name, in any case, or
     each word the start of one of them; the date of birth matches exactly."""
     _login(client, world, "vp1")
-    page = client.get(reverse("client_list"), query)
+    page = client.get(reverse("web:client_list"), query)
     assert page.status_code == 200
     names = [f"{c.last_name}, {c.first_name}" for c in page.context["page"]]
     assert sorted(names) == sorted(expected)
@@ -175,11 +175,11 @@ def test_client_list_sorts_by_date_of_birth_and_marks_the_column(
     """``?sort=-date_of_birth`` lists the youngest first and sets ``aria-sort``
     on that column; an unknown sort falls back to the name."""
     _login(client, world, "vp1")
-    page = client.get(reverse("client_list"), {"sort": "-date_of_birth"})
+    page = client.get(reverse("web:client_list"), {"sort": "-date_of_birth"})
     born = [c.date_of_birth for c in page.context["page"]]
     assert born == sorted(born, reverse=True)
     assert 'aria-sort="descending"' in page.content.decode()
-    page = client.get(reverse("client_list"), {"sort": "pk; drop table"})
+    page = client.get(reverse("web:client_list"), {"sort": "pk; drop table"})
     assert page.status_code == 200
     assert page.context["sort"] == "name"
     assert 'aria-sort="ascending"' in page.content.decode()
@@ -190,7 +190,7 @@ def test_client_list_refuses_a_bad_date_and_keeps_working(client, world):
     answers (unfiltered on that field)."""
     _login(client, world, "vp1")
     page = client.get(
-        reverse("client_list"), {"date_of_birth": "31-31-2020", "name": "x" * 500}
+        reverse("web:client_list"), {"date_of_birth": "31-31-2020", "name": "x" * 500}
     )
     assert page.status_code == 200
     assert "date_of_birth" in page.context["filterset"].form.errors
@@ -203,12 +203,14 @@ def test_client_list_paginates_and_keeps_the_search(client, world, youth):
     for _ in range(30):
         open_case(vp1, municipality=youth.municipality)
     _login(client, world, "vp1")
-    first = client.get(reverse("client_list"), {"sort": "date_of_birth"})
+    first = client.get(reverse("web:client_list"), {"sort": "date_of_birth"})
     assert len(first.context["page"]) == 25
     assert "?sort=date_of_birth&amp;page=2" in first.content.decode()
-    second = client.get(reverse("client_list"), {"sort": "date_of_birth", "page": 2})
+    second = client.get(
+        reverse("web:client_list"), {"sort": "date_of_birth", "page": 2}
+    )
     assert len(second.context["page"]) == 6
-    assert client.get(reverse("client_list"), {"page": "abc"}).status_code == 200
+    assert client.get(reverse("web:client_list"), {"page": "abc"}).status_code == 200
 
 
 def test_client_list_answers_htmx_with_the_results_only(client, world):
@@ -216,7 +218,7 @@ def test_client_list_answers_htmx_with_the_results_only(client, world):
     count for the status region; a normal request the whole page."""
     _login(client, world, "vp1")
     partial = client.get(
-        reverse("client_list"), {"name": "sem"}, headers={"HX-Request": "true"}
+        reverse("web:client_list"), {"name": "sem"}, headers={"HX-Request": "true"}
     )
     content = partial.content.decode()
     assert partial.status_code == 200
@@ -224,7 +226,7 @@ def test_client_list_answers_htmx_with_the_results_only(client, world):
     assert 'hx-swap-oob="innerHTML"' in content
     assert "Bakker, Sem" in content
     assert "HX-Request" in partial["Vary"]
-    page = client.get(reverse("client_list"), {"name": "sem"})
+    page = client.get(reverse("web:client_list"), {"name": "sem"})
     content = page.content.decode()
     assert "<html" in content
     assert 'role="status"' in content
@@ -243,7 +245,7 @@ def test_client_list_query_count_does_not_grow(
     _login(client, world, "vp1")
     # 7 before the access log; a list that shows clients writes one log row.
     with django_assert_max_num_queries(7 + access_log_queries()):
-        page = client.get(reverse("client_list"), {"sort": "-date_of_birth"})
+        page = client.get(reverse("web:client_list"), {"sort": "-date_of_birth"})
     assert len(page.context["page"]) == min(extra_clients + 1, 25)
 
 
@@ -254,11 +256,11 @@ def test_register_offers_only_the_kinds_of_the_users_role(client, world):
     """R1: a confidant is offered questions, problems, complaints and
     mediations; a client supporter only care questions."""
     _login(client, world, "vp1")
-    content = client.get(reverse("client_register")).content.decode()
+    content = client.get(reverse("web:client_register")).content.decode()
     assert 'value="complaint"' in content
     assert 'value="care_question"' not in content
     _login(client, world, "co1")
-    content = client.get(reverse("client_register")).content.decode()
+    content = client.get(reverse("web:client_register")).content.decode()
     assert 'value="care_question"' in content
     assert 'value="complaint"' not in content
 
@@ -268,7 +270,7 @@ def test_register_a_client_with_their_first_case(client, world, youth, provider)
     goes to the new case."""
     _login(client, world, "vp1")
     response = client.post(
-        reverse("client_register"),
+        reverse("web:client_register"),
         _register_data(youth, subject="jeugdhulp", provider=provider.pk),
     )
     assert response.status_code == 302
@@ -287,7 +289,7 @@ def test_a_confidant_opening_a_care_question_is_refused_by_r1(client, world, you
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("client_register"), _register_data(youth, case_kind="care_question")
+        reverse("web:client_register"), _register_data(youth, case_kind="care_question")
     )
     assert response.status_code == 200
     _form_error(response, "Een vertrouwenspersoon ondersteunt geen zaak van de soort")
@@ -301,7 +303,7 @@ def test_registering_a_conflicting_family_member_is_refused_by_r4(client, world,
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("client_register"),
+        reverse("web:client_register"),
         _register_data(
             youth,
             first_name="Anouk",
@@ -337,7 +339,7 @@ def test_register_with_bad_input_shows_errors(
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("client_register"), _register_data(youth, **overrides)
+        reverse("web:client_register"), _register_data(youth, **overrides)
     )
     assert response.status_code == 200
     _field_error(response, field, message)
@@ -351,7 +353,7 @@ def test_register_an_institution_for_a_client_not_living_there_is_refused(
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("client_register"), _register_data(youth, institution=provider.pk)
+        reverse("web:client_register"), _register_data(youth, institution=provider.pk)
     )
     assert response.status_code == 200
     assert "instelling" in _text(response)
@@ -365,7 +367,7 @@ def test_open_a_new_case_for_an_own_client(client, world, youth):
     """A supporter opens another case for their client and lands on it."""
     _login(client, world, "vp1")
     response = client.post(
-        reverse("case_open", args=[youth.pk]),
+        reverse("web:case_open", args=[youth.pk]),
         {"kind": "mediation", "title": "Bemiddeling met de school"},
     )
     assert response.status_code == 302
@@ -380,7 +382,7 @@ def test_a_client_supporter_opening_a_complaint_is_refused_by_r1(client, world, 
     _login(client, world, "co1")
     before = _snapshot()
     response = client.post(
-        reverse("case_open", args=[world.objects["co_youth"]]),
+        reverse("web:case_open", args=[world.objects["co_youth"]]),
         {"kind": "complaint", "title": "Klacht", "at_clients_request": "on"},
     )
     assert response.status_code == 200
@@ -393,7 +395,7 @@ def test_open_case_with_bad_input(client, world, youth):
     _login(client, world, "vp1")
     before = _snapshot()
     response = client.post(
-        reverse("case_open", args=[youth.pk]),
+        reverse("web:case_open", args=[youth.pk]),
         {"kind": "question", "title": "", "provider": "x"},
     )
     assert response.status_code == 200
@@ -411,7 +413,7 @@ def test_record_and_end_care(client, world, provider):
     youth = Client.objects.get(pk=world.objects["co_youth"])
     _login(client, world, "co1")
     response = client.post(
-        reverse("care_add", args=[youth.pk]),
+        reverse("web:care_add", args=[youth.pk]),
         {
             "provider": provider.pk,
             "kind": "jeugdbescherming",
@@ -425,16 +427,16 @@ def test_record_and_end_care(client, world, provider):
     assert care.residential and care.kind == "jeugdbescherming"
     text = _text(client.get(youth.get_absolute_url()))
     assert "Jeugdbeschermingsmaatregel" in text and "15 januari 2025" in text
-    assert reverse("care_end", args=[care.pk]) in text
+    assert reverse("web:care_end", args=[care.pk]) in text
     response = client.post(
-        reverse("care_end", args=[care.pk]), {"ended_on": "2025-06-30"}
+        reverse("web:care_end", args=[care.pk]), {"ended_on": "2025-06-30"}
     )
     assert response.status_code == 302
     care.refresh_from_db()
     assert care.ended_on == datetime.date(2025, 6, 30)
     text = _text(client.get(youth.get_absolute_url()))
     assert "30 juni 2025" in text
-    assert reverse("care_end", args=[care.pk]) not in text
+    assert reverse("web:care_end", args=[care.pk]) not in text
 
 
 @pytest.mark.parametrize(
@@ -469,7 +471,7 @@ def test_record_care_with_bad_input(
     }
     _login(client, world, "vp1")
     before = _snapshot()
-    response = client.post(reverse("care_add", args=[youth.pk]), data)
+    response = client.post(reverse("web:care_add", args=[youth.pk]), data)
     assert response.status_code == 200
     _field_error(response, field, message)
     assert _snapshot() == before
@@ -487,7 +489,7 @@ def test_ending_care_before_it_started_or_twice_is_refused(
         started_on=datetime.date(2025, 1, 1),
     )
     _login(client, world, "vp1")
-    url = reverse("care_end", args=[care.pk])
+    url = reverse("web:care_end", args=[care.pk])
     before = _snapshot()
     response = client.post(url, {"ended_on": "2024-12-31"})
     _field_error(response, "ended_on", "De einddatum ligt vóór de startdatum.")
@@ -509,7 +511,7 @@ def test_add_an_informal_supporter(client, world, mother):
     """Someone from the client's network is recorded; they get no account (R11)."""
     _login(client, world, "vp2")
     response = client.post(
-        reverse("informal_supporter_add", args=[mother.pk]),
+        reverse("web:informal_supporter_add", args=[mother.pk]),
         {"name": "Buurman Henk", "relation": "buurman", "email": "henk@example.nl"},
     )
     assert response.status_code == 302
@@ -523,7 +525,7 @@ def test_add_an_informal_supporter_with_bad_input(client, world, mother):
     _login(client, world, "vp2")
     before = _snapshot()
     response = client.post(
-        reverse("informal_supporter_add", args=[mother.pk]),
+        reverse("web:informal_supporter_add", args=[mother.pk]),
         {"name": "", "relation": "buurman", "email": "geen-adres"},
     )
     assert response.status_code == 200

@@ -38,7 +38,7 @@ def test_case_list_filters_on_status(client, world):
     """Status "lopend" means every status but closed; a specific status filters
     on that status."""
     _login(client, world, "vp1")
-    url = reverse("case_list")
+    url = reverse("web:case_list")
     open_ref = _case(world, "complaint_case").reference
     closed_ref = _case(world, "closed_case").reference
     assert _refs(client.get(url + "?status=not_closed")) == [open_ref]
@@ -55,7 +55,7 @@ def test_case_list_filters_on_kind_and_opening_dates(client, world):
         opened_at=datetime.datetime(2024, 1, 15, 0, 30, tzinfo=AMSTERDAM)
     )
     _login(client, world, "vp1")
-    url = reverse("case_list")
+    url = reverse("web:case_list")
     closed_ref = _case(world, "closed_case").reference
     assert _refs(client.get(url + "?kind=complaint")) == [
         _case(world, "complaint_case").reference
@@ -91,7 +91,7 @@ def test_bad_list_input_gets_a_message_not_an_error(client, world, query, messag
     """Invalid dates, unknown choices, huge values, unknown sorts and pages
     answer 200; a bad filter is named in the status region and left out."""
     _login(client, world, "vp1")
-    response = client.get(reverse("case_list") + query)
+    response = client.get(reverse("web:case_list") + query)
     assert response.status_code == 200
     html = response.content.decode()
     if message:
@@ -108,7 +108,7 @@ def test_unknown_sort_falls_back_to_the_default_order(client, world):
     """An unknown sort uses the default order (newest first), marked with
     aria-sort on its column."""
     _login(client, world, "vp1")
-    html = client.get(reverse("case_list") + "?sort=bestaatniet").content.decode()
+    html = client.get(reverse("web:case_list") + "?sort=bestaatniet").content.decode()
     assert re.search(r'scope="col" aria-sort="descending"><a [^>]*>Geopend</a>', html)
 
 
@@ -120,7 +120,7 @@ def test_case_list_sorts_with_aria_sort(client, world):
     for i in range(3):
         services.case_open(actor=vp1, client=youth, kind="problem", title=f"P{i}")
     _login(client, world, "vp1")
-    url = reverse("case_list")
+    url = reverse("web:case_list")
     ascending = client.get(url + "?sort=reference&status=not_closed")
     refs = _refs(ascending)
     assert refs == sorted(refs) and len(refs) == 4
@@ -142,7 +142,7 @@ def test_case_list_sorts_with_aria_sort(client, world):
 def test_team_lead_cannot_sort_on_client(client, world):
     """R2: a team lead has no client column, so no client sort either."""
     _login(client, world, "tl")
-    html = client.get(reverse("case_list") + "?sort=client").content.decode()
+    html = client.get(reverse("web:case_list") + "?sort=client").content.decode()
     assert "Op deze kolom kan niet worden gesorteerd" in html
     assert "Bakker" not in html
 
@@ -154,7 +154,7 @@ def test_case_list_paginates_by_25_and_keeps_filters(client, world):
     for i in range(30):
         services.case_open(actor=vp1, client=youth, kind="question", title=f"V{i}")
     _login(client, world, "vp1")
-    url = reverse("case_list") + "?status=not_closed&sort=reference"
+    url = reverse("web:case_list") + "?status=not_closed&sort=reference"
     first = client.get(url)
     assert len(first.context["page"]) == 25
     html = first.content.decode()
@@ -170,7 +170,7 @@ def test_htmx_request_gets_only_the_results_and_the_count(client, world):
     """With htmx only the results are rendered, with the count for the live
     region (swapped out of band); the response varies on HX-Request."""
     _login(client, world, "vp1")
-    url = reverse("case_list") + "?status=closed"
+    url = reverse("web:case_list") + "?status=closed"
     response = client.get(url, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -192,7 +192,7 @@ def test_the_count_sits_in_a_status_region_and_the_form_works_without_js(client,
     """The result count is in a role=status region; the filter form is a plain
     GET form with labelled controls and a submit button."""
     _login(client, world, "vp1")
-    html = client.get(reverse("case_list")).content.decode()
+    html = client.get(reverse("web:case_list")).content.decode()
     assert '<div id="case-count" role="status" aria-live="polite">' in html
     assert '<form method="get" action="/zaken/"' in html
     assert 'hx-get="/zaken/"' in html

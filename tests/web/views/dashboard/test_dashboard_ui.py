@@ -123,7 +123,7 @@ def _list_pks(client, url: str) -> set[int]:
     response = client.get(url)
     assert response.status_code == 200
     rows = response.context["page"].paginator.object_list
-    # The caseworker's case list reads values (cases.views.lists.CaseRow).
+    # The caseworker's case list reads values (web.views.lists.CaseRow).
     return {row["pk"] if isinstance(row, dict) else row.pk for row in rows}
 
 
@@ -158,7 +158,7 @@ def test_caseworker_dashboard_counts_overdue_and_due_soon_complaints(
     """R3: the dashboard counts vp1's overdue complaints (decision date past)
     and due-soon ones (today up to 7 days ahead), never vp2's."""
     _login(client, world, "vp1")
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("web:dashboard"))
     assert response.status_code == 200
     assert response.context["overdue_count"] == 1
     assert response.context["due_soon_count"] == 3
@@ -180,7 +180,7 @@ def test_every_caseworker_number_links_to_exactly_its_rows(
     """Each number on a caseworker's dashboard links to a list that shows
     exactly that many rows, and for complaints exactly those complaints."""
     _login(client, world, "vp1")
-    context = client.get(reverse("dashboard")).context
+    context = client.get(reverse("web:dashboard")).context
     pairs = [
         ("open_count", "open_url"),
         ("overdue_count", "overdue_url"),
@@ -205,7 +205,7 @@ def test_deadlines_are_listed_by_date_with_a_text_marker(client, world, deadline
     """R3: complaint deadlines are ordered by due date; an overdue one says
     "Te laat" and a due-soon one "Binnenkort" in text, not by colour alone."""
     _login(client, world, "vp1")
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("web:dashboard")).content.decode()
     section = _section(html, "Klachttermijnen")
     positions = [section.index(deadlines[days].reference) for days in DUE_OFFSETS]
     assert positions == sorted(positions)
@@ -228,14 +228,14 @@ def test_meetings_this_week_are_the_visible_ones_of_the_iso_week(
     """The dashboard lists vp1's meetings from Monday 00:00 to Sunday 23:59
     (Europe/Amsterdam): not last Sunday, not next Monday, not vp2's or co1's."""
     _login(client, world, "vp1")
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("web:dashboard"))
     assert {m.pk for m in response.context["meetings"]} == week_meetings
     html = response.content.decode()
     assert (
         'href="/gesprekken/?period=this_week"><span class="naast-card__number">2'
         "</span> gesprekken deze week</a>"
     ) in html
-    listed = _list_pks(client, reverse("meeting_list") + "?period=this_week")
+    listed = _list_pks(client, reverse("web:meeting_list") + "?period=this_week")
     assert listed == week_meetings
 
 
@@ -249,7 +249,7 @@ def test_dashboard_shows_the_newest_open_cases(client, world):
         for i in range(6)
     ]
     _login(client, world, "vp1")
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("web:dashboard"))
     assert response.context["open_count"] == 7
     shown = [case.pk for case in response.context["newest_cases"]]
     assert shown == [case.pk for case in reversed(newest)][:5]
@@ -261,7 +261,7 @@ def test_dashboard_shows_the_newest_open_cases(client, world):
 def test_an_empty_caseworker_dashboard_explains_itself(client, world):
     """Without cases, meetings or deadlines the dashboard says so, with zeros."""
     _login(client, world, "vp2")
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("web:dashboard")).content.decode()
     assert "Deze week staan er geen gesprekken gepland." in html
     assert "Er lopen geen klachttermijnen." in html
     assert '<span class="naast-card__number">0</span> klachten te laat' in html
@@ -292,7 +292,7 @@ def test_team_lead_sees_caseload_per_caseworker(client, world, deadlines):
         is_active=False,
     )
     _login(client, world, "tl")
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("web:dashboard"))
     context = response.context
     assert [row["label"] for row in context["rows"]] == ["vp1", "vp2"]
     assert [kind.value for kind in context["kinds"]] == [
@@ -326,7 +326,7 @@ def test_every_team_lead_number_links_to_exactly_its_rows(client, world, deadlin
     )
     role_services.assignment_end(actor=world.users["tl"], assignment=assignment)
     _login(client, world, "tl")
-    context = client.get(reverse("dashboard")).context
+    context = client.get(reverse("web:dashboard")).context
     assert _cell(_row_for(context, "vp2"), "question")["count"] == 0
     assert _cell(context["unassigned"], "question")["count"] == 1
     for row in [*context["rows"], context["unassigned"]]:
@@ -343,7 +343,7 @@ def test_client_support_team_lead_sees_care_questions_only(client, world):
     lead = User.objects.create_user("tl-co", role=User.Role.TEAM_LEAD, organisation=mee)
     world.users["co1"].team.leads.add(lead)
     client.force_login(lead)
-    context = client.get(reverse("dashboard")).context
+    context = client.get(reverse("web:dashboard")).context
     assert [kind.value for kind in context["kinds"]] == ["care_question"]
     assert _cell(_row_for(context, "co1"), "care_question")["count"] == 1
 
@@ -375,7 +375,7 @@ def test_decision_maker_sees_pending_applications(client, world, applications):
     """R9: the decision-maker's dashboard counts the municipality's pending
     applications, lists them oldest first, and links each to its page."""
     _login(client, world, "dm")
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("web:dashboard"))
     context = response.context
     assert context["pending_count"] == 2
     assert context["mine_count"] == 1
@@ -384,7 +384,7 @@ def test_decision_maker_sees_pending_applications(client, world, applications):
     assert pending == {world.objects["application"], applications["mine"].pk}
     html = response.content.decode()
     for pk in pending:
-        assert reverse("application_detail", args=[pk]) in html
+        assert reverse("web:application_detail", args=[pk]) in html
     assert applications["elsewhere"].get_absolute_url() not in html
     assert (
         'href="/aanvragen/?decision=pending"><span class="naast-card__number">2'
@@ -402,7 +402,7 @@ def test_decision_maker_sees_pending_applications(client, world, applications):
 def test_decision_maker_dashboard_shows_no_cases(client, world):
     """R2: a decision-maker's dashboard shows applications, no cases."""
     _login(client, world, "dm")
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("web:dashboard")).content.decode()
     assert _case(world, "complaint_case").reference not in html
     assert "Aanvragen van mijn gemeente" in html
 
@@ -413,7 +413,7 @@ def test_decision_maker_dashboard_shows_no_cases(client, world):
 def test_functional_administrator_gets_an_explanation_and_the_admin(client, world):
     """A functional administrator sees no client data, only a way to the admin."""
     _login(client, world, "fa")
-    html = client.get(reverse("dashboard")).content.decode()
+    html = client.get(reverse("web:dashboard")).content.decode()
     assert "Welkom bij Naast" in html
     assert f'href="{reverse("admin:index")}"' in html
     assert _case(world, "complaint_case").reference not in html
@@ -423,7 +423,7 @@ def test_a_user_without_role_gets_an_explanation_without_admin_link(client, worl
     """A user without a role (and not staff) gets the explanation only."""
     user = account("nobody")
     client.force_login(user)
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("web:dashboard"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Welkom bij Naast" in html
@@ -440,7 +440,7 @@ def test_complaint_list_filters_on_deadline_stage_and_regime(client, world, dead
     youth = _case(world, "complaint_case").client
     wkkgz = _submitted_complaint(vp1, youth, 20, regime="wkkgz")
     _login(client, world, "vp1")
-    url = reverse("complaint_list")
+    url = reverse("web:complaint_list")
 
     def cases(query: str) -> set[int]:
         return {c.case_id for c in client.get(url + query).context["page"]}
@@ -463,7 +463,7 @@ def test_complaint_list_marks_deadlines_in_text_and_sorts_by_due_date(
     text; by default the earliest deadline comes first and complaints without a
     deadline last."""
     _login(client, world, "vp1")
-    response = client.get(reverse("complaint_list"))
+    response = client.get(reverse("web:complaint_list"))
     order = [c.case_id for c in response.context["page"]]
     assert order == [deadlines[d].pk for d in DUE_OFFSETS] + [
         world.objects["complaint_case"]
@@ -477,7 +477,7 @@ def test_complaint_list_marks_deadlines_in_text_and_sorts_by_due_date(
     )
     assert "Binnenkort" not in _row_with(html, deadlines[8].reference)
     assert "Geen termijn" in _row_with(html, _case(world, "complaint_case").reference)
-    reverse_order = client.get(reverse("complaint_list") + "?sort=-due")
+    reverse_order = client.get(reverse("web:complaint_list") + "?sort=-due")
     order = [c.case_id for c in reverse_order.context["page"]]
     assert order == [deadlines[d].pk for d in reversed(DUE_OFFSETS)] + [
         world.objects["complaint_case"]
@@ -489,7 +489,7 @@ def test_team_lead_complaint_list_filters_on_caseworker(client, world, deadlines
     seeing a client name (R2)."""
     _login(client, world, "tl")
     vp2 = world.users["vp2"]
-    response = client.get(reverse("complaint_list") + f"?caseworker={vp2.pk}")
+    response = client.get(reverse("web:complaint_list") + f"?caseworker={vp2.pk}")
     assert {c.case_id for c in response.context["page"]} == {
         world.objects["vp2_overdue_case"]
     }
@@ -503,7 +503,7 @@ def test_team_lead_complaint_list_filters_on_caseworker(client, world, deadlines
 def test_meeting_list_filters_on_period_kind_and_status(client, world, week_meetings):
     """Meetings filter on this week, from today, a date range, kind and status."""
     _login(client, world, "vp1")
-    url = reverse("meeting_list")
+    url = reverse("web:meeting_list")
     start = _week_start()
     all_vp1 = _list_pks(client, url)
     assert week_meetings < all_vp1
@@ -531,7 +531,7 @@ def test_meeting_list_filters_on_period_kind_and_status(client, world, week_meet
 def test_meeting_list_sorts_by_date(client, world, week_meetings):
     """Meetings are listed by date, earliest first, or the other way round."""
     _login(client, world, "vp1")
-    url = reverse("meeting_list")
+    url = reverse("web:meeting_list")
     first = [m.starts_at for m in client.get(url).context["page"]]
     assert first == sorted(first)
     last = [m.starts_at for m in client.get(url + "?sort=-starts").context["page"]]
@@ -547,7 +547,7 @@ def test_application_list_filters_on_decision_decider_and_dates(
     """Applications filter on decision, decider (me, nobody) and the date they
     were submitted; another municipality's never show."""
     _login(client, world, "dm")
-    url = reverse("application_list")
+    url = reverse("web:application_list")
     world_app = world.objects["application"]
     assert _list_pks(client, url) == {
         world_app,
@@ -576,7 +576,7 @@ def test_application_list_filters_on_decision_decider_and_dates(
 def test_application_list_sorts_on_submission_date(client, world, applications):
     """Applications sort on the submission date; the default is newest first."""
     _login(client, world, "dm")
-    url = reverse("application_list")
+    url = reverse("web:application_list")
     dates = [a.submitted_on for a in client.get(url).context["page"]]
     assert dates == sorted(dates, reverse=True)
     dates = [

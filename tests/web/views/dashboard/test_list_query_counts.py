@@ -127,17 +127,17 @@ def _grow(world, size: int) -> None:
 # waiting for the team lead, a team lead's 3 for their teams, the registrations
 # and the referrals waiting for them (R13).
 QUERY_BUDGET = [
-    ("vp1", "dashboard", "", 7, True),
-    ("co1", "dashboard", "", 7, True),
-    ("tl", "dashboard", "", 8, False),
-    ("dm", "dashboard", "", 5, True),
-    ("fa", "dashboard", "", 2, False),
-    ("vp1", "case_list", "?status=not_closed&sort=client", 4, True),
-    ("tl", "case_list", "?caseworker={vp1}&sort=reference", 7, False),
-    ("vp1", "complaint_list", "?deadline=running", 4, True),
-    ("tl", "complaint_list", "?caseworker={vp1}", 6, False),
-    ("vp1", "meeting_list", "?period=this_week", 4, True),
-    ("dm", "application_list", "?decision=pending&decider=nobody", 5, True),
+    ("vp1", "web:dashboard", "", 7, True),
+    ("co1", "web:dashboard", "", 7, True),
+    ("tl", "web:dashboard", "", 8, False),
+    ("dm", "web:dashboard", "", 5, True),
+    ("fa", "web:dashboard", "", 2, False),
+    ("vp1", "web:case_list", "?status=not_closed&sort=client", 4, True),
+    ("tl", "web:case_list", "?caseworker={vp1}&sort=reference", 7, False),
+    ("vp1", "web:complaint_list", "?deadline=running", 4, True),
+    ("tl", "web:complaint_list", "?caseworker={vp1}", 6, False),
+    ("vp1", "web:meeting_list", "?period=this_week", 4, True),
+    ("dm", "web:application_list", "?decision=pending&decider=nobody", 5, True),
 ]
 
 
@@ -174,13 +174,13 @@ def test_grown_dashboards_still_count_exactly(client, world):
     lists they link to (the window counts equal the list counts)."""
     _grow(world, 30)
     _login(client, world, "vp1")
-    context = client.get(reverse("dashboard")).context
+    context = client.get(reverse("web:dashboard")).context
     assert context["open_count"] == _list_count(client, context["open_url"])
     assert context["running_count"] == 15
     assert context["overdue_count"] == _list_count(client, context["overdue_url"])
     assert len(context["deadlines"]) == 10
     _login(client, world, "tl")
-    context = client.get(reverse("dashboard")).context
+    context = client.get(reverse("web:dashboard")).context
     assert len(context["rows"]) == 2 + 3
     for row in context["rows"]:
         for cell in row["cells"]:

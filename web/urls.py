@@ -1,0 +1,47 @@
+"""The pages of Naast over the domain apps, in the ``web`` namespace
+(``reverse("web:case_detail", …)``); each view module declares its own
+``urlpatterns``. Login, logout and the second factor are in ``accounts.urls``."""
+
+from .views import (
+    applications,
+    cases,
+    clients,
+    clocks,
+    dashboard,
+    emergency,
+    link_requests,
+    lists,
+    meetings,
+    outreach,
+    printing,
+    privacy,
+    privacy_registers,
+    referrals,
+    reports,
+    retention,
+    session,
+    user_audit,
+)
+
+app_name = "web"
+
+urlpatterns = [
+    *dashboard.urlpatterns,
+    *clients.urlpatterns,
+    *cases.urlpatterns,
+    *meetings.urlpatterns,
+    *applications.urlpatterns,
+    *lists.urlpatterns,
+    *printing.urlpatterns,
+    *privacy.urlpatterns,
+    *emergency.urlpatterns,
+    *reports.urlpatterns,
+    *session.urlpatterns,
+    *outreach.urlpatterns,
+    *clocks.urlpatterns,
+    *link_requests.urlpatterns,
+    *referrals.urlpatterns,
+    *user_audit.urlpatterns,
+    *retention.urlpatterns,
+    *privacy_registers.urlpatterns,
+]
