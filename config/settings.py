@@ -291,7 +291,7 @@ NAAST_PERSON_KEY_SECRET_SET = bool(env("NAAST_PERSON_KEY_SECRET", default=""))
 # after opening it with a reason; it ends by itself at that moment.
 NAAST_EMERGENCY_ACCESS_HOURS = env.int("NAAST_EMERGENCY_ACCESS_HOURS", default=24)
 
-# Municipal reports read stored figures (cases.ReportFigures); figures older
+# Municipal reports read stored figures (reports.ReportFigures); figures older
 # than this are counted again when read. `manage.py refresh_reports` counts the
 # standard periods every night.
 NAAST_REPORT_MAX_AGE_HOURS = env.int("NAAST_REPORT_MAX_AGE_HOURS", default=24)

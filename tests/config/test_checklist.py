@@ -21,7 +21,7 @@ the entry goes). And
 (d) every URL Naast serves has a row in an access matrix (the ``MATRIX`` of a
     ``tests/test_access_*.py`` module), apart from the login, account and
     health pages of ``OUTSIDE_THE_MATRIX`` (``unmatrixed``). This walks the
-    whole URL resolver (``tests.test_access_declarations.walk``);
+    whole URL resolver (``tests.web.access.test_access_declarations.walk``);
     ``tests/test_access_matrix.py::test_every_url_is_in_the_matrix`` checks
     the same for the URL modules of cases, privacy and retention only.
 
@@ -43,11 +43,11 @@ from django.test.utils import CaptureQueriesContext, isolate_apps
 from django.urls import get_resolver, path
 from django.utils import timezone
 
-import tests
+import tests.web.access
 from cases.exports import client_export
 from cases.models import Client
 from config.access import shows_client_data
-from tests.test_access_declarations import walk
+from tests.web.access.test_access_declarations import walk
 
 #: This module adds no rows to the access matrices.
 MATRIX: list = []
@@ -90,7 +90,7 @@ def client_data_models(candidates: Iterable[Model]) -> list[str]:
 #: why. ``a`` retention, ``b`` the inzage export, ``c`` ``visible_to``.
 EXEMPT: dict[str, dict[str, str]] = {
     "a": {
-        "cases.AccessLogEntry": "An append-only hash chain, kept at least 5 years "
+        "audit.AccessLogEntry": "An append-only hash chain, kept at least 5 years "
         "(NEN 7513); no verifiable truncation yet (retention/services.py).",
         "cases.OutreachVisit": "Outlives the case opened from it and names no "
         "client: counts per institution (R7).",
@@ -115,7 +115,7 @@ EXEMPT: dict[str, dict[str, str]] = {
         "privacy.DataBreach": "Names no client.",
     },
     "c": {
-        "cases.AccessLogEntry": "Read by the privacy officer per client file "
+        "audit.AccessLogEntry": "Read by the privacy officer per client file "
         "(about_file_of) within Client.objects.in_privacy_scope_of.",
         "cases.ClientAlias": "Read only by AccessLogQuerySet.about_file_of.",
         "cases.ReminderSent": "Written and read by the reminder task only.",
@@ -234,9 +234,9 @@ OUTSIDE_THE_MATRIX = {
 def matrix_url_names() -> set[str]:
     """Every url name with a row in the ``MATRIX`` of a ``test_access_*`` module."""
     names = set()
-    for info in pkgutil.iter_modules(tests.__path__):
+    for info in pkgutil.iter_modules(tests.web.access.__path__):
         if info.name.startswith("test_access"):
-            module = importlib.import_module(f"tests.{info.name}")
+            module = importlib.import_module(f"tests.web.access.{info.name}")
             names |= {row[0] for row in module.MATRIX}
     return names
 
@@ -260,13 +260,15 @@ def test_the_models_holding_client_data_are_found():
         "cases.SupportCase",
         "cases.Note",
         "cases.Meeting",
-        "cases.AccessLogEntry",
+        "audit.AccessLogEntry",
         "roles.Assignment",
         "roles.Consent",
         "roles.InformalSupporter",
         "privacy.DataSubjectRequest",
     } <= found
-    assert not {"accounts.User", "accounts.Organisation", "cases.ReportFigures"} & found
+    assert (
+        not {"accounts.User", "accounts.Organisation", "reports.ReportFigures"} & found
+    )
     assert not any(label.split(".")[1].startswith("Historical") for label in found)
 
 

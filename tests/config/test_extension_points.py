@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.admin import PRIVILEGED_ROLES
 from accounts.models import CASEWORKER_ROLES, ROLE_TRAITS, User
-from cases.access_log import PURPOSES
+from audit.log import PURPOSES
 from cases.management.commands.seed_demo import TITLES
 from cases.models import SupportCase
 from cases.services import case_reference

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
-from cases.models import AccessLogEntry, Client
+from audit.models import AccessLogEntry
+from cases.models import Client
 from privacy.deadlines import add_months, answer_due_on
 from privacy.models import DataBreach, DataSubjectRequest
 from tests.support.checks import access_log_queries

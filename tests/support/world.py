@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import User
-from cases.models import AccessLogEntry
+from audit.models import AccessLogEntry
 from tests.support.checks import access_log_queries
 
 WORLD_ROLES = ["vp1", "vp2", "co1", "tl", "dm", "fa"]

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Municipality, User
+from audit.models import AccessLogEntry
 from cases import services
 from cases.models import (
-    AccessLogEntry,
     Client,
     Complaint,
     SupportCase,
