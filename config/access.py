@@ -10,7 +10,7 @@ Every view of Naast carries one of two declarations:
 * ``@shows_no_client_data``: the page shows nothing of any client (the
   login, a report of anonymous counts, the team lead's caseload as numbers).
 
-``tests/test_access_declarations.py`` walks every URL: a view without a
+``tests/web/access/test_access_declarations.py`` walks every URL: a view without a
 declaration fails, and every page of the access matrices that shows a
 fixture client's name must have written exactly one row.
 

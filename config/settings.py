@@ -335,7 +335,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Content Security Policy: scripts and styles only from our own static files,
-# nothing inline (tests/test_security.py checks the templates), no framing.
+# nothing inline (tests/config/test_security.py checks the templates), no framing.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],

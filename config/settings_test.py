@@ -3,11 +3,11 @@
 
 * ``SECURE_SSL_REDIRECT`` off: the test client and the live server speak http.
 * ``NAAST_REQUIRE_2FA`` off: ``client.force_login`` users have no second factor;
-  tests/test_two_factor.py switches it on.
+  tests/accounts/test_two_factor.py switches it on.
 * ``AXES_ENABLED`` off: ``client.login`` authenticates without a request, which
-  django-axes refuses; tests/test_security.py switches it on for the lockout.
+  django-axes refuses; tests/config/test_security.py switches it on for the lockout.
 
-``tests/test_security.py`` runs ``check --deploy`` against ``config.settings``
+``tests/config/test_security.py`` runs ``check --deploy`` against ``config.settings``
 itself, with production environment variables.
 """
 
@@ -18,7 +18,7 @@ NAAST_REQUIRE_2FA = False
 AXES_ENABLED = False
 
 # Static files from the app directories: the tests run no collectstatic
-# (tests/test_deploy.py collects into a temporary directory itself).
+# (tests/config/test_deploy.py collects into a temporary directory itself).
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

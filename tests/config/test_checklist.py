@@ -22,7 +22,7 @@ the entry goes). And
     ``tests/test_access_*.py`` module), apart from the login, account and
     health pages of ``OUTSIDE_THE_MATRIX`` (``unmatrixed``). This walks the
     whole URL resolver (``tests.web.access.test_access_declarations.walk``);
-    ``tests/test_access_matrix.py::test_every_url_is_in_the_matrix`` checks
+    ``tests/web/access/test_access_matrix.py::test_every_url_is_in_the_matrix`` checks
     the same for the URL modules of cases, privacy and retention only.
 
 Every check is a function of the models or URL patterns it is given, and a

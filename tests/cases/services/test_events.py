@@ -318,7 +318,7 @@ TABLE: dict[str, Row | Read] = {
         history=("application_decide",),
         logged=UPDATE,
     ),
-    "web:care_end": Row(
+    "care_end": Row(
         lambda s: partial(
             S.care_end,
             actor=s.confidant,
@@ -331,7 +331,7 @@ TABLE: dict[str, Row | Read] = {
             ),
             ended_on=timezone.localdate(),
         ),
-        history=("web:care_end",),
+        history=("care_end",),
         logged=UPDATE,
     ),
     "care_record": Row(
@@ -346,7 +346,7 @@ TABLE: dict[str, Row | Read] = {
         history=("care_record",),
         logged=CREATE,
     ),
-    "web:case_close": Row(
+    "case_close": Row(
         lambda s: partial(
             S.case_close,
             actor=s.confidant,
@@ -354,10 +354,10 @@ TABLE: dict[str, Row | Read] = {
             outcome=SupportCase.Outcome.RESOLVED,
         ),
         events=(Kind.CLOSED, Kind.ASSIGNMENT_ENDED),
-        history=("web:case_close",),
+        history=("case_close",),
         logged=UPDATE,
     ),
-    "web:case_open": Row(
+    "case_open": Row(
         lambda s: partial(
             S.case_open,
             actor=s.confidant,
@@ -366,7 +366,7 @@ TABLE: dict[str, Row | Read] = {
             title="Tweede vraag",
         ),
         events=(Kind.OPENED, Kind.ASSIGNMENT_STARTED),
-        history=("web:case_open",),
+        history=("case_open",),
         logged=CREATE,
     ),
     "case_open_for": Row(
@@ -379,7 +379,7 @@ TABLE: dict[str, Row | Read] = {
             title="Via een doorverwijzing",
         ),
         events=(Kind.OPENED, Kind.ASSIGNMENT_STARTED),
-        history=("web:case_open",),
+        history=("case_open",),
         why="a step of accepting a referral, which logs the request's row",
     ),
     "case_reference": Read(),
@@ -409,13 +409,13 @@ TABLE: dict[str, Row | Read] = {
             kind="youth",
             municipality=s.municipality,
         ),
-        history=("web:referral_accept",),
+        history=("referral_accept",),
         why="a step of accepting a referral, which logs the request's row",
     ),
-    "web:client_register": Row(
+    "client_register": Row(
         lambda s: partial(S.client_register, actor=s.confidant, **s.registration()),
         events=(Kind.OPENED, Kind.ASSIGNMENT_STARTED),
-        history=("web:client_register", "web:case_open"),
+        history=("client_register", "case_open"),
         logged=CREATE,
     ),
     "client_update": Row(
@@ -432,7 +432,7 @@ TABLE: dict[str, Row | Read] = {
         history=("client_update",),
         logged=UPDATE,
     ),
-    "web:complaint_advance": Row(
+    "complaint_advance": Row(
         lambda s: partial(
             S.complaint_advance,
             actor=s.confidant,
@@ -441,10 +441,10 @@ TABLE: dict[str, Row | Read] = {
             submitted_to="Klachtencommissie Jeugdhulp",
         ),
         events=(Kind.COMPLAINT_STAGE,),
-        history=("web:complaint_advance",),
+        history=("complaint_advance",),
         logged=UPDATE,
     ),
-    "web:complaint_postpone": Row(
+    "complaint_postpone": Row(
         lambda s: partial(
             S.complaint_postpone,
             actor=s.confidant,
@@ -452,18 +452,18 @@ TABLE: dict[str, Row | Read] = {
             weeks=1,
         ),
         events=(Kind.COMPLAINT_STAGE,),
-        history=("web:complaint_postpone",),
+        history=("complaint_postpone",),
         logged=UPDATE,
     ),
-    "web:complaint_resume": Row(
+    "complaint_resume": Row(
         lambda s: partial(
             S.complaint_resume, actor=s.confidant, complaint=s.suspended()
         ),
         events=(Kind.COMPLAINT_STAGE,),
-        history=("web:complaint_resume",),
+        history=("complaint_resume",),
         logged=UPDATE,
     ),
-    "web:complaint_suspend": Row(
+    "complaint_suspend": Row(
         lambda s: partial(
             S.complaint_suspend,
             actor=s.confidant,
@@ -471,10 +471,10 @@ TABLE: dict[str, Row | Read] = {
             reason="De klager zoekt stukken op.",
         ),
         events=(Kind.COMPLAINT_STAGE,),
-        history=("web:complaint_suspend",),
+        history=("complaint_suspend",),
         logged=UPDATE,
     ),
-    "web:conflict_record": Row(
+    "conflict_record": Row(
         lambda s: partial(
             S.conflict_record,
             actor=s.confidant,
@@ -482,11 +482,11 @@ TABLE: dict[str, Row | Read] = {
             client_b=s.member().client,
             description="Moeder en zoon willen elk iets anders.",
         ),
-        history=("web:conflict_record",),
+        history=("conflict_record",),
         logged=CREATE,
     ),
     "ensure_case_open": Read("a check"),
-    "web:family_create": Row(
+    "family_create": Row(
         lambda s: partial(
             S.family_create,
             actor=s.confidant,
@@ -494,11 +494,11 @@ TABLE: dict[str, Row | Read] = {
             name="Jansen",
             relation="zoon",
         ),
-        history=("web:family_create",),
+        history=("family_create",),
         logged=CREATE,
     ),
-    "web:family_member_add": Row(
-        lambda s: s.member_add(), history=("web:family_member_add",), logged=CREATE
+    "family_member_add": Row(
+        lambda s: s.member_add(), history=("family_member_add",), logged=CREATE
     ),
     "family_require_change": Read("a check"),
     "known_in_organisation": Read(),
@@ -512,7 +512,7 @@ TABLE: dict[str, Row | Read] = {
             reason="Een andere Lotte.",
         ),
         events=(Kind.OPENED, Kind.ASSIGNMENT_STARTED, Kind.LINK_DECIDED),
-        history=("link_request_decide", "web:case_open"),
+        history=("link_request_decide", "case_open"),
         logged=UPDATE,
     ),
     "link_request_withdraw": Row(
@@ -525,10 +525,10 @@ TABLE: dict[str, Row | Read] = {
             "request's own status, who and when, and its access-log row record it"
         ),
     ),
-    "web:meeting_plan": Row(
+    "meeting_plan": Row(
         lambda s: partial(plan_meeting, s.confidant, s.case),
         events=(Kind.MEETING_PLANNED,),
-        history=("web:meeting_plan",),
+        history=("meeting_plan",),
         logged=CREATE,
     ),
     "meeting_set_status": Row(
@@ -542,13 +542,13 @@ TABLE: dict[str, Row | Read] = {
         history=("meeting_set_status",),
         logged=UPDATE,
     ),
-    "web:note_add": Row(
+    "note_add": Row(
         lambda s: partial(add_note, s.confidant, s.case),
         events=(Kind.NOTE_ADDED,),
-        history=("web:note_add",),
+        history=("note_add",),
         logged=CREATE,
     ),
-    "web:note_correct": Row(
+    "note_correct": Row(
         lambda s: partial(
             S.note_correct,
             actor=s.confidant,
@@ -561,7 +561,7 @@ TABLE: dict[str, Row | Read] = {
         history=("Aangevuld",),
         logged=UPDATE,
     ),
-    "web:note_withdraw": Row(
+    "note_withdraw": Row(
         lambda s: partial(
             S.note_withdraw,
             actor=s.confidant,
@@ -573,7 +573,7 @@ TABLE: dict[str, Row | Read] = {
         history=("Verkeerde zaak",),
         logged=UPDATE,
     ),
-    "web:outreach_case_open": Row(
+    "outreach_case_open": Row(
         lambda s: partial(
             S.outreach_case_open,
             actor=s.confidant,
@@ -581,7 +581,7 @@ TABLE: dict[str, Row | Read] = {
             **s.registration("Noa"),
         ),
         events=(Kind.OPENED, Kind.ASSIGNMENT_STARTED),
-        history=("web:client_register", "web:case_open", "web:outreach_case_open"),
+        history=("client_register", "case_open", "outreach_case_open"),
         logged=CREATE,
     ),
     "outreach_visit_record": Row(
@@ -590,7 +590,7 @@ TABLE: dict[str, Row | Read] = {
         logged=CREATE,
     ),
     # --- roles.services -------------------------------------------------------------
-    "web:assignment_end": Row(
+    "assignment_end": Row(
         lambda s: partial(
             R.assignment_end,
             actor=s.team_lead,
@@ -599,7 +599,7 @@ TABLE: dict[str, Row | Read] = {
         events=(Kind.ASSIGNMENT_ENDED,),
         logged=UPDATE,
     ),
-    "web:assignment_hand_over": Row(
+    "assignment_hand_over": Row(
         lambda s: partial(
             R.assignment_hand_over,
             actor=s.team_lead,
@@ -643,7 +643,7 @@ TABLE: dict[str, Row | Read] = {
         events=(Kind.ASSIGNMENT_ENDED,),
         why="a step of closing a case, which logs the request's row",
     ),
-    "web:attendance_add": Row(
+    "attendance_add": Row(
         lambda s: partial(
             R.attendance_add,
             actor=s.confidant,
@@ -667,7 +667,7 @@ TABLE: dict[str, Row | Read] = {
         history=("consent_record",),
         logged=CREATE,
     ),
-    "web:attendance_refuse": Row(
+    "attendance_refuse": Row(
         lambda s: partial(
             R.attendance_refuse,
             actor=s.confidant,
@@ -685,16 +685,16 @@ TABLE: dict[str, Row | Read] = {
         history=("consent_record",),
         logged=CREATE,
     ),
-    "web:consent_withdraw": Row(
+    "consent_withdraw": Row(
         lambda s: partial(
             R.consent_withdraw,
             actor=s.confidant,
             consent=give_consent(s.confidant, s.supporter(), s.meeting()),
         ),
-        history=("web:consent_withdraw",),
+        history=("consent_withdraw",),
         logged=UPDATE,
     ),
-    "web:document_share": Row(
+    "document_share": Row(
         lambda s: partial(
             R.document_share,
             actor=s.confidant,
@@ -705,14 +705,14 @@ TABLE: dict[str, Row | Read] = {
         logged=UPDATE,
         why="the shared item is itself the record of what was given (R11)",
     ),
-    "web:emergency_access_end": Row(
+    "emergency_access_end": Row(
         lambda s: partial(
             R.emergency_access_end, actor=s.team_lead, access=s.emergency()
         ),
         events=(Kind.EMERGENCY_ENDED,),
         logged=UPDATE,
     ),
-    "web:emergency_access_open": Row(
+    "emergency_access_open": Row(
         lambda s: s.emergency_open,
         events=(Kind.EMERGENCY_OPENED,),
         logged=AccessLogEntry.Action.EMERGENCY,
@@ -729,7 +729,7 @@ TABLE: dict[str, Row | Read] = {
     ),
     "ensure_not_supporting": Read("a check"),
     "has_consent": Read(),
-    "web:informal_supporter_add": Row(
+    "informal_supporter_add": Row(
         lambda s: partial(
             R.informal_supporter_add,
             actor=s.confidant,
@@ -737,10 +737,10 @@ TABLE: dict[str, Row | Read] = {
             name="Tante Els",
             relation="tante",
         ),
-        history=("web:informal_supporter_add",),
+        history=("informal_supporter_add",),
         logged=CREATE,
     ),
-    "web:meeting_summary_share": Row(
+    "meeting_summary_share": Row(
         lambda s: partial(
             R.meeting_summary_share,
             actor=s.confidant,
@@ -753,7 +753,7 @@ TABLE: dict[str, Row | Read] = {
     "reason_words": Read(),
     # --- roles.referrals -------------------------------------------------------------
     "receiving_organisations": Read(),
-    "web:referral_accept": Row(
+    "referral_accept": Row(
         lambda s: partial(
             referrals.referral_accept,
             actor=s.client_support_team_lead,
@@ -763,11 +763,11 @@ TABLE: dict[str, Row | Read] = {
             title="Zorgvraag",
         ),
         events=(Kind.OPENED, Kind.ASSIGNMENT_STARTED, Kind.REFERRAL_RECEIVED),
-        history=("web:referral_accept", "web:case_open"),
+        history=("referral_accept", "case_open"),
         logged=CREATE,
     ),
     "referral_candidates": Read(),
-    "web:referral_decline": Row(
+    "referral_decline": Row(
         lambda s: partial(
             referrals.referral_decline,
             actor=s.client_support_team_lead,
@@ -778,7 +778,7 @@ TABLE: dict[str, Row | Read] = {
         logged=UPDATE,
     ),
     "referral_reference": Read(),
-    "web:referral_send": Row(
+    "referral_send": Row(
         lambda s: s.referral,
         events=(Kind.REFERRAL_SENT,),
         logged=AccessLogEntry.Action.EXPORT,
@@ -818,7 +818,7 @@ TABLE: dict[str, Row | Read] = {
         history=("breach_register",),
         logged=CREATE,
     ),
-    "web:privacy_request_answer": Row(
+    "privacy_request_answer": Row(
         lambda s: partial(
             P.privacy_request_answer,
             actor=s.po,
@@ -826,7 +826,7 @@ TABLE: dict[str, Row | Read] = {
             answered_on=timezone.localdate(),
             summary="Inzage gegeven.",
         ),
-        history=("web:privacy_request_answer",),
+        history=("privacy_request_answer",),
         logged=UPDATE,
     ),
     "privacy_request_check_identity": Row(
@@ -844,47 +844,47 @@ TABLE: dict[str, Row | Read] = {
         lambda s: partial(
             P.privacy_request_export, actor=s.po, request=s.dsr(), fmt="json"
         ),
-        history=("web:privacy_request_export_json",),
+        history=("privacy_request_export_json",),
         logged=AccessLogEntry.Action.EXPORT,
     ),
-    "web:privacy_request_extend": Row(
+    "privacy_request_extend": Row(
         lambda s: partial(
             P.privacy_request_extend,
             actor=s.po,
             request=s.dsr(),
             reason="Het dossier is groot.",
         ),
-        history=("web:privacy_request_extend",),
+        history=("privacy_request_extend",),
         logged=UPDATE,
     ),
-    "web:privacy_request_refuse": Row(
+    "privacy_request_refuse": Row(
         lambda s: partial(
             P.privacy_request_refuse,
             actor=s.po,
             request=s.dsr(),
             reason="Kennelijk ongegrond.",
         ),
-        history=("web:privacy_request_refuse",),
+        history=("privacy_request_refuse",),
         logged=UPDATE,
     ),
-    "web:privacy_request_register": Row(
+    "privacy_request_register": Row(
         lambda s: partial(s.dsr, checked=False),
-        history=("web:privacy_request_register",),
+        history=("privacy_request_register",),
         logged=CREATE,
     ),
-    "web:privacy_request_start": Row(
+    "privacy_request_start": Row(
         lambda s: partial(P.privacy_request_start, actor=s.po, request=s.dsr()),
-        history=("web:privacy_request_start",),
+        history=("privacy_request_start",),
         logged=UPDATE,
     ),
-    "web:privacy_request_withdraw": Row(
+    "privacy_request_withdraw": Row(
         lambda s: partial(
             P.privacy_request_withdraw,
             actor=s.po,
             request=s.dsr(),
             withdrawn_on=timezone.localdate(),
         ),
-        history=("web:privacy_request_withdraw",),
+        history=("privacy_request_withdraw",),
         logged=UPDATE,
     ),
     "request_purpose": Read(),
