@@ -42,10 +42,17 @@ class ConsentQuerySet(models.QuerySet):
 
 
 class CasePartQuerySet(models.QuerySet):
-    """Rows about a case's support (assignments, attendance, shared items)."""
+    """Rows about a case's support (assignments; attendance through its
+    meeting: ``case_path``)."""
+
+    case_path = "case"
 
     def visible_to(self, user) -> CasePartQuerySet:
-        return self.filter(_permissions().case_part_visibility(user))
+        return self.filter(_permissions().case_part_visibility(user, self.case_path))
+
+
+class AttendanceQuerySet(CasePartQuerySet):
+    case_path = "meeting__case"
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -244,7 +251,7 @@ class Attendance(models.Model):
     )
     refused_at = models.DateTimeField(_("geweigerd op"), null=True, blank=True)
 
-    objects = CasePartQuerySet.as_manager()
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("aanwezigheid")
@@ -414,7 +421,9 @@ class SharedItem(models.Model):
     )
     shared_at = models.DateTimeField(_("gedeeld op"), default=timezone.now)
 
-    objects = CasePartQuerySet.as_manager()
+    # What was given to whom is part of the client's file; an item of a
+    # meeting only for who may read that meeting, as its consent (R2, R11).
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gedeeld item")

@@ -234,10 +234,17 @@ def complaint_visibility(user: User | AnonymousUser) -> Q:
     return Q(case__in=SupportCase.objects.filter(case_visibility(user)).values("pk"))
 
 
-def case_part_visibility(user: User | AnonymousUser) -> Q:
-    """Rows about a case that show who supports it (assignments, attendance,
-    shared items): those of the cases the user sees."""
-    return complaint_visibility(user)
+def case_part_visibility(user: User | AnonymousUser, path: str = "case") -> Q:
+    """Rows about a case that show who supports it (assignments; attendance
+    through its meeting, ``path="meeting__case"``): those of the cases the
+    user sees."""
+    return Q(
+        **{
+            f"{path}__in": SupportCase.objects.filter(case_visibility(user)).values(
+                "pk"
+            )
+        }
+    )
 
 
 def link_request_visibility(user: User | AnonymousUser) -> Q:

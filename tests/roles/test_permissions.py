@@ -4,6 +4,7 @@ checked with ``require`` (403), and cost one query in a list."""
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
 
@@ -12,6 +13,7 @@ from cases import services as case_services
 from cases.models import Client, Complaint, Meeting, Note, SupportCase
 from roles import services as role_services
 from roles.models import (
+    Attendance,
     CaseGroupObjectPermission,
     CaseUserObjectPermission,
     ClientUserObjectPermission,
@@ -372,3 +374,41 @@ def test_consent_and_attendance_write_no_rows(confidant, confidant_case) -> None
     )
     assert rows(confidant) == before
     assert verify() == []
+
+
+def test_anonymous_sees_nothing_of_any_model(world) -> None:
+    """``visible_to`` of an anonymous user is empty for every model that has
+    it (the world holds rows of most of them); a permission check says no."""
+    anonymous = AnonymousUser()
+    checked = []
+    for model in apps.get_models():
+        visible_to = getattr(model._default_manager, "visible_to", None)
+        if callable(visible_to):
+            assert not visible_to(anonymous).exists(), model._meta.label
+            checked.append(model._meta.label)
+    assert "cases.Client" in checked and "roles.Referral" in checked
+    assert not has(anonymous, Perm.VIEW_CASE, SupportCase.objects.first())
+
+
+def test_every_visible_to_answers_for_every_role(world) -> None:
+    """``visible_to`` of every model runs for every role of the world (a
+    lookup through a field the model lacks would fail here), and the support
+    rows follow the case: vp1 sees the attendance of their meeting, the
+    client supporter of the same youth (another organisation) does not."""
+    for model in apps.get_models():
+        visible_to = getattr(model._default_manager, "visible_to", None)
+        if callable(visible_to):
+            for user in world.users.values():
+                list(visible_to(user)[:1])
+    meeting = world.objects["complaint_meeting"]
+    assert (
+        Attendance.objects.visible_to(world.users["vp1"])
+        .filter(meeting_id=meeting)
+        .count()
+        == 2
+    )
+    assert (
+        not Attendance.objects.visible_to(world.users["co1"])
+        .filter(meeting_id=meeting)
+        .exists()
+    )
