@@ -451,3 +451,73 @@ def test_breaches_are_kept_per_organisation(privacy_world, po) -> None:
     )
     assert not DataBreach.objects.visible_to(other).exists()
     assert list(DataBreach.objects.visible_to(po)) == [breach]
+
+
+def _hours(n: float) -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(hours=n)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field", "code"),
+    [
+        (
+            {"reported_to_ap_at": "now", "not_reported_reason": "Niet nodig."},
+            "not_reported_reason",
+            "both",
+        ),
+        ({"reported_to_ap_at": 2}, "reported_to_ap_at", "future"),
+        ({"reported_to_ap_at": -10}, "reported_to_ap_at", "before_found"),
+        (
+            {"subjects_informed": "yes", "subjects_informed_on": None},
+            "subjects_informed_on",
+            "informed_on",
+        ),
+        (
+            {"subjects_informed": "no", "subjects_not_informed_reason": "  "},
+            "subjects_not_informed_reason",
+            "not_informed_reason",
+        ),
+        (
+            {"subjects_informed_on": datetime.date(2999, 1, 1)},
+            "subjects_informed_on",
+            "future",
+        ),
+    ],
+)
+def test_an_assessment_that_does_not_add_up_changes_nothing(
+    po, arguments, field, code
+) -> None:
+    """Reported and a reason for not reporting, a report in the future or
+    before the discovery, informed without a date, not informed without a
+    reason, informed on a future date: each refused next to its field."""
+    breach = register_breach(po, found_at=_hours(-5))
+    given = {
+        "reported_to_ap_at": _hours(-1),
+        "subjects_informed": "yes",
+        "subjects_informed_on": timezone.localdate(),
+        **arguments,
+    }
+    if isinstance(given["reported_to_ap_at"], int):
+        given["reported_to_ap_at"] = _hours(given["reported_to_ap_at"])
+    elif given["reported_to_ap_at"] == "now":
+        given["reported_to_ap_at"] = timezone.now()
+    with pytest.raises(ValidationError) as info:
+        services.breach_assess(actor=po, breach=breach, **given)
+    assert field in info.value.message_dict
+    assert error_codes(info.value) == {code}
+    breach.refresh_from_db()
+    assert breach.status == DataBreach.Status.REGISTERED
+
+
+def test_the_measures_of_an_assessment_are_kept(po) -> None:
+    """Measures written at the assessment are stored, without the spaces."""
+    breach = services.breach_assess(
+        actor=po,
+        breach=register_breach(po, found_at=_hours(-5)),
+        reported_to_ap_at=_hours(-1),
+        subjects_informed="yes",
+        subjects_informed_on=timezone.localdate(),
+        measures="  Het adresboek is opgeschoond.  ",
+    )
+    breach.refresh_from_db()
+    assert breach.measures == "Het adresboek is opgeschoond."

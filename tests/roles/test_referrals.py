@@ -10,15 +10,18 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation, User
 from audit.models import AccessLogEntry
 from cases import services
-from cases.models import Client, SupportCase
+from cases.models import Client, FamilyMembership, SupportCase
+from roles import referrals
 from roles.models import Assignment, Referral
-from tests.factories import account
+from tests.factories import TeamFactory, account
+from tests.support.checks import error_codes
 from tests.support.world import World
 
 
@@ -191,3 +194,192 @@ def test_the_other_organisation_cannot_decide_on_a_referral_not_sent_to_it(
     )
     referral.refresh_from_db()
     assert referral.status == "sent"
+
+
+# --- the service itself: every item, and the refusals a form cannot make -------
+
+
+def _referral(world: World, items: list[str]) -> Referral:
+    return referrals.referral_send(
+        actor=world.users["vp1"],
+        client=Client.objects.get(pk=world.objects["youth"]),
+        to_organisation=world.users["co1"].organisation,
+        items=items,
+        consent_given_on=timezone.localdate(),
+        message="Sem wil verder met een cliëntondersteuner.",
+    )
+
+
+def test_every_item_is_copied_into_the_new_file(referral_world):
+    """With every item consented, the receiving file gets the care, the
+    family (the mother as a file of the receiving organisation, the
+    conflicting interest between them) and the informal supporter; the
+    sender's rows stay where they are."""
+    world = referral_world
+    referral = _referral(world, list(Referral.Item.values))
+    assert [m["first_name"] for m in referral.payload["families"][0]["members"]] == [
+        "Anouk"
+    ]
+    referral = referrals.referral_accept(
+        actor=world.users["tlco"],
+        referral=referral,
+        supporter=world.users["co1"],
+        kind="care_question",
+        title="Doorverwijzing van het AKJ",
+    )
+    new_file = referral.target_client
+    organisation = world.users["co1"].organisation
+    assert new_file.organisation == organisation
+    membership = new_file.family_memberships.select_related("family").get()
+    assert membership.relation == "zoon"
+    family = membership.family
+    assert family.organisation == organisation and family.name == "Gezin Bakker"
+    mother = family.memberships.exclude(client=new_file).get()
+    assert mother.relation == "moeder"
+    assert mother.client.organisation == organisation
+    assert mother.client.pk != world.objects["mother"]
+    conflict = family.conflicts.get()
+    assert {conflict.client_a_id, conflict.client_b_id} == {
+        new_file.pk,
+        mother.client_id,
+    }
+    assert conflict.description == "Gezag"
+    assert [s.name for s in new_file.informal_supporters.all()] == ["Tante Ria"]
+    assert [c.contact_person for c in new_file.care.all()] == ["Mw. Jansen"]
+    # The AKJ's own family keeps its two members.
+    assert (
+        FamilyMembership.objects.filter(client_id=world.objects["youth"])
+        .get()
+        .family.memberships.count()
+        == 2
+    )
+
+
+def test_a_family_member_known_to_the_receiver_is_not_made_twice(referral_world):
+    """A member the receiving organisation already keeps a file of (by the
+    person key) joins the copied family with that file."""
+    world = referral_world
+    known = services.client_register(
+        actor=world.users["co1"],
+        first_name="Anouk",
+        last_name="Bakker",
+        date_of_birth=datetime.date(1984, 9, 12),
+        kind="parent",
+        municipality=Client.objects.get(pk=world.objects["mother"]).municipality,
+        case_kind="care_question",
+        case_title="Hulp bij de aanvraag",
+    ).client
+    referral = referrals.referral_accept(
+        actor=world.users["tlco"],
+        referral=_referral(world, ["identity", "family"]),
+        supporter=world.users["co1"],
+        kind="care_question",
+        title="Doorverwijzing",
+    )
+    family = referral.target_client.family_memberships.get().family
+    assert set(family.memberships.values_list("client_id", flat=True)) == {
+        referral.target_client_id,
+        known.pk,
+    }
+
+
+def test_accepting_into_the_file_the_receiver_already_keeps(referral_world):
+    """The team lead may choose the receiver's own file of the same person
+    (a candidate); no new file is made. A file that is no candidate is
+    refused."""
+    world = referral_world
+    referral = _referral(world, ["identity"])
+    candidates = list(referrals.referral_candidates(referral))
+    assert [c.pk for c in candidates] == [world.objects["co_youth"]]
+    other = Client.objects.get(pk=world.objects["applicant"])
+    with pytest.raises(ValidationError) as refused:
+        referrals.referral_accept(
+            actor=world.users["tlco"],
+            referral=referral,
+            supporter=world.users["co1"],
+            kind="care_question",
+            title="Doorverwijzing",
+            client=other,
+        )
+    assert error_codes(refused.value) == {"candidate"}
+    files = Client.objects.count()
+    referral = referrals.referral_accept(
+        actor=world.users["tlco"],
+        referral=referral,
+        supporter=world.users["co1"],
+        kind="care_question",
+        title="Doorverwijzing",
+        client=candidates[0],
+    )
+    assert referral.target_client_id == world.objects["co_youth"]
+    assert Client.objects.count() == files
+    assert list(referrals.referral_candidates(referral)) == []
+
+
+def test_a_decided_referral_cannot_be_decided_again(referral_world):
+    """Accepted is final: declining it afterwards, or accepting it twice, is
+    refused; a decline needs a reason."""
+    world = referral_world
+    referral = _referral(world, ["identity"])
+    with pytest.raises(ValidationError) as refused:
+        referrals.referral_decline(
+            actor=world.users["tlco"], referral=referral, reason=" "
+        )
+    assert error_codes(refused.value) == {"required"}
+    referrals.referral_decline(
+        actor=world.users["tlco"], referral=referral, reason="Geen plek."
+    )
+    for decide in (
+        lambda: referrals.referral_decline(
+            actor=world.users["tlco"], referral=referral, reason="Nog eens."
+        ),
+        lambda: referrals.referral_accept(
+            actor=world.users["tlco"],
+            referral=referral,
+            supporter=world.users["co1"],
+            kind="care_question",
+            title="x",
+        ),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            decide()
+        assert error_codes(refused.value) == {"already_decided"}
+
+
+def test_the_supporter_must_be_in_a_team_the_lead_leads(referral_world):
+    """A caseworker outside the team lead's teams cannot be given the case."""
+    world = referral_world
+    organisation = world.users["co1"].organisation
+    outsider = account(
+        "co-elders",
+        User.Role.CLIENT_SUPPORTER,
+        organisation,
+        team=TeamFactory(organisation=organisation, name="Team Oost"),
+    )
+    with pytest.raises(ValidationError) as refused:
+        referrals.referral_accept(
+            actor=world.users["tlco"],
+            referral=_referral(world, ["identity"]),
+            supporter=outsider,
+            kind="care_question",
+            title="x",
+        )
+    assert error_codes(refused.value) == {"not_in_team"}
+    assert not SupportCase.objects.filter(title="x").exists()
+
+
+def test_a_case_of_another_client_is_refused(referral_world):
+    """A crafted case of another client (the mother's) cannot ride along."""
+    world = referral_world
+    with pytest.raises(ValidationError) as refused:
+        referrals.referral_send(
+            actor=world.users["vp1"],
+            client=Client.objects.get(pk=world.objects["youth"]),
+            to_organisation=world.users["co1"].organisation,
+            items=["identity"],
+            consent_given_on=timezone.localdate(),
+            message="x",
+            case=SupportCase.objects.get(pk=world.objects["mother_case"]),
+        )
+    assert error_codes(refused.value) == {"other_case"}
+    assert not Referral.objects.exists()
