@@ -8,6 +8,9 @@ inserted out of order breaks the chain at that row.
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from typing import cast
+
 from .models import AccessLogEntry
 
 
@@ -28,7 +31,10 @@ def verify_chain() -> int:
     previous = AccessLogEntry.GENESIS
     count = 0
     broken: ChainBroken | None = None
-    rows = AccessLogEntry.objects.order_by("pk").iterator(chunk_size=2000)
+    rows = cast(
+        "Generator[AccessLogEntry]",
+        AccessLogEntry.objects.order_by("pk").iterator(chunk_size=2000),
+    )
     try:
         for entry in rows:
             if entry.previous_hash != previous:

@@ -99,6 +99,25 @@ def _client_id(obj: Model | None) -> int | None:
     return None
 
 
+#: The attribute of the request that holds its one access-log row.
+_LOGGED = "_naast_access_logged"
+
+
+def _logged(request: HttpRequest) -> AccessLogEntry | None:
+    return getattr(request, _LOGGED, None)
+
+
+def _remember(request: HttpRequest, entry: AccessLogEntry | None) -> None:
+    setattr(request, _LOGGED, entry)
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user of a request that logs (pages behind the login)."""
+    if not isinstance(request.user, User):
+        raise TypeError("only a signed-in user's request writes the access log")
+    return request.user
+
+
 def _write(
     *,
     user: User,
@@ -122,7 +141,8 @@ def _write(
         on_behalf_of=on_behalf_of,
         purpose=purpose,
         client_id=client.pk if client is not None else _client_id(obj),
-        object_type=object_type or (obj._meta.model_name if obj is not None else ""),
+        object_type=object_type
+        or (obj._meta.model_name or "" if obj is not None else ""),
         object_id=(object_id or (str(obj.pk) if obj is not None else ""))[:255],
         address=address,
     )
@@ -160,11 +180,11 @@ def log_access(
     passes ``object_type="search"`` and the query instead).
     """
     # At most one row per request: the first (a change) stands for the page.
-    logged = getattr(request, "_naast_access_logged", None)
+    logged = _logged(request)
     if logged is not None:
         return logged
     entry = _write(
-        user=request.user,
+        user=_user(request),
         action=action,
         client=client,
         obj=obj,
@@ -175,7 +195,7 @@ def log_access(
         object_id=object_id,
         address=request_address(request),
     )
-    request._naast_access_logged = entry
+    _remember(request, entry)
     return entry
 
 
@@ -210,14 +230,14 @@ def log_event(
     )
     request = current_request.get()
     if request is not None and request.user == user:
-        request._naast_access_logged = entry
+        _remember(request, entry)
     return entry
 
 
 def discard_logged(request: HttpRequest) -> None:
     """Forget the request's row after the transaction that wrote it rolled
     back (a service refused): the page rendered next logs a row of its own."""
-    request._naast_access_logged = None
+    _remember(request, None)
 
 
 def read_purpose(user: User, obj: Model | None, client: Model | None = None) -> str:
@@ -231,7 +251,8 @@ def read_purpose(user: User, obj: Model | None, client: Model | None = None) -> 
         # ``roles.permissions``.
         from roles.permissions import reads_under_emergency_access
 
-        if reads_under_emergency_access(user, obj if obj is not None else client):
+        read = obj if obj is not None else client
+        if read is not None and reads_under_emergency_access(user, read):
             return EMERGENCY_PURPOSE
     return PURPOSES.get(user.role, "")
 
@@ -252,7 +273,7 @@ def log_read(
         action=AccessLogEntry.Action.READ,
         client=client,
         obj=obj,
-        purpose=read_purpose(request.user, obj, client),
+        purpose=read_purpose(_user(request), obj, client),
         object_type=object_type,
         object_id=object_id,
     )

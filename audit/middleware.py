@@ -54,5 +54,5 @@ class AccessLogMiddleware:
             purpose=PURPOSES.get(request.user.role, ""),
             outcome=AccessLogEntry.Outcome.DENIED,
             object_type="" if obj is not None else "capability",
-            object_id="" if obj is not None else capability,
+            object_id="" if obj is not None else str(capability),
         )

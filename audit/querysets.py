@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
-from django.db.models import Model
+
+if TYPE_CHECKING:
+    # For the type only: audit imports no module of cases at run time.
+    from cases.models import Client
 
 __all__ = ["AccessLogQuerySet", "AppendOnlyError"]
 
@@ -30,7 +35,7 @@ class AccessLogQuerySet(models.QuerySet):
     def bulk_create(self, *args, **kwargs):
         raise AppendOnlyError("access-log rows are written by log_access only")
 
-    def about_file_of(self, client: Model) -> AccessLogQuerySet:
+    def about_file_of(self, client: Client) -> AccessLogQuerySet:
         """Who looked at ``client``'s file: the rows of the file itself, and
         the rows under its earlier numbers (``ClientAlias``: the file was
         split from a record shared across organisations) written by users of

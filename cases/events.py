@@ -17,6 +17,8 @@ change writes the request's one access-log row itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Model
 
 from accounts.models import User
@@ -30,11 +32,48 @@ from audit.log import (
 from audit.models import AccessLogEntry
 
 from .history import event_record
-from .models import CaseEvent, Client, SupportCase
+from .models import (
+    Application,
+    Care,
+    CaseEvent,
+    Client,
+    Complaint,
+    ConflictingInterest,
+    Family,
+    FamilyMembership,
+    LinkRequest,
+    Meeting,
+    Note,
+    OutreachVisit,
+    SupportCase,
+)
+
+if TYPE_CHECKING:
+    # The models of the apps whose services call these functions: named for
+    # the types only (no import at run time, so no cycle; the layers
+    # contract leaves type-only imports out).
+    from privacy.models import DataBreach
+    from roles.models import (
+        Assignment,
+        Attendance,
+        Consent,
+        EmergencyAccess,
+        InformalSupporter,
+        Referral,
+        SharedItem,
+    )
 
 Kind = CaseEvent.Kind
 CREATE = AccessLogEntry.Action.CREATE
 UPDATE = AccessLogEntry.Action.UPDATE
+
+
+def _case_of(obj: Model) -> SupportCase:
+    """The case ``obj`` is (a case) or belongs to (a note, meeting …)."""
+    case = obj if isinstance(obj, SupportCase) else getattr(obj, "case", None)
+    if not isinstance(case, SupportCase):
+        raise TypeError(f"{obj!r} belongs to no case; name the case")
+    return case
 
 
 def _on_case(
@@ -53,7 +92,7 @@ def _on_case(
     and, unless a larger change logs, the request's access-log row: ``action``
     of ``obj``."""
     event = event_record(
-        case=case or (obj if isinstance(obj, SupportCase) else obj.case),
+        case=case or _case_of(obj),
         kind=kind,
         actor=actor,
         from_value=from_value,
@@ -139,23 +178,23 @@ def link_decided(
 # --- notes, meetings, complaints --------------------------------------------------------
 
 
-def note_added(*, note: Model, actor: User) -> CaseEvent:
+def note_added(*, note: Note, actor: User) -> CaseEvent:
     return _on_case(Kind.NOTE_ADDED, note, actor, CREATE)
 
 
-def note_corrected(*, note: Model, actor: User, reason: str) -> CaseEvent:
+def note_corrected(*, note: Note, actor: User, reason: str) -> CaseEvent:
     return _on_case(
         Kind.NOTE_CORRECTED, note, actor, to_value=str(note.pk), detail=reason
     )
 
 
-def note_withdrawn(*, note: Model, actor: User, reason: str) -> CaseEvent:
+def note_withdrawn(*, note: Note, actor: User, reason: str) -> CaseEvent:
     return _on_case(
         Kind.NOTE_WITHDRAWN, note, actor, to_value=str(note.pk), detail=reason
     )
 
 
-def meeting_planned(*, meeting: Model, actor: User) -> CaseEvent:
+def meeting_planned(*, meeting: Meeting, actor: User) -> CaseEvent:
     return _on_case(
         Kind.MEETING_PLANNED,
         meeting,
@@ -167,7 +206,7 @@ def meeting_planned(*, meeting: Model, actor: User) -> CaseEvent:
 
 
 def meeting_status_changed(
-    *, meeting: Model, actor: User, from_status: str
+    *, meeting: Meeting, actor: User, from_status: str
 ) -> CaseEvent:
     return _on_case(
         Kind.MEETING_STATUS,
@@ -180,7 +219,7 @@ def meeting_status_changed(
 
 
 def complaint_stage_changed(
-    *, complaint: Model, actor: User, from_stage: str, detail: str
+    *, complaint: Complaint, actor: User, from_stage: str, detail: str
 ) -> CaseEvent:
     """A step of a complaint (advanced, postponed, suspended, resumed)."""
     return _on_case(
@@ -197,7 +236,7 @@ def complaint_stage_changed(
 
 
 def assignment_started(
-    *, assignment: Model, actor: User, access_log: bool = True
+    *, assignment: Assignment, actor: User, access_log: bool = True
 ) -> CaseEvent:
     return _on_case(
         Kind.ASSIGNMENT_STARTED,
@@ -211,7 +250,7 @@ def assignment_started(
 
 
 def assignment_ended(
-    *, assignment: Model, actor: User, detail: str, access_log: bool = True
+    *, assignment: Assignment, actor: User, detail: str, access_log: bool = True
 ) -> CaseEvent:
     return _on_case(
         Kind.ASSIGNMENT_ENDED,
@@ -224,13 +263,13 @@ def assignment_ended(
     )
 
 
-def assignment_handed_over(*, assignment: Model) -> None:
+def assignment_handed_over(*, assignment: Assignment) -> None:
     """The request's row for a handover: the new assignment. Its lines in the
     case history are the ended, moved and started ones."""
     log_change(action=UPDATE, obj=assignment)
 
 
-def attendance_added(*, attendance: Model, actor: User) -> CaseEvent:
+def attendance_added(*, attendance: Attendance, actor: User) -> CaseEvent:
     """A supporter invited to (planned into) a meeting."""
     assignment = attendance.assignment
     return _on_case(
@@ -244,7 +283,7 @@ def attendance_added(*, attendance: Model, actor: User) -> CaseEvent:
     )
 
 
-def attendance_refused(*, attendance: Model, actor: User) -> CaseEvent:
+def attendance_refused(*, attendance: Attendance, actor: User) -> CaseEvent:
     return _on_case(
         Kind.ATTENDANCE_REFUSED,
         attendance,
@@ -256,7 +295,7 @@ def attendance_refused(*, attendance: Model, actor: User) -> CaseEvent:
 
 
 def emergency_access_opened(
-    *, access: Model, actor: User, detail: str, address: str | None
+    *, access: EmergencyAccess, actor: User, detail: str, address: str | None
 ) -> CaseEvent:
     """The grant is written to the access log (action ``emergency``, with the
     request's ``address``) in its own transaction, inside a request or not,
@@ -278,11 +317,13 @@ def emergency_access_opened(
     )
 
 
-def emergency_access_ended(*, access: Model, actor: User) -> CaseEvent:
+def emergency_access_ended(*, access: EmergencyAccess, actor: User) -> CaseEvent:
     return _on_case(Kind.EMERGENCY_ENDED, access, actor, detail=str(actor))
 
 
-def emergency_access_reviewed(*, access: Model, actor: User, note: str) -> CaseEvent:
+def emergency_access_reviewed(
+    *, access: EmergencyAccess, actor: User, note: str
+) -> CaseEvent:
     return _on_case(Kind.EMERGENCY_REVIEWED, access, actor, detail=note)
 
 
@@ -293,12 +334,12 @@ def client_updated(*, client: Client) -> None:
     _on_file(obj=client, action=UPDATE)
 
 
-def link_requested(*, request: Model) -> None:
+def link_requested(*, request: LinkRequest) -> None:
     """A registration (or family member) that waits for the team lead."""
     _on_file(obj=request, action=CREATE)
 
 
-def link_request_decided(*, request: Model, actor: User) -> None:
+def link_request_decided(*, request: LinkRequest, actor: User) -> None:
     """The team lead's decision, written to the access log in the decision's
     own transaction (inside a request or not), about the client decided on."""
     log_event(
@@ -310,56 +351,56 @@ def link_request_decided(*, request: Model, actor: User) -> None:
     )
 
 
-def link_request_withdrawn(*, request: Model) -> None:
+def link_request_withdrawn(*, request: LinkRequest) -> None:
     _on_file(obj=request, action=UPDATE)
 
 
-def family_created(*, family: Model) -> None:
+def family_created(*, family: Family) -> None:
     _on_file(obj=family, action=CREATE)
 
 
-def family_member_added(*, membership: Model) -> None:
+def family_member_added(*, membership: FamilyMembership) -> None:
     _on_file(obj=membership, action=CREATE)
 
 
-def conflict_recorded(*, conflict: Model) -> None:
+def conflict_recorded(*, conflict: ConflictingInterest) -> None:
     _on_file(obj=conflict, action=CREATE)
 
 
-def care_recorded(*, care: Model) -> None:
+def care_recorded(*, care: Care) -> None:
     _on_file(obj=care, action=CREATE)
 
 
-def care_ended(*, care: Model) -> None:
+def care_ended(*, care: Care) -> None:
     _on_file(obj=care, action=UPDATE)
 
 
-def application_decided(*, application: Model) -> None:
+def application_decided(*, application: Application) -> None:
     _on_file(obj=application, action=UPDATE)
 
 
-def application_decider_assigned(*, application: Model) -> None:
+def application_decider_assigned(*, application: Application) -> None:
     _on_file(obj=application, action=UPDATE)
 
 
-def informal_supporter_added(*, supporter: Model) -> None:
+def informal_supporter_added(*, supporter: InformalSupporter) -> None:
     _on_file(obj=supporter, action=CREATE)
 
 
-def consent_recorded(*, consent: Model, access_log: bool = True) -> None:
+def consent_recorded(*, consent: Consent, access_log: bool = True) -> None:
     _on_file(obj=consent, action=CREATE, access_log=access_log)
 
 
-def consent_withdrawn(*, consent: Model) -> None:
+def consent_withdrawn(*, consent: Consent) -> None:
     _on_file(obj=consent, action=UPDATE)
 
 
-def item_shared(*, shared: Model) -> None:
+def item_shared(*, shared: SharedItem) -> None:
     """A meeting summary or document given to an informal supporter (R11)."""
     _on_file(obj=shared, action=UPDATE)
 
 
-def outreach_visit_recorded(*, visit: Model) -> None:
+def outreach_visit_recorded(*, visit: OutreachVisit) -> None:
     """A visit without names (R7): no client, so no client in the row."""
     _on_file(obj=visit, action=CREATE)
 
@@ -368,7 +409,7 @@ def outreach_visit_recorded(*, visit: Model) -> None:
 
 
 def referral_sent(
-    *, referral: Model, actor: User, detail: str, address: str | None
+    *, referral: Referral, actor: User, detail: str, address: str | None
 ) -> CaseEvent | None:
     """A copy of the client's items leaves the organisation: an export in the
     access log (inside a request or not), and a line in the case it was sent
@@ -381,7 +422,7 @@ def referral_sent(
         purpose=REFERRAL_PURPOSE,
         address=address,
     )
-    if referral.source_case_id is None:
+    if referral.source_case is None:
         return None
     return event_record(
         case=referral.source_case,
@@ -393,11 +434,13 @@ def referral_sent(
 
 
 def referral_received(
-    *, referral: Model, actor: User, detail: str, address: str | None
+    *, referral: Referral, actor: User, detail: str, address: str | None
 ) -> CaseEvent:
     """The receiving organisation makes (or links) its file and opens a case:
     a create in the access log about that file, and the case's first line
     after its opening."""
+    if referral.target_case is None:
+        raise ValueError("an accepted referral has its case")
     event = event_record(
         case=referral.target_case,
         kind=CaseEvent.Kind.REFERRAL_RECEIVED,
@@ -416,9 +459,9 @@ def referral_received(
     return event
 
 
-def referral_declined(*, referral: Model, actor: User, detail: str) -> None:
+def referral_declined(*, referral: Referral, actor: User, detail: str) -> None:
     """The copy is removed; the sender's case, if any, reads why."""
-    if referral.source_case_id is not None:
+    if referral.source_case is not None:
         event_record(
             case=referral.source_case,
             kind=CaseEvent.Kind.REFERRAL_SENT,
@@ -435,13 +478,13 @@ def referral_declined(*, referral: Model, actor: User, detail: str) -> None:
 # it was registered or changed in writes its access-log row.
 
 
-def breach_registered(*, breach: Model) -> None:
+def breach_registered(*, breach: DataBreach) -> None:
     log_change(action=CREATE, obj=breach)
 
 
-def breach_assessed(*, breach: Model) -> None:
+def breach_assessed(*, breach: DataBreach) -> None:
     log_change(action=UPDATE, obj=breach)
 
 
-def breach_closed(*, breach: Model) -> None:
+def breach_closed(*, breach: DataBreach) -> None:
     log_change(action=UPDATE, obj=breach)

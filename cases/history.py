@@ -74,13 +74,18 @@ REASONS = {
 }
 
 
+#: The attributes django-simple-history reads from the instance it saves.
+_HISTORY_USER = "_history_user"
+_CHANGE_REASON = "_change_reason"
+
+
 def track[M: models.Model](instance: M, *, actor: User | None, reason: str) -> M:
     """Name who saves ``instance`` next and why, for the version its history
     keeps of it (``history_user``, ``history_change_reason``). Services call
     it before every save of a tracked model; they do not rely on the request,
     because commands call them too."""
-    instance._history_user = actor
-    instance._change_reason = reason
+    setattr(instance, _HISTORY_USER, actor)
+    setattr(instance, _CHANGE_REASON, reason)
     return instance
 
 

@@ -81,7 +81,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import (
@@ -104,7 +104,7 @@ from accounts.models import Municipality
 from cases.models import OutreachVisit, SupportCase
 from config.db_routers import replica_reads
 
-from .dimensions import DIMENSIONS
+from .dimensions import DIMENSIONS, Row
 from .periods import Period
 from .report import Outreach, Report, Table, _cell
 from .scope import ALL_ORGANISATIONS, Scope
@@ -125,7 +125,7 @@ class _Median(Aggregate):
     output_field = FloatField()
 
 
-def _dimensions() -> list[tuple[str, Promise, list[tuple[str, Promise, Q]]]]:
+def _dimensions() -> list[tuple[str, Promise | str, list[Row]]]:
     """Each table: key, title, and per row its label and the cases it counts
     (``reports.dimensions.DIMENSIONS``). The rows of a table are
     disjoint and together count every case."""
@@ -244,12 +244,14 @@ def count_report(
         for value, _label, condition in rows:
             aggregates[_count_key(key, value)] = Count("pk", filter=condition)
     tz = timezone.get_current_timezone()
-    by_month = {
-        _month_of(row.pop("month")): row
-        for row in cases.annotate(month=TruncMonth("opened_at", tzinfo=tz))
+    by_month: dict[str, dict[str, int]] = {}
+    for row in (
+        cases.annotate(month=TruncMonth("opened_at", tzinfo=tz))
         .values("month")
         .annotate(**aggregates)
-    }
+    ):
+        counts: dict[str, Any] = dict(row)
+        by_month[_month_of(counts.pop("month"))] = counts
     outreach = _outreach_counts(municipality, scope, period)
     zero = dict.fromkeys(report_layout().keys, 0)
     months = {

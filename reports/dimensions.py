@@ -14,7 +14,7 @@ again when read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,7 +41,7 @@ class Dimension:
     rows: Callable[[], list[Row]]
 
 
-def _choices(field: str, choices: list[tuple[str, str]]) -> list[Row]:
+def _choices(field: str, choices: Sequence[tuple[str, Promise | str]]) -> list[Row]:
     return [(value, label, Q(**{field: value})) for value, label in choices]
 
 

@@ -27,7 +27,7 @@ Kind = Literal["month", "quarter", "year"]
 FIRST_YEAR = 2000
 
 #: How many ended periods of each kind the period selector offers.
-OFFERED = {"month": 24, "quarter": 8, "year": 3}
+OFFERED: dict[Kind, int] = {"month": 24, "quarter": 8, "year": 3}
 
 _KEY = re.compile(
     r"(?P<year>[0-9]{4})(?:-(?:(?P<month>[0-9]{2})|Q(?P<quarter>[0-9])))?"
@@ -143,6 +143,7 @@ def parse_period(key: str) -> Period:
             gettext("Onbekende periode. Kies een maand, kwartaal of jaar uit de lijst.")
         )
     year = int(match["year"])
+    kind: Kind
     if match["month"] is not None:
         number, kind = int(match["month"]), "month"
         valid = 1 <= number <= 12

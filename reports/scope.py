@@ -66,7 +66,7 @@ ALL_ORGANISATIONS = Scope()
 def report_scope(user: User | AnonymousUser) -> Scope | None:
     """Whose cases ``user``'s reports count (see the module), or ``None`` when
     they read no report. A team lead's scope costs one query."""
-    if not can(user, Capability.READ_MUNICIPAL_REPORT):
+    if not isinstance(user, User) or not can(user, Capability.READ_MUNICIPAL_REPORT):
         return None
     if can(user, Capability.LEAD_TEAMS):
         teams = tuple(
@@ -88,11 +88,11 @@ def reportable_municipalities(
     """The municipalities whose report ``user`` may read (see the module);
     ``scope`` is ``report_scope(user)`` when the caller has it already."""
     scope = scope if scope is not None else report_scope(user)
-    if scope is None:
+    if scope is None or not isinstance(user, User):
         return Municipality.objects.none()
     if scope.all_organisations:
         return Municipality.objects.filter(
-            organisations__pk=user.organisation_id,
+            organisations__pk=user.organisation_id or 0,
             organisations__kind=Organisation.Kind.MUNICIPALITY,
         )
     # From the teams' cases to their clients' municipalities, bounded by the

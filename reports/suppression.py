@@ -38,6 +38,7 @@ The check (``disclosed``)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
@@ -106,7 +107,7 @@ def _decide(
     layout: Layout,
     threshold: int,
     *,
-    inherited: set[str] = frozenset(),
+    inherited: AbstractSet[str] = frozenset(),
     candidates: set[str] | None = None,
 ) -> dict[str, Reason]:
     reasons: dict[str, Reason] = {}

@@ -65,7 +65,7 @@ def receiving_organisations(user: User) -> QuerySet[Organisation]:
     organisation that keeps support files."""
     return Organisation.objects.filter(
         kind__in=RECEIVING_KINDS, is_active=True
-    ).exclude(pk=user.organisation_id)
+    ).exclude(pk=user.organisation_id or 0)
 
 
 def _date(value: datetime.date | None) -> str | None:
@@ -206,7 +206,7 @@ def referral_send(
     now = timezone.now()
     referral = Referral(
         reference=f"tmp-{uuid.uuid4().hex[:16]}",
-        from_organisation_id=actor.organisation_id,
+        from_organisation_id=actor.organisation_id,  # type: ignore[misc]  # require_capability admits only users of an organisation
         to_organisation=to_organisation,
         source_client=client,
         source_case=case,
@@ -293,10 +293,10 @@ def _new_file(actor: User, referral: Referral) -> Client:
         track(row, actor=actor, reason="referral_accept")
         row.save()
     for supporter in payload.get("informal_supporters", []):
-        row = InformalSupporter(client=client, **supporter)
-        row.full_clean()
-        track(row, actor=actor, reason="referral_accept")
-        row.save()
+        informal = InformalSupporter(client=client, **supporter)
+        informal.full_clean()
+        track(informal, actor=actor, reason="referral_accept")
+        informal.save()
     for family_data in payload.get("families", []):
         _copy_family(actor, client, family_data)
     return client
@@ -309,14 +309,14 @@ def _copy_family(actor: User, client: Client, data: dict[str, Any]) -> None:
     family.save()
     people = []
     for member in data["members"]:
-        person = dict(member)
-        relation = person.pop("relation")
-        born = datetime.date.fromisoformat(person.pop("date_of_birth"))
+        fields = dict(member)
+        relation = fields.pop("relation")
+        born = datetime.date.fromisoformat(fields.pop("date_of_birth"))
         known = case_services.known_in_organisation(
             organisation_id=client.organisation_id,
             key=person_key(
-                first_name=person["first_name"],
-                last_name=person["last_name"],
+                first_name=fields["first_name"],
+                last_name=fields["last_name"],
                 date_of_birth=born,
             ),
         ).first()
@@ -328,9 +328,9 @@ def _copy_family(actor: User, client: Client, data: dict[str, Any]) -> None:
                     organisation_id=client.organisation_id,
                     date_of_birth=born,
                     municipality=Municipality.objects.get(
-                        pk=person.pop("municipality")
+                        pk=fields.pop("municipality")
                     ),
-                    **person,
+                    **fields,
                 ),
                 relation,
             )
