@@ -185,7 +185,7 @@ messages: install ## Update locale/*.po (nl, en) and compile them to .mo
 
 # NL Design System component CSS (EUPL-1.2) is vendored as a built file, so that
 # `make run` needs no Node; this target rebuilds it from package-lock.json.
-VENDOR := cases/static/vendor/utrecht
+VENDOR := web/static/vendor/utrecht
 assets: ## Rebuild vendored front-end files (NL Design System CSS) from the npm registry
 	npm ci --no-audit --no-fund --ignore-scripts
 	@mkdir -p $(VENDOR)

@@ -61,6 +61,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.contrib.staticfiles import finders
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Model, Prefetch, Q
 from django.utils import timezone
@@ -434,11 +435,12 @@ def export_json(data: dict[str, Any]) -> bytes:
     ).encode()
 
 
-#: The PDF's stylesheet (A4, page numbers), read from disk, never fetched.
-PDF_STYLESHEET = Path(__file__).parent / "static" / "css" / "inzage-pdf.css"
+#: The inzage PDF's stylesheet (A4, page numbers): a static file, read from
+#: disk, never fetched.
+PDF_STYLESHEET = "css/inzage-pdf.css"
 
 
-def export_pdf(html: str, stylesheet_path: Path = PDF_STYLESHEET) -> bytes:
+def export_pdf(html: str, stylesheet: str = PDF_STYLESHEET) -> bytes:
     """The rendered HTML as an A4 PDF (WeasyPrint); every PDF Naast makes goes
     through here. Nothing is fetched: the stylesheet is read from disk, there
     is no base URL, and the fetcher refuses every URL but ``data:``, so no
@@ -448,7 +450,10 @@ def export_pdf(html: str, stylesheet_path: Path = PDF_STYLESHEET) -> bytes:
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    stylesheet = CSS(string=stylesheet_path.read_text(), url_fetcher=fetcher)
+    found = finders.find(stylesheet)
+    if not isinstance(found, str):
+        raise FileNotFoundError(f"no static file {stylesheet}")
+    css = CSS(string=Path(found).read_text(), url_fetcher=fetcher)
     return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
-        stylesheets=[stylesheet]
+        stylesheets=[css]
     )

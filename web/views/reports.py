@@ -15,10 +15,8 @@ the access log: a report shows no client's data.
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 from django import forms
-from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -44,11 +42,8 @@ from reports.scope import Scope, report_scope
 from reports.scope import reportable_municipalities as _reportable
 from reports.stored import report_figures
 
-#: The report PDF's stylesheet, read from disk by ``export_pdf`` (the static
-#: files are still the cases app's).
-REPORT_PDF_STYLESHEET = (
-    Path(apps.get_app_config("cases").path) / "static" / "css" / "report-pdf.css"
-)
+#: The report PDF's stylesheet, a static file read from disk by ``export_pdf``.
+REPORT_PDF_STYLESHEET = "css/report-pdf.css"
 
 GROUPS = (
     ("month", _("Maanden")),
