@@ -16,13 +16,14 @@ from django.utils.http import urlencode
 
 from .two_factor import has_confirmed_device
 
-#: URL names an authenticated user reaches before the second factor.
+#: The views an authenticated user reaches before the second factor, by their
+#: full (namespaced) name, so that no page of an app named alike slips through.
 ALLOWED_BEFORE_SECOND_FACTOR = frozenset(
     {
         "login",
         "logout",
         "set_language",
-        "session_extend",
+        "web:session_extend",
         "two_factor_setup",
         "two_factor_verify",
         "health",
@@ -53,7 +54,7 @@ class TwoFactorRequiredMiddleware:
             return None
         # The allowed pages first: the health check must not load the session.
         match = request.resolver_match
-        if match is not None and match.url_name in ALLOWED_BEFORE_SECOND_FACTOR:
+        if match is not None and match.view_name in ALLOWED_BEFORE_SECOND_FACTOR:
             return None
         user = request.user
         if not user.is_authenticated or user.is_verified():

@@ -345,3 +345,15 @@ def test_admin_hides_second_factor_secrets(client, staff):
         )
     ).content.decode()
     assert not any(code in page for code in codes)
+
+
+def test_the_pages_before_the_second_factor_exist_by_their_full_name() -> None:
+    """Each allowed view name reverses and resolves to itself: a renamed or
+    moved page is noticed here, and a page of another app with the same
+    short name is not let through."""
+    from django.urls import resolve, reverse
+
+    from accounts.middleware import ALLOWED_BEFORE_SECOND_FACTOR
+
+    for name in ALLOWED_BEFORE_SECOND_FACTOR:
+        assert resolve(reverse(name)).view_name == name
