@@ -40,6 +40,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .admin_mixins import ReadOnlyMixin
 from .enrolment import enrolment_code_issue, enrolment_code_send
 from .models import ROLE_TRAITS, Municipality, Organisation, Team, User, UserAuditEvent
 from .passwords import password_reset_link_send
@@ -401,7 +402,7 @@ def _enrolment_code_message(user: User, code: str) -> str:
 
 
 @admin.register(UserAuditEvent)
-class UserAuditEventAdmin(admin.ModelAdmin):
+class UserAuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The audit trail of changes to users, read only: never added, changed or
     deleted here (nor anywhere: the model refuses it)."""
 
@@ -420,19 +421,6 @@ class UserAuditEventAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(
-        self, request: HttpRequest, obj: Model | None = None
-    ) -> bool:
-        return False
-
-    def has_delete_permission(
-        self, request: HttpRequest, obj: Model | None = None
-    ) -> bool:
-        return False
 
 
 @admin.register(Organisation)

@@ -7,20 +7,18 @@ officers (staff) only, and opening it is itself logged.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.contrib.admin.options import ActionLocation
 from django.db.models import Model
 from django.http import HttpRequest
 
+from accounts.admin_mixins import ReadOnlyMixin
 from accounts.models import User
 
 from .log import log_read
 from .models import AccessLogEntry
 
 
-class PrivacyOfficerReadMixin:
+class PrivacyOfficerReadMixin(ReadOnlyMixin):
     """Read only, and only for superusers and privacy officers (staff): the
     access log and the destruction register. Nothing is added, changed or
     deleted here, and there is no "delete selected" action."""
@@ -40,30 +38,6 @@ class PrivacyOfficerReadMixin:
         self, request: HttpRequest, obj: Model | None = None
     ) -> bool:
         return self._may_read(request)
-
-    def has_add_permission(
-        self, request: HttpRequest, obj: Model | None = None
-    ) -> bool:
-        return False
-
-    def has_change_permission(
-        self, request: HttpRequest, obj: Model | None = None
-    ) -> bool:
-        return False
-
-    def has_delete_permission(
-        self, request: HttpRequest, obj: Model | None = None
-    ) -> bool:
-        return False
-
-    def get_actions(
-        self,
-        request: HttpRequest,
-        action_location: ActionLocation = ActionLocation.CHANGE_LIST,
-    ) -> dict[str, Any]:
-        actions = super().get_actions(request, action_location=action_location)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 @admin.register(AccessLogEntry)

@@ -28,7 +28,6 @@ import contextlib
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.db.models.constants import LOOKUP_SEP
@@ -37,6 +36,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_mixins import NoDeleteMixin, ReadOnlyMixin
 from accounts.models import Organisation
 
 from .models import (
@@ -74,38 +74,6 @@ def client_number(client_id: int) -> str:
 def masked_client(client_id: int) -> Client:
     """An unsaved stand-in that renders as "cliënt 12" in titles and fields."""
     return Client(pk=client_id, first_name=gettext("cliënt"), last_name=str(client_id))
-
-
-class NoDeleteMixin:
-    """Nothing in ``cases`` or ``roles`` is deleted from the admin."""
-
-    def has_delete_permission(
-        self, request: HttpRequest, obj: Model | None = None
-    ) -> bool:
-        return False
-
-    def get_actions(
-        self,
-        request: HttpRequest,
-        action_location: ActionLocation = ActionLocation.CHANGE_LIST,
-    ) -> dict[str, Any]:
-        actions = super().get_actions(request, action_location=action_location)
-        actions.pop("delete_selected", None)
-        return actions
-
-
-class ReadOnlyMixin(NoDeleteMixin):
-    """Shown, never added or changed here: a service writes these rows."""
-
-    def has_add_permission(
-        self, request: HttpRequest, obj: Model | None = None
-    ) -> bool:
-        return False
-
-    def has_change_permission(
-        self, request: HttpRequest, obj: Model | None = None
-    ) -> bool:
-        return False
 
 
 class ClientPrivacyMixin:

@@ -21,11 +21,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_mixins import NoDeleteMixin, ReadOnlyMixin
 from cases import admin as cases_admin
 from cases.admin import (
     ClientPrivacyMixin,
-    NoDeleteMixin,
-    ReadOnlyMixin,
     client_number,
     hides_client_data,
     masked_client,
