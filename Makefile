@@ -142,12 +142,13 @@ loadtest: install ## Stepped constant rate (25, 50, 75, 100 req/s, 60 s each; LO
 
 # Playwright drives Debian's Chromium (/usr/bin/chromium; never downloaded) against
 # a live server; axe-core comes from node_modules (`npm ci`). `make test` skips them.
+# One Chromium and one live server per worker, as many workers as `make test`.
 test-browser: export DEBUG := False
 test-browser: export SECRET_KEY ?= test-only-secret-key
 test-browser: export NAAST_BROWSER_TESTS := 1
 test-browser: install ## Run the browser tests (Chromium + axe-core; extra args: PYTEST_ARGS='...')
 	@mkdir -p var
-	@status=0; $(PY) -m pytest tests/browser $(PYTEST_ARGS) || status=$$?; \
+	@status=0; $(PY) -m pytest tests/browser -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
 	if [ -n "$(PYTEST_STATUS_FILE)" ]; then echo "$$status" > "$(PYTEST_STATUS_FILE)"; fi; \
 	exit $$status
 
