@@ -6,20 +6,17 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 
-
-class Refusal(PermissionDenied):
-    """A 403 that says what was refused: an object (``access_log_obj``) or a
-    kind of work (``access_log_capability``)."""
-
-    access_log_obj: Model | None = None
-    access_log_capability: str | None = None
+#: The attributes of a ``PermissionDenied`` that say what was refused: an
+#: object, or a kind of work (a capability). The middleware reads them.
+OBJECT = "access_log_obj"
+CAPABILITY = "access_log_capability"
 
 
 def permission_denied(perm: str, obj: Model) -> PermissionDenied:
     """The 403 for ``perm`` on ``obj``, carrying the object so that the
     middleware can log the refusal against the client it belongs to."""
-    exc = Refusal(perm)
-    exc.access_log_obj = obj
+    exc = PermissionDenied(perm)
+    setattr(exc, OBJECT, obj)
     return exc
 
 
@@ -27,6 +24,6 @@ def capability_denied(capability: str) -> PermissionDenied:
     """The 403 for a kind of work the user's role does not allow
     (``roles.policy.require_capability``), carrying the capability so that
     the middleware logs the refused attempt."""
-    exc = Refusal(capability)
-    exc.access_log_capability = capability
+    exc = PermissionDenied(capability)
+    setattr(exc, CAPABILITY, capability)
     return exc

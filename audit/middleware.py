@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
+from . import denials
 from .log import PURPOSES, current_request, log_access
 from .models import AccessLogEntry
 
@@ -39,8 +40,8 @@ class AccessLogMiddleware:
             isinstance(exception, PermissionDenied) and request.user.is_authenticated
         ):
             return
-        obj = getattr(exception, "access_log_obj", None)
-        capability = getattr(exception, "access_log_capability", None)
+        obj = getattr(exception, denials.OBJECT, None)
+        capability = getattr(exception, denials.CAPABILITY, None)
         if obj is None and capability is None:
             return
         log_access(
