@@ -39,6 +39,7 @@ from .models import (
     Client,
     Complaint,
     ConflictingInterest,
+    ContactMoment,
     Family,
     FamilyMembership,
     LinkRequest,
@@ -325,6 +326,27 @@ def emergency_access_reviewed(
     *, access: EmergencyAccess, actor: User, note: str
 ) -> CaseEvent:
     return _on_case(Kind.EMERGENCY_REVIEWED, access, actor, detail=note)
+
+
+# --- contact moments --------------------------------------------------------------------
+
+
+def contact_recorded(*, contact: ContactMoment, actor: User) -> CaseEvent | None:
+    """A contact on a case is a line in its history; any other contact is a
+    record of its own (its version is its history). Either way the request's
+    access-log row names it, and its client if it has one (an anonymous
+    contact has none)."""
+    if contact.case is not None:
+        return _on_case(
+            Kind.CONTACT_RECORDED,
+            contact,
+            actor,
+            CREATE,
+            to_value=contact.channel,
+            detail=str(contact),
+        )
+    _on_file(obj=contact, action=CREATE, client=contact.client)
+    return None
 
 
 # --- the client's file ------------------------------------------------------------------

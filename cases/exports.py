@@ -75,6 +75,8 @@ from .models import (
     Client,
     Complaint,
     ConflictingInterest,
+    ContactItem,
+    ContactMoment,
     FamilyMembership,
     Meeting,
     Note,
@@ -250,6 +252,41 @@ def _cases(client: Client, organisation_id: int | None) -> list[SupportCase]:
     )
 
 
+def _contacts(client: Client, organisation_id: int | None) -> list[dict[str, Any]]:
+    """The contact moments about the client that the organisation recorded,
+    with their items, oldest first."""
+    contacts = ContactMoment.objects.filter(client=client)
+    if organisation_id is not None:
+        contacts = contacts.filter(organisation_id=organisation_id)
+    # One query for the items, whether or not there are contacts.
+    items: dict[int, list[ContactItem]] = {}
+    for item in ContactItem.objects.filter(contact__in=contacts).order_by("pk"):
+        items.setdefault(item.contact_id, []).append(item)
+    return [
+        {
+            "at": _moment(c.started_at),
+            **_choice(c, "channel"),
+            **_choice(c, "direction"),
+            "duration_minutes": c.duration_minutes,
+            **_choice(c, "caller_type"),
+            "case": c.case.reference if c.case else None,
+            "recorded_by": _person(c.recorded_by),
+            "notes": c.notes,
+            "items": [
+                {
+                    **_choice(i, "kind"),
+                    **_choice(i, "theme"),
+                    **_choice(i, "agency_kind"),
+                }
+                for i in items.get(c.pk, [])
+            ],
+        }
+        for c in contacts.select_related("case", "recorded_by").order_by(
+            "started_at", "pk"
+        )
+    ]
+
+
 def _families(client: Client) -> list[dict[str, Any]]:
     """The client's own memberships: the family, the client's relation in it
     and how many members it has. Other members' names and data stay out."""
@@ -388,6 +425,7 @@ def client_export(
             ).order_by("submitted_on", "pk")
         ],
         "cases": [_case(c, client) for c in _cases(client, user.organisation_id)],
+        "contacts": _contacts(client, user.organisation_id),
         "informal_supporters": [
             {
                 "name": s.name,

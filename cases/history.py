@@ -70,6 +70,7 @@ REASONS = {
         "Besluit van de teamleider over mogelijk dezelfde persoon"
     ),
     "referral_accept": _("Ontvangen via een doorverwijzing"),
+    "contact_record": _("Contact vastgelegd"),
     "assignment_hand_over": _("Overgedragen aan een collega van een ander team"),
 }
 

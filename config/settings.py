@@ -377,6 +377,12 @@ NAAST_RETENTION = {
     # support; the provider keeps the jeugdhulp file itself for 20 years
     # (Jeugdwet art. 7.3.8). Organisational choice, as cases.
     "care": env.int("RETENTION_CARE_YEARS", default=5),
+    # Contact moments outside a case (anonymous, or about a client without a
+    # case), from the day of the contact; a contact on a case goes with the
+    # case. A client in contact within the term is not anonymised.
+    # Organisational choice, as cases: the AKJ's annual figures count the
+    # years before.
+    "contact": env.int("RETENTION_CONTACT_YEARS", default=5),
     # Applications with their decision, from the day of the decision; kept
     # to refuse supporter and decider in one hand (R9). The municipality's
     # own file follows its selection list (Archiefwet; "Selectielijst

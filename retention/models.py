@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 #: Each retention rule (``retention.services.RULES``) in words.
 RULE_LABELS = {
     "case": _("Afgesloten zaken"),
+    "contact": _("Contactmomenten buiten een zaak"),
     "care": _("Beëindigde hulp"),
     "application": _("Aanvragen met een beschikking"),
     "consent": _("Ingetrokken toestemmingen"),

@@ -61,6 +61,8 @@ from cases.models import (
     Client,
     Complaint,
     ConflictingInterest,
+    ContactItem,
+    ContactMoment,
     Family,
     FamilyMembership,
     Meeting,
@@ -192,6 +194,8 @@ def _case_steps(cases: QuerySet, plan: _Plan) -> list:
         (Consent, plan.unclaimed(Consent.objects.filter(meeting__case__in=cases))),
         (Meeting, Meeting.objects.filter(case__in=cases)),
         (Note, Note.objects.filter(case__in=cases)),
+        (ContactItem, ContactItem.objects.filter(contact__case__in=cases)),
+        (ContactMoment, ContactMoment.objects.filter(case__in=cases)),
         (CaseEvent, CaseEvent.objects.filter(case__in=cases)),
         (Complaint, Complaint.objects.filter(case__in=cases)),
         (Assignment, Assignment.objects.filter(case__in=cases)),
@@ -206,6 +210,21 @@ def _case_steps(cases: QuerySet, plan: _Plan) -> list:
             CaseGroupObjectPermission.objects.filter(content_object__in=cases),
         ),
         (SupportCase, cases),
+    ]
+
+
+def _select_contacts(plan: _Plan) -> QuerySet:
+    """Contact moments outside a case (anonymous, or about a client) that
+    took place longer ago than the term; a contact on a case goes with it."""
+    return ContactMoment.objects.filter(
+        case__isnull=True, started_at__lt=plan.cutoff_at("contact")
+    )
+
+
+def _contact_steps(contacts: QuerySet, plan: _Plan) -> list:
+    return [
+        (ContactItem, ContactItem.objects.filter(contact__in=contacts)),
+        (ContactMoment, contacts),
     ]
 
 
@@ -265,10 +284,16 @@ def _select_clients(plan: _Plan) -> QuerySet:
     recent = SupportCase.objects.filter(
         Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff)
     )
+    # A client in contact within the term keeps their name: the contact is
+    # about them.
+    in_contact = ContactMoment.objects.filter(
+        client__isnull=False, started_at__gte=cutoff
+    )
     return (
         Client.objects.filter(created_at__lt=cutoff)
         .exclude(_anonymised())
         .exclude(pk__in=recent.values("client_id"))
+        .exclude(pk__in=in_contact.values("client_id"))
         .exclude(pk__in=plan.failed_cases().values("client_id"))
     )
 
@@ -341,6 +366,7 @@ def _consent_steps(consents: QuerySet, plan: _Plan) -> list:
 #: first (they hold most), clients last (they are what is left).
 RULES: list[Rule] = [
     Rule("case", SupportCase, DESTROYED, _select_cases, _case_steps, CASE_BATCH),
+    Rule("contact", ContactMoment, DESTROYED, _select_contacts, _contact_steps),
     Rule("care", Care, DESTROYED, _select_care, _only(Care)),
     Rule(
         "application", Application, DESTROYED, _select_applications, _only(Application)

@@ -284,6 +284,18 @@ def outreach_visibility(user: User | AnonymousUser) -> Q:
     return Q(pk__in=[])
 
 
+def contact_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
+    """A contact moment: its recorder's, and part of the content of its case
+    for whoever reads that content (R2; a team lead only under emergency
+    access). Team leads otherwise see counts, not contacts."""
+    if not _is_user(user):
+        return Q(pk__in=[])
+    content = case_content_visibility(user, prefix=f"{prefix}case__")
+    if user.is_caseworker:
+        return Q(**{f"{prefix}recorded_by": user}) | content
+    return content
+
+
 def privacy_client_scope(user: User | AnonymousUser, prefix: str = "") -> Q:
     """The client files a privacy officer answers for: their organisation's
     (R13). Everyone else: none. ``prefix`` is the path to the client from

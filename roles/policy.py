@@ -225,6 +225,9 @@ class Capability(StrEnum):
     VIEW_CASES = "view_cases"
     #: See complaints: of one's own cases, or (team lead) of one's teams.
     VIEW_COMPLAINTS = "view_complaints"
+    #: Record contact moments (a call, chat, e-mail …), anonymous or about a
+    #: client one supports, and see one's own.
+    RECORD_CONTACTS = "record_contacts"
     #: Record outreach visits to institutions (R7).
     RECORD_OUTREACH = "record_outreach"
     #: See outreach visits: one's own, or (team lead) those of one's teams.
@@ -278,6 +281,7 @@ CAPABILITIES: dict[Capability, CapabilityRule] = {
     Capability.SUPPORT_CLIENTS: CapabilityRule(_CASEWORKERS),
     Capability.VIEW_CASES: CapabilityRule(_CASEWORKERS | _TEAM_LEAD),
     Capability.VIEW_COMPLAINTS: CapabilityRule(_CASEWORKERS | _TEAM_LEAD),
+    Capability.RECORD_CONTACTS: CapabilityRule(_CASEWORKERS),
     Capability.RECORD_OUTREACH: CapabilityRule(
         _professionals(where=lambda p: p.outreach_visits)
     ),

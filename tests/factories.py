@@ -26,13 +26,18 @@ from accounts.models import ROLE_TRAITS, Municipality, Organisation, Team, User
 from cases import services as case_services
 from cases.models import (
     Application,
+    CallerType,
     Care,
     CareKind,
     Client,
     Complaint,
     ConflictingInterest,
+    ContactChannel,
+    ContactMoment,
+    ContactTheme,
     Family,
     FamilyMembership,
+    ItemKind,
     Meeting,
     Note,
     SupportCase,
@@ -503,6 +508,35 @@ def close_case(
 
 def add_note(actor: User, case: SupportCase, text: str = "Gesprek gevoerd.") -> Note:
     return case_services.note_add(actor=actor, case=case, text=text)
+
+
+def record_contact(
+    actor: User,
+    *,
+    items: int = 1,
+    started_at: datetime.datetime | None = None,
+    **fields: object,
+) -> ContactMoment:
+    """A contact moment through ``contact_record``: an anonymous phone
+    question of a youth, a quarter of an hour ago, unless ``fields`` say
+    otherwise; ``items`` questions about a theme each."""
+    themes = ContactTheme.values
+    arguments: dict[str, object] = {
+        "channel": ContactChannel.PHONE,
+        "duration_minutes": 10,
+        "caller_type": CallerType.YOUTH,
+        "anonymous": "client" not in fields and "case" not in fields,
+        **fields,
+    }
+    return case_services.contact_record(
+        actor=actor,
+        started_at=started_at or timezone.now() - datetime.timedelta(minutes=15),
+        items=[
+            case_services.ContactItemInput(kind=ItemKind.QUESTION, theme=themes[i])
+            for i in range(items)
+        ],
+        **arguments,
+    )
 
 
 def plan_meeting(

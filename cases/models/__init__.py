@@ -20,7 +20,10 @@ One entity a module, each saying what it holds and the rules it carries:
 * ``notes``: ``Note`` (R2);
 * ``reminders``: ``ReminderSent``;
 * ``outreach``: ``OutreachTheme``, ``OutreachVisitQuerySet``, ``OutreachVisit``
-  (R7).
+  (R7);
+* ``agencies``: ``AgencyKind``, what a question or complaint is about;
+* ``contacts``: ``ContactMoment`` and ``ContactItem`` with their tables
+  (channel, direction, caller type, item kind, theme).
 
 The access log (``AccessLogEntry``) is the ``audit`` app's, the stored report
 figures (``ReportFigures``) the ``reports`` app's.
@@ -47,12 +50,26 @@ from .meetings import Meeting
 from .notes import Note
 from .reminders import ReminderSent
 from .outreach import OutreachTheme, OutreachVisit, OutreachVisitQuerySet
+from .agencies import AgencyKind
+from .contacts import (
+    MAX_DURATION_MINUTES,
+    CallerType,
+    ContactChannel,
+    ContactDirection,
+    ContactItem,
+    ContactMoment,
+    ContactTheme,
+    ItemKind,
+)
 
 # isort: on
 
 __all__ = [
     "CLIENT_FILE_KEEPERS",
+    "MAX_DURATION_MINUTES",
+    "AgencyKind",
     "Application",
+    "CallerType",
     "Care",
     "CareKind",
     "CaseEvent",
@@ -61,9 +78,15 @@ __all__ = [
     "Complaint",
     "ComplaintRegime",
     "ConflictingInterest",
+    "ContactChannel",
+    "ContactDirection",
+    "ContactItem",
+    "ContactMoment",
+    "ContactTheme",
     "Family",
     "FamilyMembership",
     "ImmutableHistory",
+    "ItemKind",
     "LinkRequest",
     "Meeting",
     "Note",

@@ -206,6 +206,7 @@ class CaseEvent(models.Model):
         LINK_DECIDED = "link_decided", _("Besluit over mogelijk dezelfde persoon")
         REFERRAL_SENT = "referral_sent", _("Doorverwezen naar een andere organisatie")
         REFERRAL_RECEIVED = "referral_received", _("Ontvangen via een doorverwijzing")
+        CONTACT_RECORDED = "contact_recorded", _("Contact vastgelegd")
 
     case = models.ForeignKey(
         SupportCase,

@@ -10,7 +10,8 @@ changed are named before the save, ``cases.history.track``).
 One module per entity: ``clients`` (client files, registration, link
 requests), ``families`` (families, conflicting interests), ``care``, ``cases``
 (opening, status, closing), ``notes``, ``meetings``, ``complaints``,
-``applications`` and ``outreach``; ``_common`` holds what they share. Callers
+``applications``, ``outreach`` and ``contacts`` (contact moments);
+``_common`` holds what they share. Callers
 import from here (``from cases import services``), never from a module.
 """
 
@@ -39,6 +40,7 @@ from .complaints import (
     complaint_resume,
     complaint_suspend,
 )
+from .contacts import ContactItemInput, contact_record
 from .families import (
     conflict_record,
     family_create,
@@ -50,6 +52,7 @@ from .notes import note_add, note_correct, note_withdraw
 from .outreach import outreach_case_open, outreach_visit_record
 
 __all__ = [
+    "ContactItemInput",
     "application_assign_decider",
     "application_decide",
     "care_end",
@@ -67,6 +70,7 @@ __all__ = [
     "complaint_resume",
     "complaint_suspend",
     "conflict_record",
+    "contact_record",
     "ensure_case_open",
     "family_create",
     "family_member_add",

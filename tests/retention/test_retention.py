@@ -28,6 +28,7 @@ from cases.models import (
     CaseEvent,
     Client,
     Complaint,
+    ContactMoment,
     Family,
     FamilyMembership,
     Meeting,
@@ -60,6 +61,7 @@ from tests.factories import (
     invite,
     open_case,
     plan_meeting,
+    record_contact,
 )
 
 YEAR = datetime.timedelta(days=366)
@@ -100,6 +102,8 @@ class Scene:
     pending_application: Application
     old_consent: Consent  # withdrawn 6 years ago: destroyed
     live_consent: Consent  # stays
+    old_contact: ContactMoment  # anonymous, 6 years ago, two items: destroyed
+    recent_contact: ContactMoment  # anonymous, last week: stays
 
 
 @pytest.fixture
@@ -173,6 +177,12 @@ def scene(confidant, team_lead, decision_maker, municipality, rf) -> Scene:
     live_consent = give_consent(
         confidant, neighbour, item=Consent.Item.DOCUMENT, meeting=None
     )
+
+    old_contact = record_contact(confidant, items=2)
+    move_back(ContactMoment, [old_contact.pk], 6, "started_at", "created_at")
+    recent_contact = record_contact(
+        confidant, started_at=timezone.now() - datetime.timedelta(days=7)
+    )
     return Scene(
         old_case=old_case,
         old_client=old_client,
@@ -189,6 +199,8 @@ def scene(confidant, team_lead, decision_maker, municipality, rf) -> Scene:
         pending_application=pending,
         old_consent=old_consent,
         live_consent=live_consent,
+        old_contact=old_contact,
+        recent_contact=recent_contact,
     )
 
 
@@ -213,6 +225,7 @@ EXPECTED = {
         # view, view content on each case for the confidant (R6: read only)
         "roles.caseuserobjectpermission": 4,
     },
+    "contact": {"cases.contactmoment": 1, "cases.contactitem": 2},
     "care": {"cases.care": 1},
     "application": {"cases.application": 1},
     "consent": {"roles.consent": 1},

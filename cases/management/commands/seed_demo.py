@@ -613,6 +613,7 @@ class _Seeder:
         self._scenario_complaints()
         self._scenario_question_closed()
         self._scenario_informal_supporter()
+        self._scenario_contacts()
         self._scenario_care_questions()
         self._scenario_handover()
         self._scenario_outreach()
@@ -901,6 +902,68 @@ class _Seeder:
             ground=RefusalGround.NOT_INDEPENDENT,
             explanation="De tante spreekt namens de pleegouders en niet namens Lotte; "
             "Lotte voert dit gesprek liever alleen met de vertrouwenspersoon.",
+        )
+
+    def _scenario_contacts(self) -> None:
+        """Contact moments, most without a case: anonymous questions by phone,
+        WhatsApp and chat, a professional asking advice, and a call on a case."""
+        vp1, vp2 = self.confidants[0], self.confidants[1]
+        utrecht = self.municipalities["Utrecht"]
+        item = cs.ContactItemInput
+        contacts = [
+            (vp1, 2, 9, "phone", "youth", [item("question", "legal_position")], {}),
+            (
+                vp1,
+                1,
+                14,
+                "whatsapp",
+                "youth",
+                [
+                    item("problem", "treatment", "care_provider"),
+                    item("question", "procedures", "care_provider"),
+                ],
+                {"municipality": utrecht},
+            ),
+            (
+                vp2,
+                3,
+                16,
+                "email",
+                "professional",
+                [item("information", "procedures", "certified_institution")],
+                {},
+            ),
+            (
+                vp2,
+                5,
+                11,
+                "chat",
+                "parent",
+                [item("complaint", "communication", "municipality")],
+                {"municipality": utrecht},
+            ),
+        ]
+        for actor, days, hour, channel, caller, items, extra in contacts:
+            cs.contact_record(
+                actor=actor,
+                channel=channel,
+                started_at=self._at(-days, hour),
+                duration_minutes=8 + 3 * days,
+                caller_type=caller,
+                anonymous=True,
+                items=items,
+                **extra,
+            )
+        cs.contact_record(
+            actor=vp1,
+            case=self.lotte_case,
+            channel="phone",
+            direction="outgoing",
+            started_at=self._at(-1, 10),
+            duration_minutes=15,
+            caller_type="youth",
+            items=[item("question", "legal_position", "care_provider")],
+            notes="Teruggebeld over de bezoekregeling; volgende week een gesprek.",
         )
 
     def _scenario_care_questions(self) -> None:

@@ -44,6 +44,8 @@ def test_historical_models_keep_their_module():
         "HistoricalClient",
         "HistoricalComplaint",
         "HistoricalConflictingInterest",
+        "HistoricalContactItem",
+        "HistoricalContactMoment",
         "HistoricalFamily",
         "HistoricalFamilyMembership",
         "HistoricalMeeting",

@@ -32,9 +32,12 @@ from audit.models import AccessLogEntry
 from cases import services
 from cases.models import (
     Application,
+    CallerType,
     CareKind,
     CaseEvent,
     Complaint,
+    ContactChannel,
+    ItemKind,
     Meeting,
     OutreachTheme,
     SupportCase,
@@ -541,6 +544,21 @@ TABLE: dict[str, Row | Read] = {
         events=(Kind.MEETING_STATUS,),
         history=("meeting_set_status",),
         logged=UPDATE,
+    ),
+    "contact_record": Row(
+        lambda s: partial(
+            S.contact_record,
+            actor=s.confidant,
+            case=s.case,
+            channel=ContactChannel.PHONE,
+            started_at=timezone.now(),
+            duration_minutes=10,
+            caller_type=CallerType.YOUTH,
+            items=[S.ContactItemInput(kind=ItemKind.QUESTION, theme="treatment")],
+        ),
+        events=(Kind.CONTACT_RECORDED,),
+        history=("contact_record",),
+        logged=CREATE,
     ),
     "note_add": Row(
         lambda s: partial(add_note, s.confidant, s.case),
