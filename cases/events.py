@@ -335,15 +335,16 @@ def contact_recorded(*, contact: ContactMoment, actor: User) -> CaseEvent | None
     """A contact on a case is a line in its history; any other contact is a
     record of its own (its version is its history). Either way the request's
     access-log row names it, and its client if it has one (an anonymous
-    contact has none)."""
+    contact has none). The case's line holds codes, shown in words in the
+    reader's language: the channel, and the duration in minutes."""
     if contact.case is not None:
         return _on_case(
             Kind.CONTACT_RECORDED,
             contact,
             actor,
             CREATE,
+            from_value=str(contact.duration_minutes),
             to_value=contact.channel,
-            detail=str(contact),
         )
     _on_file(obj=contact, action=CREATE, client=contact.client)
     return None

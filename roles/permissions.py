@@ -290,7 +290,15 @@ def contact_visibility(user: User | AnonymousUser, prefix: str = "") -> Q:
     access). Team leads otherwise see counts, not contacts."""
     if not _is_user(user):
         return Q(pk__in=[])
-    content = case_content_visibility(user, prefix=f"{prefix}case__")
+    # A subquery, not a join: a join through the case's permission rows would
+    # repeat a contact once per row.
+    content = Q(
+        **{
+            f"{prefix}case__in": SupportCase.objects.filter(
+                case_content_visibility(user)
+            ).values("pk")
+        }
+    )
     if user.is_caseworker:
         return Q(**{f"{prefix}recorded_by": user}) | content
     return content

@@ -19,6 +19,7 @@ NAVIGATION = [
     ("web:case_list", _("Zaken"), Capability.VIEW_CASES),
     ("web:complaint_list", _("Klachten"), Capability.VIEW_COMPLAINTS),
     ("web:meeting_list", _("Gesprekken"), Capability.SUPPORT_CLIENTS),
+    ("web:contact_list", _("Contacten"), Capability.RECORD_CONTACTS),
     ("web:outreach_list", _("Outreach"), Capability.VIEW_OUTREACH),
     ("web:link_request_list", _("Mogelijk dezelfde persoon"), Capability.LEAD_TEAMS),
     ("web:referral_inbox", _("Doorverwijzingen"), Capability.LEAD_TEAMS),

@@ -25,9 +25,12 @@ from accounts.models import User
 from audit.models import AccessLogEntry
 from cases.models import (
     Application,
+    CallerType,
     Client,
     Complaint,
     ComplaintRegime,
+    ContactChannel,
+    ContactMoment,
     Meeting,
     SupportCase,
 )
@@ -91,6 +94,10 @@ class CaseFilterForm(_DateRangeForm):
 
 class MeetingFilterForm(_DateRangeForm):
     date_ranges = (("starts_from", "starts_to"),)
+
+
+class ContactFilterForm(_DateRangeForm):
+    date_ranges = (("started_from", "started_to"),)
 
 
 class ApplicationFilterForm(_DateRangeForm):
@@ -268,6 +275,28 @@ class MeetingFilter(ListFilterSet):
         if value == self.THIS_WEEK:
             return queryset.filter(this_week(today))
         return queryset.filter(starts_at__date__gte=today)
+
+
+class ContactFilter(ListFilterSet):
+    """Contacts by period, channel and who made contact."""
+
+    started_from = _date_filter("started_at", "date__gte", _("Vanaf datum"))
+    started_to = _date_filter("started_at", "date__lte", _("Tot en met datum"))
+    channel = django_filters.ChoiceFilter(
+        label=_("Kanaal"),
+        choices=ContactChannel.choices,
+        empty_label=_("Alle kanalen"),
+    )
+    caller_type = django_filters.ChoiceFilter(
+        label=_("Wie nam contact"),
+        choices=CallerType.choices,
+        empty_label=_("Iedereen"),
+    )
+
+    class Meta:
+        model = ContactMoment
+        fields: list[str] = []
+        form = ContactFilterForm
 
 
 class ApplicationFilter(ListFilterSet):

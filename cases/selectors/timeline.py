@@ -12,12 +12,20 @@ from itertools import chain
 from django.db.models import TextChoices
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from roles.models import Assignment
 from roles.policy import RefusalGround, SupportRole
 
-from ..models import CaseEvent, Complaint, Meeting, Note, SupportCase
+from ..models import (
+    CaseEvent,
+    Complaint,
+    ContactChannel,
+    Meeting,
+    Note,
+    SupportCase,
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,13 @@ def _event_detail(event: CaseEvent) -> str:
         )
     if kind == Kind.ATTENDANCE_REFUSED:
         return f"{detail} – {_label(RefusalGround, new)}"
+    if kind == Kind.CONTACT_RECORDED and old.isdigit():
+        minutes = int(old)
+        return ngettext(
+            "%(channel)s, %(minutes)s minuut",
+            "%(channel)s, %(minutes)s minuten",
+            minutes,
+        ) % {"channel": _label(ContactChannel, new), "minutes": minutes}
     if kind == Kind.COMPLAINT_STAGE:
         if old == new:  # a postponement
             return detail

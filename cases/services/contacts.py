@@ -156,7 +156,20 @@ def contact_record(
         case=case,
         notes=notes.strip(),
     )
-    contact.full_clean()
+    # The fields as the model declares them; the related rows are the
+    # actor's own and the ones checked above, and the constraints are the
+    # checks above too: no query for either.
+    contact.full_clean(
+        exclude=[
+            "organisation",
+            "team",
+            "recorded_by",
+            "municipality",
+            "client",
+            "case",
+        ],
+        validate_constraints=False,
+    )
     track(contact, actor=actor, reason="contact_record")
     contact.save()
     bulk_create_with_history(

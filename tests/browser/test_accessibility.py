@@ -24,7 +24,7 @@ from roles import referrals as referral_services
 from roles import services as role_services
 from roles.models import Assignment, Consent, InformalSupporter
 from roles.policy import SupportRole
-from tests.factories import CareFactory, OrganisationFactory
+from tests.factories import CareFactory, OrganisationFactory, record_contact
 from tests.support.browser import JOURNEY_PAGES, LANGUAGES, UI
 from tests.support.privacy import register_breach, register_request
 from tests.support.world import World
@@ -70,6 +70,8 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
         ("web:outreach_create", None, "", 200),
         ("web:outreach_detail", "visit", "", 200),
         ("web:outreach_case_open", "visit", "", 200),
+        ("web:contact_record_case", "complaint_case", "", 200),
+        ("web:contact_detail", "case_contact", "", 200),
         ("web:referral_send", "youth", "", 200),
     ],
     "co1": [
@@ -187,6 +189,9 @@ def tour_world(privacy_world: World, report_world: World) -> World:
         item=Consent.Item.DOCUMENT,
         description="Brief aan de klachtencommissie",
         given_on=timezone.localdate(),
+    ).pk
+    world.objects["case_contact"] = record_contact(
+        world.users["vp1"], case=SupportCase.objects.get(pk=case)
     ).pk
     world.objects["visit"] = case_services.outreach_visit_record(
         actor=world.users["vp1"],

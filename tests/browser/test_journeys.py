@@ -18,10 +18,15 @@ from playwright.sync_api import expect
 
 from accounts.models import Municipality, Organisation, User
 from cases.models import (
+    CallerType,
     CaseEvent,
     Client,
     Complaint,
     ComplaintRegime,
+    ContactChannel,
+    ContactMoment,
+    ContactTheme,
+    ItemKind,
     Meeting,
     SupportCase,
 )
@@ -384,4 +389,67 @@ def test_confidant_is_refused_in_a_content_meeting(
     ui.follow(ui.t("Terug naar het gesprek"))
     expect(page.get_by_text(ui.t("Nog niemand aangemeld."))).to_be_visible()
 
+    ui.assert_accessible()
+
+
+def test_confidant_records_an_anonymous_phone_question_by_keyboard(
+    open_ui, language, confidant
+) -> None:
+    """An anonymous phone call, recorded with the keyboard alone: the fields
+    are reached with Tab and filled by typing (a select takes the first
+    letters of its option), the form is sent with Enter. No client is made;
+    the contact is in "Mijn contacten"."""
+    ui = open_ui(language)
+    page = ui.page
+    ui.login("vera")
+    ui.follow("Contacten", within=ui.nav())
+    expect(ui.heading("Mijn contacten", 1)).to_be_visible()
+    ui.follow("Contact vastleggen")
+    expect(ui.heading("Contact vastleggen", 1)).to_be_visible()
+
+    ui.field("Kanaal").focus()
+    page.keyboard.type(ui.t(ContactChannel.PHONE.label))
+    page.keyboard.press("Tab")  # direction: incoming, as it is
+    page.keyboard.press("Tab")  # date and time: now, as it is
+    page.keyboard.press("Tab")
+    expect(ui.field("Duur in minuten")).to_be_focused()
+    page.keyboard.type("12")
+    page.keyboard.press("Tab")
+    expect(ui.field("Wie nam contact")).to_be_focused()
+    page.keyboard.type(ui.t(CallerType.YOUTH.label))
+    page.keyboard.press("Tab")
+    expect(ui.field("Anoniem")).to_be_focused()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # municipality: unknown
+    page.keyboard.press("Tab")  # a note: none
+    page.keyboard.press("Tab")
+    kind = ui.field("Soort").first
+    expect(kind).to_be_focused()
+    page.keyboard.type(ui.t(ItemKind.QUESTION.label))
+    page.keyboard.press("Tab")
+    page.keyboard.type(ui.t(ContactTheme.LEGAL_POSITION.label))
+    expect(ui.field("Anoniem")).to_be_checked()
+    expect(kind).to_have_value(ItemKind.QUESTION)
+    ui.field("Duur in minuten").focus()
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    ui.check()
+
+    contact = ContactMoment.objects.get()
+    assert page.url == ui.url("web:contact_record")
+    expect(ui.status()).to_contain_text(
+        ui.t("Het contact van %(moment)s is vastgelegd.", moment=contact)
+    )
+    assert (contact.channel, contact.caller_type, contact.duration_minutes) == (
+        "phone",
+        "youth",
+        12,
+    )
+    assert contact.anonymous and contact.client is None
+    assert [(i.kind, i.theme) for i in contact.items.all()] == [
+        ("question", "legal_position")
+    ]
+    assert not Client.objects.exists()
+    ui.follow("Naar mijn contacten")
+    expect(page.locator(f'a[href="{contact.get_absolute_url()}"]')).to_have_count(1)
     ui.assert_accessible()

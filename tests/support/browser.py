@@ -67,6 +67,8 @@ JOURNEY_PAGES = {
     "web:meeting_status",
     "web:complaint_advance",
     "web:case_close",
+    "web:contact_list",
+    "web:contact_record",
 }
 
 # The page's markup without what changes on every request (CSRF tokens), to

@@ -29,6 +29,7 @@ from tests.factories import (
     FamilyFactory,
     FamilyMembershipFactory,
     account,
+    record_contact,
 )
 from tests.support.privacy import privacy_officer, register_breach, register_request
 from tests.support.world import World
@@ -215,6 +216,16 @@ def notes_world(world) -> World:
     objects["closed_note"] = Note.objects.create(
         case_id=objects["closed_case"], author=users["vp1"], text="Inzage geregeld."
     ).pk
+    return world
+
+
+@pytest.fixture
+def contacts_world(world: World) -> World:
+    """The access-matrix world with a contact of ``vp1`` on the youth's
+    complaint case and an anonymous contact of ``vp2``."""
+    case = SupportCase.objects.get(pk=world.objects["complaint_case"])
+    world.objects["case_contact"] = record_contact(world.users["vp1"], case=case).pk
+    world.objects["anonymous_contact"] = record_contact(world.users["vp2"]).pk
     return world
 
 

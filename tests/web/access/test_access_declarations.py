@@ -21,7 +21,7 @@ or ``shows_no_client_data``. This module checks that declaration twice:
 * A team lead sees no client name anywhere. Under running emergency access
   (``emergency_world``) the client of that one case is visible to them by
   design (``roles.permissions.client_visibility``): its case page, and the
-  client and meeting lists that then hold that one client, show the name and
+  client, meeting and contact lists that then hold that one client, show the name and
   log the read. With the access ended, no page shows any name.
 
 A caseworker's own pending registration (``link_request_detail``) shows
@@ -135,12 +135,14 @@ TEAM_LEADS = {"tl", "tlco"}
 
 #: The pages on which a team lead sees the client of the case of their
 #: running emergency access (``emergency_world``: the youth's complaint case):
-#: the case page, and the client and meeting lists, which then hold that one
+#: the case page, and the client, meeting and contact lists, which then hold that one
 #: client and its meetings (``roles.permissions.client_visibility``).
 EMERGENCY_PAGES = [
     ("web:case_detail", "complaint_case"),
     ("web:client_list", None),
     ("web:meeting_list", None),
+    # The contacts on the case are part of its content.
+    ("web:contact_list", None),
 ]
 
 
@@ -153,6 +155,7 @@ def matrix_world(
     emergency_world,
     notes_world,
     outreach_world,
+    contacts_world,
     report_world,
 ):
     """One world with every object any access matrix names (as the form
@@ -274,7 +277,7 @@ def test_every_page_that_shows_a_client_logs_it_once(client, matrix_world):
     ``shows_no_client_data`` shows no client and writes nothing; no page
     writes two rows. A team lead sees no client's name, except the client of
     the case of their running emergency access (its case page, and the
-    client and meeting lists, which then list that one client; each of those
+    client, meeting and contact lists, which then list that one client; each of those
     reads is logged like any other)."""
     tl = matrix_world.users["tl"]
     emergency = EmergencyAccess.objects.get(pk=matrix_world.objects["tl_emergency"])

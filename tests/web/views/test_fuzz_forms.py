@@ -95,6 +95,7 @@ def fuzz_world(
     emergency_world,
     notes_world,
     outreach_world,
+    contacts_world,
     report_world,
 ):
     """The access-matrix world with every object any matrix names."""
