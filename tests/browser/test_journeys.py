@@ -392,6 +392,15 @@ def test_confidant_is_refused_in_a_content_meeting(
     ui.assert_accessible()
 
 
+def _tab_to(page, target, most: int = 12) -> None:
+    """Press Tab until ``target`` has the focus (at most ``most`` times)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Tab did not reach {target}")
+
+
 def test_confidant_records_an_anonymous_phone_question_by_keyboard(
     open_ui, language, confidant
 ) -> None:
@@ -409,24 +418,19 @@ def test_confidant_records_an_anonymous_phone_question_by_keyboard(
 
     ui.field("Kanaal").focus()
     page.keyboard.type(ui.t(ContactChannel.PHONE.label))
-    page.keyboard.press("Tab")  # direction: incoming, as it is
-    page.keyboard.press("Tab")  # date and time: now, as it is
-    page.keyboard.press("Tab")
-    expect(ui.field("Duur in minuten")).to_be_focused()
+    # The direction (incoming) and the moment (now) stay as they are; the
+    # date-and-time control takes a Tab per part.
+    _tab_to(page, ui.field("Duur in minuten"))
     page.keyboard.type("12")
-    page.keyboard.press("Tab")
-    expect(ui.field("Wie nam contact")).to_be_focused()
+    _tab_to(page, ui.field("Wie nam contact"))
     page.keyboard.type(ui.t(CallerType.YOUTH.label))
-    page.keyboard.press("Tab")
-    expect(ui.field("Anoniem")).to_be_focused()
+    _tab_to(page, ui.field("Anoniem"))
     page.keyboard.press("Space")
-    page.keyboard.press("Tab")  # municipality: unknown
-    page.keyboard.press("Tab")  # a note: none
-    page.keyboard.press("Tab")
+    # The municipality (unknown) and a note (none) stay empty.
     kind = ui.field("Soort").first
-    expect(kind).to_be_focused()
+    _tab_to(page, kind)
     page.keyboard.type(ui.t(ItemKind.QUESTION.label))
-    page.keyboard.press("Tab")
+    _tab_to(page, ui.field("Thema").first)
     page.keyboard.type(ui.t(ContactTheme.LEGAL_POSITION.label))
     expect(ui.field("Anoniem")).to_be_checked()
     expect(kind).to_have_value(ItemKind.QUESTION)
@@ -437,8 +441,10 @@ def test_confidant_records_an_anonymous_phone_question_by_keyboard(
 
     contact = ContactMoment.objects.get()
     assert page.url == ui.url("web:contact_record")
+    with translation.override(language):
+        moment = str(contact)
     expect(ui.status()).to_contain_text(
-        ui.t("Het contact van %(moment)s is vastgelegd.", moment=contact)
+        ui.t("Het contact van %(moment)s is vastgelegd.", moment=moment)
     )
     assert (contact.channel, contact.caller_type, contact.duration_minutes) == (
         "phone",
