@@ -27,18 +27,23 @@ from config.forms import MomentField, moment_input
 ITEMS = 3
 
 
-def _choose(choices: list[tuple[str, Any]], prompt: Any) -> list[tuple[str, Any]]:
-    return [("", prompt), *choices]
+def _required_choice(
+    label: Any, choices: list[tuple[str, Any]], prompt: Any, missing: Any
+) -> forms.ChoiceField:
+    """A select that starts at ``prompt`` and says ``missing`` when left there."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", prompt), *choices],
+        error_messages={"required": missing},
+    )
 
 
 class ContactForm(forms.Form):
     """What every contact records; ``anonymous`` only where no client is
     named (the form of a case or a client has none)."""
 
-    channel = forms.ChoiceField(
-        label=_("Kanaal"),
-        choices=_choose(ContactChannel.choices, _("Kies het kanaal")),
-        error_messages={"required": _("Kies het kanaal.")},
+    channel = _required_choice(
+        _("Kanaal"), ContactChannel.choices, _("Kies het kanaal"), _("Kies het kanaal.")
     )
     direction = forms.ChoiceField(
         label=_("Richting"),
@@ -56,10 +61,11 @@ class ContactForm(forms.Form):
         max_value=MAX_DURATION_MINUTES,
         error_messages={"required": _("Vul de duur in minuten in.")},
     )
-    caller_type = forms.ChoiceField(
-        label=_("Wie nam contact"),
-        choices=_choose(CallerType.choices, _("Kies wie contact zocht")),
-        error_messages={"required": _("Kies wie contact zocht.")},
+    caller_type = _required_choice(
+        _("Wie nam contact"),
+        CallerType.choices,
+        _("Kies wie contact zocht"),
+        _("Kies wie contact zocht."),
     )
     anonymous = forms.BooleanField(
         label=_("Anoniem"),
@@ -117,15 +123,11 @@ class ContactForm(forms.Form):
 class ContactItemForm(forms.Form):
     """One item; the first is required, the others may stay empty."""
 
-    kind = forms.ChoiceField(
-        label=_("Soort"),
-        choices=_choose(ItemKind.choices, _("Kies de soort")),
-        error_messages={"required": _("Kies de soort.")},
+    kind = _required_choice(
+        _("Soort"), ItemKind.choices, _("Kies de soort"), _("Kies de soort.")
     )
-    theme = forms.ChoiceField(
-        label=_("Thema"),
-        choices=_choose(ContactTheme.choices, _("Kies het thema")),
-        error_messages={"required": _("Kies het thema.")},
+    theme = _required_choice(
+        _("Thema"), ContactTheme.choices, _("Kies het thema"), _("Kies het thema.")
     )
     agency_kind = forms.ChoiceField(
         label=_("Over welke instantie"),
