@@ -16,6 +16,7 @@ emergency accesses are ``cases.selectors.emergency.dashboard_emergency``.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -28,7 +29,7 @@ from accounts.models import User
 from roles.models import Referral
 from roles.policy import policy_for, support_role_for_user
 
-from ..models import Application, LinkRequest, Meeting, SupportCase
+from ..models import Application, ContactMoment, LinkRequest, Meeting, SupportCase
 from . import conditions
 
 #: How many of the newest open cases the dashboard shows.
@@ -116,9 +117,17 @@ def caseworker_dashboard(user: User) -> dict[str, Any]:
     }
 
 
+def _month_start(today: datetime.date) -> datetime.datetime:
+    """The first moment of ``today``'s month, in the local time zone."""
+    return timezone.make_aware(
+        datetime.datetime.combine(today.replace(day=1), datetime.time.min)
+    )
+
+
 def team_lead_dashboard(user: User) -> dict[str, Any]:
     """The caseload per caseworker of the teams the team lead leads: open
-    cases by kind and overdue complaints, as counts only (R2, R13); and what
+    cases by kind, overdue complaints and this month's contacts, as counts
+    only (R2, R13); and what
     waits for them: registrations of possibly the same person, referrals to
     the organisation."""
     today = timezone.localdate()
@@ -152,9 +161,24 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
         ),
     )
 
+    # Contacts as counts only (a team lead sees no contact itself): how many
+    # each caseworker of the led teams recorded this month.
+    contacts = dict(
+        ContactMoment.objects.filter(
+            recorded_by__in=[c.pk for c in caseworkers],
+            started_at__gte=_month_start(today),
+        )
+        .values("recorded_by")
+        .annotate(count=Count("pk"))
+        .values_list("recorded_by", "count")
+    )
+
     def row(label: str, caseworker: str | int, counts: dict, late: int) -> dict:
         return {
             "label": label,
+            "contacts": contacts.get(caseworker, 0)
+            if isinstance(caseworker, int)
+            else None,
             "cells": [
                 {
                     "kind": SupportCase.Kind(kind),

@@ -16,6 +16,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,12 +26,13 @@ from cases.models import (
     Application,
     Client,
     Complaint,
+    ContactMoment,
     Meeting,
     SupportCase,
 )
 from roles import services as role_services
 from roles.models import Assignment
-from tests.factories import ApplicationFactory, ClientFactory, account
+from tests.factories import ApplicationFactory, ClientFactory, account, record_contact
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -583,3 +585,28 @@ def test_application_list_sorts_on_submission_date(client, world, applications):
         a.submitted_on for a in client.get(url + "?sort=submitted").context["page"]
     ]
     assert dates == sorted(dates)
+
+
+def test_team_lead_counts_the_months_contacts_without_seeing_them(client, world):
+    """Each caseworker's contacts of this month are a number on the team
+    lead's dashboard; last month's and the client supporter's (another
+    organisation) do not count; no contact's content or link is shown."""
+    vp1, vp2, co1 = (world.users[r] for r in ("vp1", "vp2", "co1"))
+    case = SupportCase.objects.get(pk=world.objects["complaint_case"])
+    # Mid-month, so that "a quarter of an hour ago" is this month too.
+    with time_machine.travel(timezone.now().replace(day=15, hour=12), tick=False):
+        record_contact(vp1, notes="Vraag over het recht op een second opinion.")
+        record_contact(vp1, case=case)
+        record_contact(vp2)
+        record_contact(co1)
+        old = record_contact(vp2)
+        ContactMoment.objects.filter(pk=old.pk).update(
+            started_at=timezone.now() - datetime.timedelta(days=40)
+        )
+        _login(client, world, "tl")
+        response = client.get(reverse("web:dashboard"))
+    rows = {row["label"]: row["contacts"] for row in response.context["rows"]}
+    assert rows == {"vp1": 2, "vp2": 1}
+    assert response.context["unassigned"]["contacts"] is None
+    html = response.content.decode()
+    assert "second opinion" not in html and "/contacten/" not in html

@@ -125,11 +125,12 @@ def _grow(world, size: int) -> None:
 # row (``access_log_queries()``). A caseworker's and a team lead's dashboard
 # add 1 for emergency access (R2); a caseworker's 1 for their registrations
 # waiting for the team lead, a team lead's 3 for their teams, the registrations
-# and the referrals waiting for them (R13).
+# and the referrals waiting for them (R13), and 1 for the month's contacts per
+# caseworker.
 QUERY_BUDGET = [
     ("vp1", "web:dashboard", "", 7, True),
     ("co1", "web:dashboard", "", 7, True),
-    ("tl", "web:dashboard", "", 8, False),
+    ("tl", "web:dashboard", "", 9, False),
     ("dm", "web:dashboard", "", 5, True),
     ("fa", "web:dashboard", "", 2, False),
     ("vp1", "web:case_list", "?status=not_closed&sort=client", 4, True),
