@@ -395,6 +395,13 @@ def client_export(
             "lives_in_institution": client.lives_in_institution,
             "institution": _str(client.institution),
             "registered_at": _moment(client.created_at),
+            "phone": client.phone,
+            "email": client.email,
+            "address": client.address,
+            **_choice(client, "preferred_channel"),
+            "may_call": client.may_call,
+            "may_text": client.may_text,
+            "may_write": client.may_write,
         },
         "families": _families(client),
         "care": [

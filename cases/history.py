@@ -71,6 +71,7 @@ REASONS = {
     ),
     "referral_accept": _("Ontvangen via een doorverwijzing"),
     "contact_record": _("Contact vastgelegd"),
+    "client_contact_update": _("Contactgegevens gewijzigd"),
     "assignment_hand_over": _("Overgedragen aan een collega van een ander team"),
 }
 

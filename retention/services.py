@@ -520,14 +520,18 @@ def _run_batch(
 
 
 def _anonymise(model: type[models.Model], ids: list[int]) -> None:
-    """Clients: no name, the year of birth only, no institution. The row, its
-    municipality and kind stay for anonymous statistics and for the access
-    log's foreign key."""
+    """Clients: no name, the year of birth only, no institution, no contact
+    details. The row, its municipality and kind stay for anonymous statistics
+    and for the access log's foreign key."""
     Client.objects.filter(pk__in=ids).update(
         first_name=ANONYMISED,
         last_name="",
         date_of_birth=TruncYear("date_of_birth"),
         institution=None,
+        phone="",
+        email="",
+        address="",
+        preferred_channel="",
     )
 
 

@@ -5,6 +5,7 @@
 from .views import (
     applications,
     cases,
+    client_contact,
     clients,
     clocks,
     contacts,
@@ -29,6 +30,7 @@ app_name = "web"
 urlpatterns = [
     *dashboard.urlpatterns,
     *clients.urlpatterns,
+    *client_contact.urlpatterns,
     *cases.urlpatterns,
     *meetings.urlpatterns,
     *applications.urlpatterns,

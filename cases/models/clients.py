@@ -52,6 +52,14 @@ class Client(models.Model):
     and for R9 (``cases.person_key``); it gives no access.
     """
 
+    class Channel(models.TextChoices):
+        """How the client wants to be reached."""
+
+        PHONE = "phone", _("Bellen")
+        TEXT = "text", _("Sms of WhatsApp")
+        EMAIL = "email", _("E-mail")
+        LETTER = "letter", _("Brief")
+
     class Kind(models.TextChoices):
         YOUTH = "youth", _("Jeugdige")
         PARENT = "parent", _("Ouder")
@@ -92,6 +100,18 @@ class Client(models.Model):
         related_name="resident_clients",
         limit_choices_to={"kind": Organisation.Kind.CARE_PROVIDER},
     )
+    # How to reach the client, and how not: some youths must not be called,
+    # texted or written to at home (safety). Shown as a warning wherever
+    # someone would contact the client (web/partials/contact_warning.html).
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    address = models.CharField(_("adres"), max_length=300, blank=True)
+    preferred_channel = models.CharField(
+        _("voorkeur voor contact"), max_length=10, choices=Channel.choices, blank=True
+    )
+    may_call = models.BooleanField(_("mag gebeld worden"), default=True)
+    may_text = models.BooleanField(_("mag een sms of WhatsApp krijgen"), default=True)
+    may_write = models.BooleanField(_("mag post krijgen op dit adres"), default=True)
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     #: Raised by every change through a service; a form that was loaded at an
     #: older version is refused instead of overwriting (optimistic locking).
@@ -133,6 +153,19 @@ class Client(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("web:client_detail", args=[self.pk])
+
+    @property
+    def contact_restrictions(self) -> list[str]:
+        """What must not be done to reach the client, in words (a warning)."""
+        return [
+            str(text)
+            for allowed, text in (
+                (self.may_call, _("Niet bellen.")),
+                (self.may_text, _("Geen sms of WhatsApp sturen.")),
+                (self.may_write, _("Geen post sturen naar het adres.")),
+            )
+            if not allowed
+        ]
 
     def age_on(self, day: datetime.date) -> int:
         born = self.date_of_birth

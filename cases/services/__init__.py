@@ -26,6 +26,7 @@ from .care import care_end, care_record
 from .cases import _case_open as _case_open
 from .cases import case_close, case_open, case_open_for, case_reference, case_set_status
 from .clients import (
+    client_contact_update,
     client_file_create,
     client_register,
     client_update,
@@ -62,6 +63,7 @@ __all__ = [
     "case_open_for",
     "case_reference",
     "case_set_status",
+    "client_contact_update",
     "client_file_create",
     "client_register",
     "client_update",

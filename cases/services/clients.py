@@ -478,3 +478,53 @@ def client_update(
     client.save()
     events.client_updated(client=client)
     return client
+
+
+@transaction.atomic
+def client_contact_update(
+    *,
+    actor: User,
+    client: Client,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    preferred_channel: str = "",
+    may_call: bool = True,
+    may_text: bool = True,
+    may_write: bool = True,
+    expected_version: int | None = None,
+) -> Client:
+    """Record how to reach the client and how not (safety: some youths must
+    not be called, texted or written to at home). Only a current supporter
+    (R2, R6); a stale form is refused; the previous details stay in the
+    client's history. A preferred way that is not allowed is refused."""
+    require(actor, Perm.CHANGE_CLIENT, client)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    _check_version(client, expected_version)
+    allowed: dict[str, bool] = {
+        Client.Channel.PHONE: may_call,
+        Client.Channel.TEXT: may_text,
+        Client.Channel.LETTER: may_write,
+    }
+    if preferred_channel and not allowed.get(preferred_channel, True):
+        raise field_error(
+            "preferred_channel",
+            _(
+                "Deze manier van contact is juist niet toegestaan. Kies een andere "
+                "voorkeur of pas aan wat wel mag."
+            ),
+            "preferred_not_allowed",
+        )
+    client.phone = phone.strip()
+    client.email = email.strip()
+    client.address = address.strip()
+    client.preferred_channel = preferred_channel
+    client.may_call = may_call
+    client.may_text = may_text
+    client.may_write = may_write
+    client.full_clean(exclude=["organisation", "municipality", "institution"])
+    client.version += 1
+    track(client, actor=actor, reason="client_contact_update")
+    client.save()
+    events.client_updated(client=client)
+    return client

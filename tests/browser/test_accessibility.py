@@ -38,6 +38,7 @@ TOUR: dict[str, list[tuple[str, str | None, str, int]]] = {
     "vp1": [
         ("web:client_list", None, "?name=bak", 200),
         ("web:client_edit", "youth", "", 200),
+        ("web:client_contact_edit", "youth", "", 200),
         ("web:case_open", "youth", "", 200),
         ("web:family_create", "youth", "", 200),
         ("web:family_member_add", "family", "", 200),

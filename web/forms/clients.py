@@ -218,3 +218,35 @@ class InformalSupporterForm(forms.Form):
     )
     phone = forms.CharField(label=_("Telefoon"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
+
+
+class ClientContactForm(forms.Form):
+    """How to reach the client, and how not (safety)."""
+
+    phone = forms.CharField(label=_("Telefoonnummer"), max_length=30, required=False)
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        required=False,
+        error_messages={
+            "invalid": _("Vul een e-mailadres in, zoals naam@voorbeeld.nl.")
+        },
+    )
+    address = forms.CharField(label=_("Adres"), max_length=300, required=False)
+    preferred_channel = forms.ChoiceField(
+        label=_("Voorkeur voor contact"),
+        choices=[("", _("Geen voorkeur")), *Client.Channel.choices],
+        required=False,
+    )
+    may_call = forms.BooleanField(label=_("Mag gebeld worden"), required=False)
+    may_text = forms.BooleanField(
+        label=_("Mag een sms of WhatsApp krijgen"), required=False
+    )
+    may_write = forms.BooleanField(
+        label=_("Mag post krijgen op dit adres"),
+        required=False,
+        help_text=_(
+            "Haal een vinkje weg als contact op die manier de cliënt in gevaar kan "
+            "brengen, bijvoorbeeld omdat iemand thuis meeleest."
+        ),
+    )
+    version = version_field()

@@ -343,6 +343,8 @@ def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "Wie bij het gesprek aanwezig is, legt u daarna vast op de pagina "
             "van het gesprek."
         ),
+        # An invitation reaches the client: how not to reach them.
+        contacts_client=True,
     )
 
 

@@ -421,6 +421,17 @@ TABLE: dict[str, Row | Read] = {
         history=("client_register", "case_open"),
         logged=CREATE,
     ),
+    "client_contact_update": Row(
+        lambda s: partial(
+            S.client_contact_update,
+            actor=s.confidant,
+            client=s.case.client,
+            phone="06 1234 5678",
+            may_write=False,
+        ),
+        history=("client_contact_update",),
+        logged=UPDATE,
+    ),
     "client_update": Row(
         lambda s: partial(
             S.client_update,

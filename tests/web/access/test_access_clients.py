@@ -38,6 +38,11 @@ MATRIX = [
     ("web:client_edit", "mother", "get", {"vp2": 200}),
     ("web:client_edit", "co_youth", "post", {"co1": 200}),
     ("web:client_edit", "former_client", "get", {}),
+    ("web:client_contact_edit", "youth", "get", {"vp1": 200}),
+    # Every field may be empty: the POST saves (and clears the details).
+    ("web:client_contact_edit", "youth", "post", {"vp1": 302}),
+    ("web:client_contact_edit", "co_youth", "get", {"co1": 200}),
+    ("web:client_contact_edit", "former_client", "get", {}),
     ("web:case_open", "youth", "get", {"vp1": 200}),
     ("web:case_open", "mother", "post", {"vp2": 200}),
     ("web:case_open", "former_client", "get", {}),
