@@ -13,7 +13,9 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PYTEST_ARGS ?=
 # `make test` runs the tests in parallel, one process per core (pytest-xdist);
-# PYTEST_WORKERS=0 runs them in one process.
+# an idle worker takes tests from a busy one (worksteal), and the slowest
+# modules start first (tests/conftest.py, SLOW_FIRST). PYTEST_WORKERS=0 runs
+# them in one process.
 PYTEST_WORKERS ?= auto
 # Internal (used by .ci/run): if set, `make test` writes pytest's exit status
 # to this file, because make itself reports every failure as exit status 2.
@@ -124,7 +126,7 @@ test: export DEBUG := False
 test: export SECRET_KEY ?= test-only-secret-key
 test: install ## Run the tests (SQLite unless DATABASE_URL is set; extra args: PYTEST_ARGS='...')
 	@mkdir -p var
-	@status=0; $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
+	@status=0; $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS) || status=$$?; \
 	if [ -n "$(PYTEST_STATUS_FILE)" ]; then echo "$$status" > "$(PYTEST_STATUS_FILE)"; fi; \
 	exit $$status
 

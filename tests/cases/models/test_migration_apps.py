@@ -193,6 +193,7 @@ def _raw_log_rows() -> list[tuple]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_role_groups_back")  # the flush empties them (conftest)
 def test_the_moved_models_read_the_rows_the_old_code_wrote() -> None:
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()
@@ -293,6 +294,7 @@ def test_the_moved_models_read_the_rows_the_old_code_wrote() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_role_groups_back")  # the flush empties them (conftest)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
 )

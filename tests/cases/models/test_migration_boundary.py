@@ -313,6 +313,7 @@ def _build(apps) -> dict[str, int]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_role_groups_back")  # the flush empties them (conftest)
 def test_a_client_shared_by_two_organisations_becomes_one_file_each() -> None:
     executor = MigrationExecutor(connection)
     latest = _latest(executor)
