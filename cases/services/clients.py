@@ -457,9 +457,7 @@ def client_update(
     change (``expected_version``) is refused; the previous data stay in the
     client's history.
     """
-    require(actor, Perm.CHANGE_CLIENT, client)
-    client = Client.objects.select_for_update().get(pk=client.pk)
-    _check_version(client, expected_version)
+    client = _locked_for_change(actor, client, expected_version)
     _check_date_of_birth(date_of_birth)
     _check_institution(lives_in_institution, institution)
     client.first_name = first_name.strip()
@@ -472,12 +470,7 @@ def client_update(
     # A corrected name or date of birth is the person's key from now on.
     client.person_key = _key(client.first_name, client.last_name, date_of_birth)
     client.full_clean()
-    # The row is locked, so +1 here is the database's +1.
-    client.version += 1
-    track(client, actor=actor, reason="client_update")
-    client.save()
-    events.client_updated(client=client)
-    return client
+    return _saved(client, actor=actor, reason="client_update")
 
 
 @transaction.atomic
@@ -498,9 +491,7 @@ def client_contact_update(
     not be called, texted or written to at home). Only a current supporter
     (R2, R6); a stale form is refused; the previous details stay in the
     client's history. A preferred way that is not allowed is refused."""
-    require(actor, Perm.CHANGE_CLIENT, client)
-    client = Client.objects.select_for_update().get(pk=client.pk)
-    _check_version(client, expected_version)
+    client = _locked_for_change(actor, client, expected_version)
     allowed: dict[str, bool] = {
         Client.Channel.PHONE: may_call,
         Client.Channel.TEXT: may_text,
@@ -523,8 +514,25 @@ def client_contact_update(
     client.may_text = may_text
     client.may_write = may_write
     client.full_clean(exclude=["organisation", "municipality", "institution"])
+    return _saved(client, actor=actor, reason="client_contact_update")
+
+
+def _locked_for_change(
+    actor: User, client: Client, expected_version: int | None
+) -> Client:
+    """The client, locked, for a current supporter (R2, R6), unless the form
+    was loaded before someone else's change."""
+    require(actor, Perm.CHANGE_CLIENT, client)
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    _check_version(client, expected_version)
+    return client
+
+
+def _saved(client: Client, *, actor: User, reason: str) -> Client:
+    """Save a changed client as a new version, with who and why."""
+    # The row is locked, so +1 here is the database's +1.
     client.version += 1
-    track(client, actor=actor, reason="client_contact_update")
+    track(client, actor=actor, reason=reason)
     client.save()
     events.client_updated(client=client)
     return client
