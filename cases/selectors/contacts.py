@@ -17,7 +17,7 @@ def contact_list_rows(user: User) -> QuerySet[ContactMoment]:
     items, in a fixed number of queries."""
     return (
         ContactMoment.objects.visible_to(user)
-        .select_related("client", "case", "municipality")
+        .select_related("client", "case")
         .prefetch_related(
             Prefetch("items", queryset=ContactItem.objects.order_by("pk"))
         )
@@ -27,5 +27,6 @@ def contact_list_rows(user: User) -> QuerySet[ContactMoment]:
 def contact_for(user: User, pk: int) -> ContactMoment:
     """One contact ``user`` sees, or 404."""
     return get_object_or_404(
-        contact_list_rows(user).select_related("recorded_by", "team"), pk=pk
+        contact_list_rows(user).select_related("municipality", "recorded_by"),
+        pk=pk,
     )

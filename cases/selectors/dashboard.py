@@ -173,12 +173,16 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
         .values_list("recorded_by", "count")
     )
 
-    def row(label: str, caseworker: str | int, counts: dict, late: int) -> dict:
+    def row(
+        label: str,
+        caseworker: str | int,
+        counts: dict,
+        late: int,
+        contact_count: int | None = None,
+    ) -> dict:
         return {
             "label": label,
-            "contacts": contacts.get(caseworker, 0)
-            if isinstance(caseworker, int)
-            else None,
+            "contacts": contact_count,
             "cells": [
                 {
                     "kind": SupportCase.Kind(kind),
@@ -208,6 +212,7 @@ def team_lead_dashboard(user: User) -> dict[str, Any]:
             caseworker.pk,
             {kind: getattr(caseworker, f"kind_{kind}") for kind in kinds},
             caseworker.overdue,
+            contacts.get(caseworker.pk, 0),
         )
         for caseworker in caseworkers
     ]

@@ -115,10 +115,6 @@ class ContactForm(forms.Form):
                 ),
             )
 
-    def arguments(self) -> dict[str, Any]:
-        """The service's arguments: every field, with the items."""
-        return dict(self.cleaned_data)
-
 
 class ContactItemForm(forms.Form):
     """One item; the first is required, the others may stay empty."""

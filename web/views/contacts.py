@@ -27,7 +27,7 @@ from roles.policy import Capability, require_capability
 from .. import filters
 from ..forms import form_data
 from ..forms.contacts import ContactForm
-from ..submit import submit
+from ..submit import all_input, submit
 from .cases import _case_for_change
 from .lists import Column, render_list
 
@@ -56,7 +56,7 @@ def contact_record(request: HttpRequest) -> HttpResponse:
         form,
         services.contact_record,
         actor=request.user,
-        arguments=lambda data: data,
+        arguments=all_input,
         success=_recorded,
         redirect_to=reverse("web:contact_record"),
     ):
@@ -88,7 +88,7 @@ def contact_record_case(request: HttpRequest, pk: int) -> HttpResponse:
         services.contact_record,
         actor=request.user,
         case=case,
-        arguments=lambda data: data,
+        arguments=all_input,
         success=_recorded,
         redirect_to=case,
     ):

@@ -66,6 +66,9 @@ def test_an_anonymous_phone_question_in_one_post(client, world: World):
         ("question", "legal_position")
     ]
     assert Client.objects.count() == clients
+    # The write is in the access log, naming no client.
+    row = AccessLogEntry.objects.get(action="create", object_type="contactmoment")
+    assert row.object_id == str(contact.pk) and row.client_id is None
     listing = client.get(reverse("web:contact_list")).content.decode()
     assert contact.get_absolute_url() in listing
 
